@@ -1,0 +1,29 @@
+// The `kindling` command line: one file per command in ./commands, registered here.
+import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerSmoke } from './commands/smoke.js';
+
+export function program(): Command {
+  const p = new Command('kindling')
+    .description('Warm up a base model on Knights & Knaves reasoning traces, then RLVR on ≤100 target examples.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDoctor(p);
+  registerBench(p);
+  registerSmoke(p);
+  return p;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode);
+    // Expected failures (bad input, missing files) print one clear line; set KINDLING_DEBUG=1 for the stack.
+    const msg = e instanceof Error ? (process.env.KINDLING_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+    console.error(`kindling: ${msg}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,21 @@
+// Shared option parsers: bad values fail with the option's name and what was expected.
+import { InvalidArgumentError } from 'commander';
+
+export function parseIntOption(name: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `in [${min}, ${max}]`;
+      throw new InvalidArgumentError(`${name} must be an integer ${range}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+export function parseFloatOption(name: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got '${value}'`);
+    return n;
+  };
+}
