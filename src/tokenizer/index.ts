@@ -1,0 +1,10 @@
+export { BYTE_TO_CHAR, CHAR_TO_BYTE, toByteSymbols } from './byte-level.js';
+export { byteLevelTokenizer, type ByteLevelTokenizerOptions } from './byte-tokenizer.js';
+export { CHATML_TEMPLATE } from './chat-template.js';
+export { loadTokenizer } from './load.js';
+export { QWEN2_PRETOKENIZE_REGEX } from './pretokenize.js';
+export type { DecodeOptions, EncodeOptions, GenerationTokenIds, TokenizerParts } from './tokenizer.js';
+export { Tokenizer } from './tokenizer.js';
+export type { TokenizerConfigJson } from './tokenizer-config.js';
+export type { AddedTokenJson, TokenizerJson } from './tokenizer-json.js';
+export { type TrainBpeOptions, trainByteLevelBpe } from './train-bpe.js';
