@@ -13,7 +13,7 @@
 #include <torch/cuda.h>
 #include <torch/mps.h>
 
-#include <atomic>
+#include <unordered_set>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -22,14 +22,17 @@ namespace {
 
 // ---------------------------------------------------------------- handles
 
-// A tensor handle is a Napi::External<Box>. dispose() resets the tensor early (freeing its
-// storage when nothing else refers to it); the GC finalizer deletes the box itself.
+// A tensor handle is a Napi::External<Box> without a native finalizer: Node defers N-API
+// finalizers to the event loop, so a long synchronous training loop would pile up millions of
+// them. Instead the JS side frees boxes explicitly (dispose(), scopes) and, for tensors nobody
+// disposed, through a FinalizationRegistry. Live boxes are kept in a set so a stale handle is
+// reported as "used after dispose()" instead of touching freed memory.
 struct Box {
   torch::Tensor t;
   int64_t accounted = 0;  // bytes reported to V8 as external memory
 };
 
-std::atomic<int64_t> g_live{0};  // boxes holding a defined tensor (for leak tests)
+std::unordered_set<Box*> g_boxes;
 
 int64_t accountable_bytes(const torch::Tensor& t) {
   if (!t.defined() || t.is_view() || !t.has_storage()) return 0;
@@ -37,39 +40,25 @@ int64_t accountable_bytes(const torch::Tensor& t) {
   return static_cast<int64_t>(t.storage().nbytes());
 }
 
-void release(Napi::Env env, Box* box) {
-  if (box->t.defined()) {
-    g_live--;
-    if (box->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, -box->accounted);
-    box->accounted = 0;
-    box->t = torch::Tensor();
-  }
-}
-
 Napi::Value wrap(Napi::Env env, torch::Tensor t) {
   if (!t.defined()) return env.Null();
   auto* box = new Box{std::move(t), 0};
   box->accounted = accountable_bytes(box->t);
   if (box->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, box->accounted);
-  g_live++;
-  return Napi::External<Box>::New(env, box, [](Napi::Env e, Box* b) {
-    release(e, b);
-    delete b;
-  });
+  g_boxes.insert(box);
+  return Napi::External<Box>::New(env, box);
 }
 
 Box* box_at(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || !info[i].IsExternal())
     throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " is not a tensor handle");
-  return info[i].As<Napi::External<Box>>().Data();
+  Box* b = info[i].As<Napi::External<Box>>().Data();
+  if (!g_boxes.count(b))
+    throw Napi::Error::New(info.Env(), "tensor used after dispose() (argument " + std::to_string(i) + ")");
+  return b;
 }
 
-torch::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
-  Box* b = box_at(info, i);
-  if (!b->t.defined())
-    throw Napi::Error::New(info.Env(), "tensor used after dispose() (argument " + std::to_string(i) + ")");
-  return b->t;
-}
+torch::Tensor& T(const Napi::CallbackInfo& info, size_t i) { return box_at(info, i)->t; }
 
 std::optional<torch::Tensor> OptT(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return std::nullopt;
@@ -117,7 +106,7 @@ std::vector<torch::Tensor> tensors(const Napi::CallbackInfo& info, size_t i) {
     Napi::Value x = a.Get(k);
     if (!x.IsExternal()) throw Napi::TypeError::New(info.Env(), "element " + std::to_string(k) + " is not a tensor");
     Box* b = x.As<Napi::External<Box>>().Data();
-    if (!b->t.defined()) throw Napi::Error::New(info.Env(), "tensor used after dispose() (element " + std::to_string(k) + ")");
+    if (!g_boxes.count(b)) throw Napi::Error::New(info.Env(), "tensor used after dispose() (element " + std::to_string(k) + ")");
     v.push_back(b->t);
   }
   return v;
@@ -266,12 +255,17 @@ FN(item) {
   if (t.scalar_type() == torch::kBool) return Napi::Boolean::New(ENV, t.item<bool>());
   return Napi::Number::New(ENV, t.item<double>());
 }
+// dispose(h): frees the box (idempotent: a handle that is no longer live is ignored).
 FN(dispose) {
-  release(ENV, box_at(info, 0));
+  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(ENV, "dispose: not a tensor handle");
+  Box* b = info[0].As<Napi::External<Box>>().Data();
+  if (g_boxes.erase(b)) {
+    if (b->accounted) Napi::MemoryManagement::AdjustExternalMemory(ENV, -b->accounted);
+    delete b;
+  }
   return ENV.Undefined();
 }
-FN(isDisposed) { return Napi::Boolean::New(ENV, !box_at(info, 0)->t.defined()); }
-FN(liveTensors) { return Napi::Number::New(ENV, static_cast<double>(g_live.load())); }
+FN(liveTensors) { return Napi::Number::New(ENV, static_cast<double>(g_boxes.size())); }
 // A second handle to the same tensor (same storage, same autograd identity).
 FN(alias) { RET(T(info, 0)); }
 
@@ -358,7 +352,11 @@ FN(index) {
   for (uint32_t k = 0; k < a.Length(); k++) {
     Napi::Value x = a.Get(k);
     if (x.IsNull() || x.IsUndefined()) idx.push_back(std::nullopt);
-    else idx.push_back(x.As<Napi::External<Box>>().Data()->t);
+    else {
+      Box* b = x.As<Napi::External<Box>>().Data();
+      if (!g_boxes.count(b)) throw Napi::Error::New(ENV, "tensor used after dispose() (index " + std::to_string(k) + ")");
+      idx.push_back(b->t);
+    }
   }
   RET(T(info, 0).index(idx));
 }
@@ -677,7 +675,11 @@ FN(adamwNew) {
     auto g = arr.Get(k).As<Napi::Object>();
     auto ps = g.Get("params").As<Napi::Array>();
     std::vector<torch::Tensor> params;
-    for (uint32_t j = 0; j < ps.Length(); j++) params.push_back(ps.Get(j).As<Napi::External<Box>>().Data()->t);
+    for (uint32_t j = 0; j < ps.Length(); j++) {
+      Box* b = ps.Get(j).As<Napi::External<Box>>().Data();
+      if (!g_boxes.count(b)) throw Napi::Error::New(ENV, "AdamW: a parameter tensor was disposed");
+      params.push_back(b->t);
+    }
     groups.emplace_back(params, std::make_unique<AdamWOptions>(adamw_options(g)));
   }
   auto* opt = new AdamW(std::move(groups), AdamWOptions());
@@ -771,7 +773,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(zeros); EXPORT(ones); EXPORT(empty); EXPORT(full); EXPORT(arange); EXPORT(rand); EXPORT(randn);
   EXPORT(randint); EXPORT(scalarTensor); EXPORT(fromBytes); EXPORT(toBytes);
   EXPORT(shape); EXPORT(stride); EXPORT(dtype); EXPORT(device); EXPORT(numel); EXPORT(isContiguous); EXPORT(item);
-  EXPORT(dispose); EXPORT(isDisposed); EXPORT(liveTensors); EXPORT(alias);
+  EXPORT(dispose); EXPORT(liveTensors); EXPORT(alias);
   EXPORT(requiresGrad); EXPORT(setRequiresGrad); EXPORT(grad); EXPORT(setGrad); EXPORT(backward); EXPORT(detach);
   EXPORT(isGradEnabled); EXPORT(setGradEnabled); EXPORT(isLeaf);
   EXPORT(to); EXPORT(clone); EXPORT(contiguous);

@@ -51,12 +51,17 @@ function shapeArgs(args: readonly (number | readonly number[])[]): number[] {
 
 const hasSymbolDispose = typeof (Symbol as { dispose?: symbol }).dispose === 'symbol';
 
+// Tensors nobody disposed are freed when their JS object is collected. Disposed ones unregister,
+// so a long synchronous loop leaves nothing pending for the garbage collector.
+const collected = new FinalizationRegistry<Handle>((h) => native.dispose(h));
+
 export class Tensor implements Disposable {
   #h: Handle | null;
 
   /** Wraps a native handle; the tensor belongs to the innermost torch.scope(). */
   constructor(handle: Handle) {
     this.#h = handle;
+    collected.register(this, handle, this);
     track(this);
   }
 
@@ -69,6 +74,7 @@ export class Tensor implements Disposable {
   /** Frees the native tensor now (its storage goes when no other tensor views it). Idempotent. */
   dispose(): void {
     if (this.#h !== null) {
+      collected.unregister(this);
       native.dispose(this.#h);
       this.#h = null;
     }
