@@ -1,0 +1,53 @@
+// The math verifier: extract an answer from each side, then compare (see compare.ts for the rules).
+// Semantics follow Hugging Face math-verify (parse + verify with its defaults); where we differ
+// on purpose, docs/verifiers.md says so.
+import { compareValues } from './compare.js';
+import { CheckTimeout, Deadline } from './deadline.js';
+import { type Extraction, extractAnswer } from './extract.js';
+
+export interface MathVerdict {
+  equivalent: boolean;
+  /** The normalised answer found in the gold text (null when none parsed). */
+  goldExtracted: string | null;
+  /** The normalised answer found in the prediction (null when none parsed). */
+  predExtracted: string | null;
+  /** `equal:<rule>`, `different`, `no_answer`, `gold_unparsed`, `timeout` or `error:<message>`. */
+  reason: string;
+}
+
+export interface VerifyOptions {
+  /** Time limit for one check, in milliseconds (default 5000, math-verify's 5 s). */
+  timeoutMs?: number;
+}
+
+/** The gold answer is a bare answer ("\\frac{14}{3}"); it is read as if boxed, as the paper's evaluation reads MATH's answers. */
+export function extractGold(gold: string): Extraction {
+  return extractAnswer(gold.includes('\\boxed') || gold.includes('$') ? gold : `\\boxed{${gold}}`);
+}
+
+export function verifyMath(gold: string, pred: string, options: VerifyOptions = {}): MathVerdict {
+  const dl = new Deadline(options.timeoutMs ?? 5000);
+  let g: Extraction | null = null;
+  let p: Extraction | null = null;
+  try {
+    g = extractGold(gold);
+    dl.check();
+    p = extractAnswer(pred);
+    dl.check();
+    return judge(g, p, dl);
+  } catch (e) {
+    const reason = e instanceof CheckTimeout ? 'timeout' : `error:${e instanceof Error ? e.message : String(e)}`;
+    return { equivalent: false, goldExtracted: g?.text ?? null, predExtracted: p?.text ?? null, reason };
+  }
+}
+
+/** Compares two extractions (gold first). Throws CheckTimeout when the deadline passes. */
+export function judge(g: Extraction, p: Extraction, dl: Deadline): MathVerdict {
+  const base = { goldExtracted: g.text ?? g.fallback, predExtracted: p.text ?? p.fallback };
+  // exact string: the two normalised answers are the same text
+  if (g.fallback && p.fallback && g.fallback.trim() === p.fallback.trim()) return { ...base, equivalent: true, reason: 'equal:string' };
+  if (!g.value) return { ...base, equivalent: false, reason: 'gold_unparsed' };
+  if (!p.value) return { ...base, equivalent: false, reason: 'no_answer' };
+  const c = compareValues(g.value, p.value, dl);
+  return { ...base, equivalent: c.equal, reason: c.equal ? `equal:${c.rule}` : 'different' };
+}

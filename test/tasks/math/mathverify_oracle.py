@@ -1,0 +1,40 @@
+"""Reference judge for the math differential test: Hugging Face math-verify, one batch process.
+
+Reads JSONL rows {"id", "gold", "pred"} on stdin and writes one JSONL row per input on stdout:
+{"id", "equivalent", "gold_parsed", "pred_parsed"}. The gold answer text is wrapped in \\boxed{}
+(as the paper's evaluation does with MATH's reference answers) unless it already holds \\boxed or $.
+Both sides use math-verify's defaults: parse() with LaTeX + plain-expression extraction, then
+verify(gold, pred) with 6-place float rounding and its own 5 s time limits.
+"""
+import json
+import logging
+import sys
+
+from math_verify import parse, verify
+
+logging.disable(logging.CRITICAL)
+
+
+def wrap_gold(gold: str) -> str:
+    return gold if ("\\boxed" in gold or "$" in gold) else "\\boxed{" + gold + "}"
+
+
+def main() -> None:
+    out = sys.stdout
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        row = json.loads(line)
+        g = parse(wrap_gold(row["gold"]))
+        p = parse(row["pred"])
+        try:
+            eq = bool(verify(g, p))
+        except Exception:  # math-verify returns False on its own errors; be as lenient
+            eq = False
+        out.write(json.dumps({"id": row["id"], "equivalent": eq, "gold_parsed": [str(x) for x in g], "pred_parsed": [str(x) for x in p]}) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
