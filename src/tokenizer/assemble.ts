@@ -31,9 +31,11 @@ export function assembleTokenizer(
   const specials = [...(o.specialTokens ?? DEFAULT_SPECIAL_TOKENS)];
   const seen = new Set<string>();
   for (const s of specials) {
-    if (typeof s !== 'string' || s === '') throw new Error('specialTokens: each special token must be a non-empty string');
+    if (typeof s !== 'string' || s === '')
+      throw new Error('specialTokens: each special token must be a non-empty string');
     if (seen.has(s)) throw new Error(`specialTokens: ${JSON.stringify(s)} is listed twice`);
-    if (s in vocab) throw new Error(`specialTokens: ${JSON.stringify(s)} is already an ordinary token of the vocabulary`);
+    if (s in vocab)
+      throw new Error(`specialTokens: ${JSON.stringify(s)} is already an ordinary token of the vocabulary`);
     seen.add(s);
   }
   let next = 0;
@@ -41,7 +43,8 @@ export function assembleTokenizer(
   const addedTokens = specials.map((s, i) => specialToken(next + i, s));
   const named = (field: string, v: string | null | undefined, fallback: string | null): string | null => {
     const name = v === undefined ? fallback : v;
-    if (name !== null && !seen.has(name)) throw new Error(`${field}: ${JSON.stringify(name)} is not one of the special tokens`);
+    if (name !== null && !seen.has(name))
+      throw new Error(`${field}: ${JSON.stringify(name)} is not one of the special tokens`);
     return name;
   };
   const eosToken = named('eosToken', o.eosToken, seen.has('<|endoftext|>') ? '<|endoftext|>' : (specials[0] ?? null));

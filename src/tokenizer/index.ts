@@ -1,5 +1,5 @@
 export { BYTE_TO_CHAR, CHAR_TO_BYTE, toByteSymbols } from './byte-level.js';
-export { byteLevelTokenizer, type ByteLevelTokenizerOptions } from './byte-tokenizer.js';
+export { type ByteLevelTokenizerOptions, byteLevelTokenizer } from './byte-tokenizer.js';
 export { CHATML_TEMPLATE } from './chat-template.js';
 export { loadTokenizer } from './load.js';
 export { QWEN2_PRETOKENIZE_REGEX } from './pretokenize.js';

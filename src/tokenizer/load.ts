@@ -26,7 +26,9 @@ export function loadTokenizer(dir: string): Tokenizer {
   const generationConfig = existsSync(file('generation_config.json'))
     ? (readJsonObject(file('generation_config.json')) as GenerationTokenIds)
     : null;
-  const chatTemplate = existsSync(file('chat_template.jinja')) ? readFileSync(file('chat_template.jinja'), 'utf8') : null;
+  const chatTemplate = existsSync(file('chat_template.jinja'))
+    ? readFileSync(file('chat_template.jinja'), 'utf8')
+    : null;
   return new Tokenizer({ json, config, generationConfig, chatTemplate, source: dir });
 }
 
@@ -36,7 +38,9 @@ function fromSlowFiles(dir: string, config: TokenizerConfigJson): TokenizerJson 
   const vocab = readJsonObject(vocabFile) as Record<string, unknown>;
   for (const [token, id] of Object.entries(vocab)) {
     if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new Error(`${vocabFile}: token ${JSON.stringify(token)} has id ${JSON.stringify(id)}, not a non-negative integer`);
+      throw new Error(
+        `${vocabFile}: token ${JSON.stringify(token)} has id ${JSON.stringify(id)}, not a non-negative integer`,
+      );
     }
   }
   const merges = readMerges(join(dir, 'merges.txt'), vocab as Record<string, number>);
@@ -67,7 +71,8 @@ function readMerges(path: string, vocab: Record<string, number>): Array<[string,
       throw new Error(`${path}:${i + 1}: expected two symbols separated by one space, got ${JSON.stringify(line)}`);
     }
     const [a, b] = parts as [string, string];
-    if (!(a + b in vocab)) throw new Error(`${path}:${i + 1}: the merge result ${JSON.stringify(a + b)} is not in vocab.json`);
+    if (!(a + b in vocab))
+      throw new Error(`${path}:${i + 1}: the merge result ${JSON.stringify(a + b)} is not in vocab.json`);
     merges.push([a, b]);
   });
   return merges;

@@ -25,7 +25,8 @@ export function tokenName(config: TokenizerConfigJson, field: string, file = 'to
 export function addedTokensFromConfig(config: TokenizerConfigJson, file = 'tokenizer_config.json'): AddedTokenJson[] {
   const dec = config.added_tokens_decoder;
   if (dec === undefined || dec === null) return [];
-  if (typeof dec !== 'object' || Array.isArray(dec)) throw new Error(`${file}: "added_tokens_decoder" must be an object`);
+  if (typeof dec !== 'object' || Array.isArray(dec))
+    throw new Error(`${file}: "added_tokens_decoder" must be an object`);
   const out: AddedTokenJson[] = [];
   for (const [key, raw] of Object.entries(dec as Record<string, unknown>)) {
     const id = Number(key);
@@ -33,7 +34,8 @@ export function addedTokensFromConfig(config: TokenizerConfigJson, file = 'token
     if (!Number.isInteger(id) || id < 0) throw new Error(`${where}: the key must be a non-negative integer id`);
     if (!raw || typeof raw !== 'object') throw new Error(`${where}: must be an object`);
     const t = raw as Record<string, unknown>;
-    if (typeof t.content !== 'string' || t.content === '') throw new Error(`${where}: "content" must be a non-empty string`);
+    if (typeof t.content !== 'string' || t.content === '')
+      throw new Error(`${where}: "content" must be a non-empty string`);
     out.push({
       id,
       content: t.content,

@@ -64,12 +64,14 @@ export class Tokenizer {
     this.source = parts.source ?? 'tokenizer';
     // clean_up_tokenization_spaces defaults to true in the library (BERT-era behaviour that
     // deletes spaces before punctuation); byte-level tokenizers must not, so false unless asked.
-    const hfConfig = { ...parts.config, clean_up_tokenization_spaces: parts.config.clean_up_tokenization_spaces === true };
+    const hfConfig = {
+      ...parts.config,
+      clean_up_tokenization_spaces: parts.config.clean_up_tokenization_spaces === true,
+    };
     this.hf = new HfTokenizer(parts.json, hfConfig);
 
     const added = parts.json.added_tokens;
-    let maxId = -1;
-    for (const id of Object.values(vocabOf(parts.json))) if (id > maxId) maxId = id;
+    let maxId = maxModelId(parts.json);
     for (const t of added) if (t.id > maxId) maxId = t.id;
     this.vocabSize = maxId + 1;
     this.specialTokenIds = added.filter((t) => t.special).map((t) => t.id);
@@ -82,7 +84,8 @@ export class Tokenizer {
       const name = tokenName(parts.config, field, cfgFile);
       if (name === null) return null;
       const id = this.tokenToId(name);
-      if (id === undefined) throw new Error(`${cfgFile}: "${field}" is ${JSON.stringify(name)}, which is not in the vocabulary`);
+      if (id === undefined)
+        throw new Error(`${cfgFile}: "${field}" is ${JSON.stringify(name)}, which is not in the vocabulary`);
       return id;
     };
     const configEos = byName('eos_token');
@@ -146,7 +149,11 @@ export class Tokenizer {
   /** What generation_config.json should say about tokens, for a model folder saved with this tokenizer. */
   generationTokenIds(): GenerationTokenIds {
     const eos = this.eosTokenIds.length === 1 ? this.eosTokenIds[0] : [...this.eosTokenIds];
-    return { bos_token_id: this.bosTokenId, eos_token_id: this.eosTokenIds.length ? eos : null, pad_token_id: this.padTokenId };
+    return {
+      bos_token_id: this.bosTokenId,
+      eos_token_id: this.eosTokenIds.length ? eos : null,
+      pad_token_id: this.padTokenId,
+    };
   }
 
   /** Write tokenizer.json + tokenizer_config.json (chat template inside it) into `dir` (created if needed). */
@@ -155,19 +162,22 @@ export class Tokenizer {
   }
 }
 
-function vocabOf(json: TokenizerJson): Record<string, number> {
+/** The largest id of the model's vocabulary (-1 when empty). */
+function maxModelId(json: TokenizerJson): number {
   const v = (json.model as { vocab?: unknown }).vocab;
-  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, number>;
   // Unigram models keep the vocabulary as a list of [piece, score]: ids are positions.
-  if (Array.isArray(v)) return Object.fromEntries(v.map((p, i) => [String(i), i]));
-  return {};
+  if (Array.isArray(v)) return v.length - 1;
+  let max = -1;
+  if (v && typeof v === 'object') for (const id of Object.values(v as Record<string, number>)) if (id > max) max = id;
+  return max;
 }
 
 function idList(v: unknown, file: string, field: string): number[] {
   if (v === undefined || v === null) return [];
   const list = Array.isArray(v) ? v : [v];
   for (const id of list) {
-    if (!Number.isInteger(id) || id < 0) throw new Error(`${file}: "${field}" must be an id or a list of ids, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(id) || id < 0)
+      throw new Error(`${file}: "${field}" must be an id or a list of ids, got ${JSON.stringify(v)}`);
   }
   return list as number[];
 }

@@ -36,9 +36,12 @@ export function trainByteLevelBpe(corpus: string | Iterable<string>, options: Tr
   const { vocabSize, minFrequency = 2, onProgress } = options;
   const base = vocabSize - specials.length;
   if (!Number.isInteger(vocabSize) || base < 256 || vocabSize >= SHIFT) {
-    throw new Error(`vocabSize must be an integer from ${256 + specials.length} (256 bytes + ${specials.length} special tokens) to ${SHIFT - 1}, got ${vocabSize}`);
+    throw new Error(
+      `vocabSize must be an integer from ${256 + specials.length} (256 bytes + ${specials.length} special tokens) to ${SHIFT - 1}, got ${vocabSize}`,
+    );
   }
-  if (!Number.isInteger(minFrequency) || minFrequency < 1) throw new Error(`minFrequency must be a positive integer, got ${minFrequency}`);
+  if (!Number.isInteger(minFrequency) || minFrequency < 1)
+    throw new Error(`minFrequency must be a positive integer, got ${minFrequency}`);
 
   const { words, counts } = countWords(typeof corpus === 'string' ? [corpus] : corpus, specials);
 
@@ -149,10 +152,13 @@ function countWords(texts: Iterable<string>, specials: readonly string[]): { wor
   // Special tokens in the corpus (document separators, chat markers) are cut out, not learned from:
   // encode() matches them before pre-tokenization too.
   const specialRe =
-    specials.length > 0 ? new RegExp(specials.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+    specials.length > 0
+      ? new RegExp(specials.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+      : null;
   const freq = new Map<string, number>();
   for (const text of texts) {
-    if (typeof text !== 'string') throw new TypeError(`trainByteLevelBpe: the corpus must yield strings, got ${typeof text}`);
+    if (typeof text !== 'string')
+      throw new TypeError(`trainByteLevelBpe: the corpus must yield strings, got ${typeof text}`);
     const parts = specialRe ? text.split(specialRe) : [text];
     for (const part of parts) {
       if (part === '') continue;

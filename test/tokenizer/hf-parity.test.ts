@@ -27,7 +27,8 @@ interface HfResult {
 
 function python(): string {
   const py = join(REPO_ROOT, '.venv', 'bin', 'python');
-  if (!existsSync(py)) throw new Error(`${py} is missing: run \`bash scripts/setup.sh --peers\` to install the reference peers`);
+  if (!existsSync(py))
+    throw new Error(`${py} is missing: run \`bash scripts/setup.sh --peers\` to install the reference peers`);
   return py;
 }
 
@@ -46,7 +47,13 @@ describe('tokenizer.json written by kindling, read by HF tokenizers and transfor
     const r = rng(7);
     texts.push(...realDocuments(60_000).slice(0, 60));
     for (let i = 0; i < 400; i++) texts.push(randomText(r));
-    texts.push('', ' ', '<|im_start|>user\nhi<|im_end|>\n', 'x<|endoftext|>y', "I'M HERE, it'S 3.14159 — ok?!\r\n\r\n  ");
+    texts.push(
+      '',
+      ' ',
+      '<|im_start|>user\nhi<|im_end|>\n',
+      'x<|endoftext|>y',
+      "I'M HERE, it'S 3.14159 — ok?!\r\n\r\n  ",
+    );
 
     const decode: Record<string, number[][]> = {};
     for (const name of Object.keys(toks)) {
@@ -80,7 +87,8 @@ describe('tokenizer.json written by kindling, read by HF tokenizers and transfor
           ['tokenizers', ref.tokenizers_ids[i]],
           ['transformers', ref.transformers_ids[i]],
         ] as const) {
-          if (JSON.stringify(ours) !== JSON.stringify(theirs)) mismatches.push(`${who} ${JSON.stringify(s)}: ours ${ours} theirs ${theirs}`);
+          if (JSON.stringify(ours) !== JSON.stringify(theirs))
+            mismatches.push(`${who} ${JSON.stringify(s)}: ours ${ours} theirs ${theirs}`);
         }
       });
       assert.deepEqual(mismatches.slice(0, 5), []);

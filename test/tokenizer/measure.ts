@@ -6,7 +6,11 @@ import { loadTokenizer, trainByteLevelBpe } from '../../src/tokenizer/index.js';
 import { QWEN_DIR, realDocuments } from './corpus.js';
 
 const { values } = parseArgs({
-  options: { 'encode-mb': { type: 'string', default: '1' }, 'train-mb': { type: 'string', default: '2' }, vocab: { type: 'string', default: '8000' } },
+  options: {
+    'encode-mb': { type: 'string', default: '1' },
+    'train-mb': { type: 'string', default: '2' },
+    vocab: { type: 'string', default: '8000' },
+  },
 });
 const MB = 1 << 20;
 const ms = (t0: number) => performance.now() - t0;

@@ -11,7 +11,9 @@ import { QWEN_DIR } from './corpus.js';
 
 /** llama.cpp's .inp/.out pair (format in the data folder's README). */
 function vectors(): Array<{ text: string; ids: number[] }> {
-  const inputs = readFileSync(join(QWEN_DIR, 'tests', 'ggml-vocab-qwen2.gguf.inp'), 'utf8').split('\n__ggml_vocab_test__\n');
+  const inputs = readFileSync(join(QWEN_DIR, 'tests', 'ggml-vocab-qwen2.gguf.inp'), 'utf8').split(
+    '\n__ggml_vocab_test__\n',
+  );
   assert.equal(inputs.pop(), '', 'the .inp file ends with the separator');
   const lines = readFileSync(join(QWEN_DIR, 'tests', 'ggml-vocab-qwen2.gguf.out'), 'utf8').split('\n');
   assert.equal(lines.pop(), '');
@@ -37,7 +39,8 @@ describe('Qwen2.5 tokenizer from slow files', () => {
     const failures: string[] = [];
     for (const [i, { text, ids }] of vs.entries()) {
       const got = tok.encode(text, { addSpecialTokens: false });
-      if (JSON.stringify(got) !== JSON.stringify(ids)) failures.push(`#${i} ${JSON.stringify(text)}: got ${got} want ${ids}`);
+      if (JSON.stringify(got) !== JSON.stringify(ids))
+        failures.push(`#${i} ${JSON.stringify(text)}: got ${got} want ${ids}`);
       const back = tok.decode(ids);
       if (back !== text) failures.push(`#${i} decode: ${JSON.stringify(back)} != ${JSON.stringify(text)}`);
     }
@@ -94,12 +97,19 @@ describe('Qwen2.5 tokenizer from slow files', () => {
     symlinkSync(join(QWEN_DIR, 'vocab.json'), join(dir, 'vocab.json'));
     symlinkSync(join(QWEN_DIR, 'tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
     writeFileSync(join(dir, 'merges.txt'), `#version: 0.2\n${readFileSync(join(QWEN_DIR, 'merges.txt'), 'utf8')}`);
-    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [151645, 151643], pad_token_id: 151643 }));
+    writeFileSync(
+      join(dir, 'generation_config.json'),
+      JSON.stringify({ eos_token_id: [151645, 151643], pad_token_id: 151643 }),
+    );
     const t = loadTokenizer(dir);
     assert.deepEqual(t.encode('Hello world'), [9707, 1879]);
     assert.deepEqual(t.eosTokenIds, [151645, 151643]);
     assert.equal(t.eosTokenId, 151645);
-    assert.deepEqual(t.generationTokenIds(), { bos_token_id: null, eos_token_id: [151645, 151643], pad_token_id: 151643 });
+    assert.deepEqual(t.generationTokenIds(), {
+      bos_token_id: null,
+      eos_token_id: [151645, 151643],
+      pad_token_id: 151643,
+    });
     writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: 151643 }));
     assert.deepEqual(loadTokenizer(dir).eosTokenIds, [151643]);
     writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: 'x' }));

@@ -42,7 +42,15 @@ describe('round trip decode(encode(s)) == s.normalize("NFC")', () => {
   test('the generator covers what it claims: emoji, CJK, combining marks, astral planes, odd whitespace', () => {
     const r = rng(1);
     const all = Array.from({ length: CASES }, () => randomText(r)).join('');
-    for (const re of [/\p{Extended_Pictographic}/u, /\p{Script=Han}/u, /\p{M}/u, /[\u{10000}-\u{10FFFF}]/u, /\u0085/, /\u3000/, /\r\n/]) {
+    for (const re of [
+      /\p{Extended_Pictographic}/u,
+      /\p{Script=Han}/u,
+      /\p{M}/u,
+      /[\u{10000}-\u{10FFFF}]/u,
+      /\u0085/,
+      /\u3000/,
+      /\r\n/,
+    ]) {
       assert.match(all, re);
     }
     assert.notEqual(all, all.normalize('NFC'), 'some inputs are not in NFC, so normalization is exercised');

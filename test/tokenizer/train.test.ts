@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { byteLevelTokenizer, loadTokenizer, type Tokenizer, trainByteLevelBpe } from '../../src/tokenizer/index.js';
 import { toByteSymbols } from '../../src/tokenizer/byte-level.js';
+import { byteLevelTokenizer, loadTokenizer, type Tokenizer, trainByteLevelBpe } from '../../src/tokenizer/index.js';
 import { realDocuments } from './corpus.js';
 
 const merges = (t: Tokenizer) => (t.json.model as { merges: string[] }).merges;
@@ -33,7 +33,9 @@ function referenceMerges(docs: string[], nMerges: number, minFrequency: number):
   const out: string[] = [];
   while (out.length < nMerges) {
     const counts = new Map<string, number>();
-    for (const { s, n } of words) for (let i = 0; i + 1 < s.length; i++) counts.set(`${s[i]},${s[i + 1]}`, (counts.get(`${s[i]},${s[i + 1]}`) ?? 0) + n);
+    for (const { s, n } of words)
+      for (let i = 0; i + 1 < s.length; i++)
+        counts.set(`${s[i]},${s[i + 1]}`, (counts.get(`${s[i]},${s[i + 1]}`) ?? 0) + n);
     let best: [number, number] | null = null;
     let bestN = 0;
     for (const [k, n] of counts) {
@@ -71,7 +73,8 @@ function referenceMerges(docs: string[], nMerges: number, minFrequency: number):
 function bytePieces(bytes: Tokenizer, text: string): string[] {
   // A hand translation of Qwen2's regex to JS (its (?i:…) spelled out), applied to the NFC text.
   // The byte tokenizer (no merges) yields one symbol per byte: the pieces must cover exactly those.
-  const re = /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+  const re =
+    /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
   const pieces = (text.normalize('NFC').match(re) ?? []).map(toByteSymbols);
   assert.equal(pieces.join(''), bytes.tokenize(text).join(''), 'the reference split covers the text');
   return pieces;
@@ -141,13 +144,20 @@ describe('trainByteLevelBpe', () => {
     assert.throws(() => trainByteLevelBpe('x', { vocabSize: 200 }), /vocabSize must be an integer from 259/);
     assert.throws(() => trainByteLevelBpe('x', { vocabSize: 300, minFrequency: 0 }), /minFrequency/);
     assert.throws(() => trainByteLevelBpe('x', { vocabSize: 300, specialTokens: ['a'] }), /already an ordinary token/);
-    assert.throws(() => trainByteLevelBpe('x', { vocabSize: 300, eosToken: '<eos>' }), /eosToken: "<eos>" is not one of the special tokens/);
+    assert.throws(
+      () => trainByteLevelBpe('x', { vocabSize: 300, eosToken: '<eos>' }),
+      /eosToken: "<eos>" is not one of the special tokens/,
+    );
   });
 
   test('saves a folder that loadTokenizer reads back identically; the byte-level one too', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kindling-bpe-'));
     try {
-      const t = trainByteLevelBpe(realDocuments(100_000), { vocabSize: 1000, specialTokens: ['<|endoftext|>', '<pad>'], padToken: '<pad>' });
+      const t = trainByteLevelBpe(realDocuments(100_000), {
+        vocabSize: 1000,
+        specialTokens: ['<|endoftext|>', '<pad>'],
+        padToken: '<pad>',
+      });
       t.save(join(dir, 'trained'));
       const back = loadTokenizer(join(dir, 'trained'));
       const text = realDocuments(20_000).join('<|endoftext|>');
