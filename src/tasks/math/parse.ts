@@ -284,7 +284,8 @@ export function scalar(src: string): Value {
   if (hasError(json)) throw new ParseError(`compute-engine could not read ${JSON.stringify(s)}`);
   json = cleanJson(json);
   if (typeof json === 'string' && !KNOWN.has(json) && !pct) return { t: 'word', name: json };
-  return { t: 'expr', json, pct, atom: atomKind(s, json) };
+  // a negative percentage is -(n%), not a percent literal: math-verify's number rules skip it
+  return { t: 'expr', json, pct, atom: pct && s.startsWith('-') ? undefined : atomKind(s, json) };
 }
 
 /** Which number literal a scalar is, if it is one (decides the number rules in compare.ts). */

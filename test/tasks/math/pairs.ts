@@ -15,12 +15,21 @@ export interface Pair {
   kind: string;
 }
 
-export function math500Answers(): string[] {
+interface Row {
+  answer: string;
+  solution: string;
+}
+
+function math500Rows(): Row[] {
   const text = readFileSync(join(sharedDataDir(), 'math500', 'test.jsonl'), 'utf8');
   return text
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { answer: string }).answer);
+    .map((l) => JSON.parse(l) as Row);
+}
+
+export function math500Answers(): string[] {
+  return math500Rows().map((r) => r.answer);
 }
 
 const INT = /^-?\d+$/;
@@ -78,7 +87,8 @@ function thousands(n: string): string {
   return (neg ? '-' : '') + d.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function buildPairs(answers: readonly string[] = math500Answers()): Pair[] {
+export function buildPairs(rows: readonly Row[] = math500Rows()): Pair[] {
+  const answers = rows.map((r) => r.answer);
   const pairs: Pair[] = [];
   const add = (i: number, kind: string, gold: string, pred: string) => {
     pairs.push({ id: `${i}:${kind}`, gold, pred, kind });
@@ -88,6 +98,10 @@ export function buildPairs(answers: readonly string[] = math500Answers()): Pair[
     // --- equivalent forms ---
     add(i, 'eq:boxed', t, `So the answer is $\\boxed{${t}}$.`);
     add(i, 'eq:final-answer', t, `The final answer is $${t}$. I hope it is correct.`);
+    // the whole reference solution, parsed as a model output (the paper's evaluation reads the whole text)
+    add(i, 'eq:solution', t, rows[i]!.solution);
+    // a completion in the paper's format, with distracting numbers in the reasoning
+    add(i, 'eq:think-answer', t, ` First, 2+3=5 and $x=7$. Checking again gives 12. </think> <answer> The answer is $\\boxed{${t}}$ </answer>`);
     if (t.includes('\\frac')) add(i, 'eq:dfrac', t, `\\boxed{${t.replaceAll('\\frac', '\\dfrac')}}`);
     if (tighten(t) !== t) add(i, 'eq:tight', t, `\\boxed{${tighten(t)}}`);
     else if (loosen(t) !== t) add(i, 'eq:loose', t, `\\boxed{${loosen(t)}}`);
@@ -106,6 +120,8 @@ export function buildPairs(answers: readonly string[] = math500Answers()): Pair[
       if (n !== 0n) add(i, 'ne:sign', t, `\\boxed{${-n}}`);
       if (n !== 0n) add(i, 'ne:unit-scale', t, `\\boxed{${n * 1000n}}`);
       if (n !== 0n) add(i, 'ne:percent-scale', t, `\\boxed{${decimalOf(n, 100n, 8)}}`);
+      if (n !== 0n) add(i, 'eq:percent-of-integer', t, `\\boxed{${t}\\%}`);
+      if (n > 0n && n < 100n) add(i, 'ne:unit-scale-cm', `${t}\\text{ m}`, `\\boxed{${n * 100n}\\text{ cm}}`);
     } else if (DEC.test(t)) {
       const neg = t.startsWith('-');
       const body = neg ? t.slice(1) : t;
@@ -114,6 +130,8 @@ export function buildPairs(answers: readonly string[] = math500Answers()): Pair[
       const p = BigInt((w || '0') + f) * (neg ? -1n : 1n);
       add(i, 'eq:fraction', t, `\\boxed{\\frac{${p}}{${q}}}`);
       add(i, 'eq:leading-zero', t, `\\boxed{${body.startsWith('.') ? `0${body}` : t}}`);
+      add(i, 'eq:percent', t, `\\boxed{${decimalOf(p * 100n, q, 12)}\\%}`);
+      add(i, 'eq:scientific', t, `\\boxed{${decimalOf(p * 1000n, q, 12)} \\times 10^{-3}}`);
       add(i, 'ne:sign', t, `\\boxed{${neg ? body : `-${body}`}}`);
       add(i, 'ne:unit-scale', t, `\\boxed{${decimalOf(p * 10n, q, 12)}}`);
     } else {
@@ -127,6 +145,8 @@ export function buildPairs(answers: readonly string[] = math500Answers()): Pair[
         add(i, 'ne:numerator-plus-one', t, `\\boxed{\\frac{${p + 1n}}{${q}}}`);
         add(i, 'ne:sign', t, `\\boxed{\\frac{${-p}}{${q}}}`);
         add(i, 'ne:decimal-2-places', t, `\\boxed{${decimalOf(p, q, 2)}}`);
+        add(i, 'eq:percent', t, `The probability is $${decimalOf(p * 100n, q, 10)}\\%$.`);
+        add(i, 'eq:frac-shorthand', t, p > 0n && p < 10n && q < 10n ? `\\boxed{\\frac${p}${q}}` : `\\boxed{\\tfrac{${p}}{${q}}}`);
       } else {
         // symbolic answers: sign flip and a perturbation
         if (!/\\text|\\mbox|\\begin|[=<>]|\\in|,/.test(t)) {
