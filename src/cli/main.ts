@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerKk } from './commands/kk.js';
 import { registerSmoke } from './commands/smoke.js';
+import { registerVerify } from './commands/verify.js';
 
 export function program(): Command {
   const p = new Command('kindling')
@@ -13,6 +15,8 @@ export function program(): Command {
   registerDoctor(p);
   registerBench(p);
   registerSmoke(p);
+  registerKk(p);
+  const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
   return p;
 }
 
