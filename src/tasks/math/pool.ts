@@ -18,6 +18,7 @@ interface Job {
   id: number;
   gold: string;
   pred: string;
+  timeoutMs: number;
   resolve: (v: MathVerdict) => void;
 }
 
@@ -86,16 +87,16 @@ export class MathCheckPool {
         this.terminated++;
         this.finish(slot, { equivalent: false, goldExtracted: null, predExtracted: null, reason: 'timeout' });
         this.replace(slot);
-      }, this.timeoutMs + this.graceMs);
-      slot.worker.postMessage({ id: job.id, gold: job.gold, pred: job.pred, timeoutMs: this.timeoutMs });
+      }, job.timeoutMs + this.graceMs);
+      slot.worker.postMessage({ id: job.id, gold: job.gold, pred: job.pred, timeoutMs: job.timeoutMs });
     }
   }
 
-  /** Verifies one (gold, prediction) pair in a worker. Never rejects. */
-  verify(gold: string, pred: string): Promise<MathVerdict> {
+  /** Verifies one (gold, prediction) pair in a worker (`timeoutMs` overrides the pool's limit). Rejects only after close(). */
+  verify(gold: string, pred: string, options: { timeoutMs?: number } = {}): Promise<MathVerdict> {
     if (this.closed) return Promise.reject(new Error('MathCheckPool is closed'));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, gold, pred, resolve });
+      this.queue.push({ id: this.nextId++, gold, pred, timeoutMs: options.timeoutMs ?? this.timeoutMs, resolve });
       this.pump();
     });
   }

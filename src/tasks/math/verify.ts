@@ -20,9 +20,13 @@ export interface VerifyOptions {
   timeoutMs?: number;
 }
 
-/** The gold answer is a bare answer ("\\frac{14}{3}"); it is read as if boxed, as the paper's evaluation reads MATH's answers. */
+/**
+ * The gold answer is a bare answer ("\\frac{14}{3}"); it is read as if boxed, as the paper's
+ * evaluation reads MATH's answers — unless it already holds \\boxed or a math delimiter `$`
+ * (an escaped `\\$`, a dollar sign, does not count).
+ */
 export function extractGold(gold: string): Extraction {
-  return extractAnswer(gold.includes('\\boxed') || gold.includes('$') ? gold : `\\boxed{${gold}}`);
+  return extractAnswer(gold.includes('\\boxed') || /(?<!\\)\$/.test(gold) ? gold : `\\boxed{${gold}}`);
 }
 
 export function verifyMath(gold: string, pred: string, options: VerifyOptions = {}): MathVerdict {

@@ -2,11 +2,13 @@
 
 Reads JSONL rows {"id", "gold", "pred"} on stdin and writes one JSONL row per input on stdout:
 {"id", "equivalent", "gold_parsed", "pred_parsed"}. The gold answer text is wrapped in \\boxed{}
-(as the paper's evaluation does with MATH's reference answers) unless it already holds \\boxed or $.
+(as the paper's evaluation does with MATH's reference answers) unless it already holds \\boxed or an
+unescaped $.
 Both sides use math-verify's defaults: parse() with LaTeX + plain-expression extraction, then
 verify(gold, pred) with 6-place float rounding and its own 5 s time limits.
 """
 import json
+import re
 import logging
 import sys
 
@@ -16,7 +18,8 @@ logging.disable(logging.CRITICAL)
 
 
 def wrap_gold(gold: str) -> str:
-    return gold if ("\\boxed" in gold or "$" in gold) else "\\boxed{" + gold + "}"
+    # the same rule as kindling's extractGold: an escaped \$ (a dollar sign) is not a math delimiter
+    return gold if ("\\boxed" in gold or re.search(r"(?<!\\)\$", gold)) else "\\boxed{" + gold + "}"
 
 
 def main() -> None:
