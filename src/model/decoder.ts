@@ -1,0 +1,290 @@
+// The Qwen2-family decoder (Qwen2/Qwen2.5, Llama, Qwen3), top to bottom, with Hugging Face's
+// semantics and parameter names. Shapes: B batch, T new tokens, S keys (cache + new), D hidden,
+// H query heads, K key/value heads, E head dim, V vocabulary.
+//
+//   ids [B,T] ─ embed ─▶ x [B,T,D]
+//   for each layer:  x = x + attn(rmsnorm(x));  x = x + mlp(rmsnorm(x))
+//   logits [B,T,V] = lm_head(rmsnorm(x))           (lm_head = embed when tied)
+import * as torch from '../torch/index.js';
+import type { ModelConfig } from './config.js';
+
+const F = torch.nn.functional;
+type Tensor = torch.Tensor;
+
+/** Per-layer key/value buffers [B, K, capacity, E], filled up to `length`. Inference only. */
+export interface KVCache {
+  keys: Tensor[];
+  values: Tensor[];
+  length: number;
+  capacity: number;
+}
+
+export interface ForwardOptions {
+  /** Positions [B,T] (int64). Default: cache.length + 0..T-1 for every row. */
+  positionIds?: Tensor;
+  /** Which keys are real tokens [B,S] (1) and which are padding (0), S = cache length + T. */
+  attentionMask?: Tensor;
+  /** Read past keys/values from here and append this call's. */
+  cache?: KVCache;
+}
+
+export class CausalLM {
+  readonly config: ModelConfig;
+  /** Parameters by Hugging Face name. Tied models have no 'lm_head.weight' entry. */
+  readonly params: Map<string, Tensor>;
+  #ropeCache: { cos: Tensor; sin: Tensor; length: number } | null = null;
+
+  constructor(config: ModelConfig, params: Map<string, Tensor>) {
+    this.config = config;
+    this.params = params;
+    const missing = expectedParameterNames(config).filter((n) => !params.has(n));
+    if (missing.length) throw new Error(`model weights are missing ${missing.length} tensor(s), e.g. '${missing[0]}'`);
+  }
+
+  get device(): string {
+    return this.p('model.embed_tokens.weight').device;
+  }
+  get dtype(): torch.DType {
+    return this.p('model.embed_tokens.weight').dtype;
+  }
+
+  p(name: string): Tensor {
+    const t = this.params.get(name);
+    if (!t) throw new Error(`model has no parameter '${name}'`);
+    return t;
+  }
+  #opt(name: string): Tensor | null {
+    return this.params.get(name) ?? null;
+  }
+
+  /** Trainable tensors, each once (a tied lm_head is the embedding). */
+  parameters(): Tensor[] {
+    return [...this.params.values()];
+  }
+  numParameters(): number {
+    return this.parameters().reduce((n, t) => n + t.numel(), 0);
+  }
+  get lmHead(): Tensor {
+    return this.params.get('lm_head.weight') ?? this.p('model.embed_tokens.weight');
+  }
+
+  // ------------------------------------------------------------------ rotary position embedding
+
+  /** cos/sin tables [positions, E] in float32, grown on demand (HF computes them in float32 too). */
+  #rope(upTo: number): { cos: Tensor; sin: Tensor } {
+    if (this.#ropeCache && this.#ropeCache.length >= upTo) return this.#ropeCache;
+    const length = Math.max(upTo, Math.min(this.config.max_position_embeddings, 4096), (this.#ropeCache?.length ?? 0) * 2);
+    const inv = ropeInverseFrequencies(this.config);
+    const tables = torch.noGrad(() =>
+      torch.scope(() => {
+        const pos = torch.arange(0, length, 1, { dtype: 'float64' });
+        const freqs = pos.outer(torch.tensor(inv, { dtype: 'float64' }));
+        const emb = torch.cat([freqs, freqs], -1);
+        return { cos: emb.cos().to({ dtype: 'float32', device: this.device }), sin: emb.sin().to({ dtype: 'float32', device: this.device }) };
+      }),
+    );
+    if (this.#ropeCache) {
+      this.#ropeCache.cos.dispose();
+      this.#ropeCache.sin.dispose();
+    }
+    this.#ropeCache = { ...torch.keep(tables), length };
+    return this.#ropeCache;
+  }
+
+  // ------------------------------------------------------------------ forward
+
+  /** Hidden states after the final norm, [B,T,D]. */
+  hidden(ids: Tensor, o: ForwardOptions = {}): Tensor {
+    const c = this.config;
+    const [B, T] = ids.shape as [number, number];
+    const past = o.cache?.length ?? 0;
+    const S = past + T;
+    if (o.cache && torch.isGradEnabled()) throw new Error('KV caches are for inference: wrap generation in torch.noGrad()');
+    if (o.cache && S > o.cache.capacity) throw new Error(`KV cache overflow: ${S} positions > capacity ${o.cache.capacity}`);
+
+    return torch.scope(() => {
+      const positions = o.positionIds ?? torch.arange(past, S, 1, { device: this.device }).unsqueeze(0).expand(B, T);
+      const { cos, sin } = this.#ropeAt(positions);
+      const mask = this.#mask(B, T, past, o.attentionMask);
+
+      let x = F.embedding(ids, this.p('model.embed_tokens.weight'));
+      for (let i = 0; i < c.num_hidden_layers; i++) {
+        x = torch.scope(() => {
+          const pre = `model.layers.${i}.`;
+          const a = this.#attention(pre, this.#norm(x, `${pre}input_layernorm.weight`), cos, sin, mask, i, o.cache);
+          const h = x.add(a);
+          return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`)));
+        });
+      }
+      if (o.cache) o.cache.length = S;
+      return this.#norm(x, 'model.norm.weight');
+    });
+  }
+
+  /** Logits [B,T,V] in the model's dtype. */
+  forward(ids: Tensor, o: ForwardOptions = {}): Tensor {
+    return torch.scope(() => F.linear(this.hidden(ids, o), this.lmHead));
+  }
+
+  /** cos/sin for each position, shaped [B,1,T,E] to broadcast over heads, in the model dtype. */
+  #ropeAt(positions: Tensor): { cos: Tensor; sin: Tensor } {
+    const [B, T] = positions.shape as [number, number];
+    const maxPos = torch.noGrad(() => positions.max().item());
+    const table = this.#rope(maxPos + 1);
+    const flat = positions.reshape(-1);
+    const pick = (t: Tensor) => t.indexSelect(0, flat).view(B, 1, T, this.config.headDim).to({ dtype: this.dtype });
+    return { cos: pick(table.cos), sin: pick(table.sin) };
+  }
+
+  /**
+   * Boolean attention mask [B,1,T,S] (true = attend), or null when plain causal attention is right
+   * (no padding, no cache). A padded query still sees itself so no softmax row is empty (an empty
+   * row gives NaN, and 0·NaN would leak into real tokens through the values).
+   */
+  #mask(B: number, T: number, past: number, attentionMask?: Tensor): Tensor | null {
+    if (!attentionMask && past === 0) return null;
+    const S = past + T;
+    const dev = this.device;
+    const causal = torch.ones([T, S], { dtype: 'bool', device: dev }).tril(past);
+    if (!attentionMask) return T === 1 ? null : causal.view(1, 1, T, S);
+    if (attentionMask.shape[1] !== S) throw new Error(`attentionMask has ${attentionMask.shape[1]} columns, expected ${S} (cache ${past} + ${T} new)`);
+    const keys = attentionMask.to({ dtype: 'bool' }).view(B, 1, 1, S);
+    const self = torch.ones([T, S], { dtype: 'bool', device: dev }).tril(past).triu(past);
+    return causal.view(1, 1, T, S).logicalAnd(keys).logicalOr(self.view(1, 1, T, S));
+  }
+
+  /** RMSNorm in float32 (HF Qwen2RMSNorm), weight applied in the model dtype. */
+  #norm(x: Tensor, weightName: string): Tensor {
+    const w = this.p(weightName);
+    if (x.dtype === 'float32') return F.rmsNorm(x, w, this.config.rms_norm_eps);
+    return F.rmsNorm(x.float(), null, this.config.rms_norm_eps).to({ dtype: x.dtype }).mul(w);
+  }
+
+  #attention(pre: string, x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | null, layer: number, cache?: KVCache): Tensor {
+    const c = this.config;
+    const [B, T] = x.shape as [number, number];
+    const [H, K, E] = [c.num_attention_heads, c.numKeyValueHeads, c.headDim];
+    const proj = (n: string) => F.linear(x, this.p(`${pre}self_attn.${n}_proj.weight`), this.#opt(`${pre}self_attn.${n}_proj.bias`));
+    let q = proj('q').view(B, T, H, E);
+    let k = proj('k').view(B, T, K, E);
+    let v = proj('v').view(B, T, K, E).transpose(1, 2); // [B,K,T,E]
+    if (c.qkNorm) {
+      q = this.#norm(q, `${pre}self_attn.q_norm.weight`);
+      k = this.#norm(k, `${pre}self_attn.k_norm.weight`);
+    }
+    q = applyRope(q.transpose(1, 2), cos, sin); // [B,H,T,E]
+    k = applyRope(k.transpose(1, 2), cos, sin); // [B,K,T,E]
+    if (cache) {
+      const past = cache.length;
+      cache.keys[layer]!.narrow(2, past, T).copy_(k);
+      cache.values[layer]!.narrow(2, past, T).copy_(v);
+      k = cache.keys[layer]!.narrow(2, 0, past + T);
+      v = cache.values[layer]!.narrow(2, 0, past + T);
+    }
+    const y = F.scaledDotProductAttention(q, k, v, {
+      attnMask: mask,
+      isCausal: mask === null && !cache,
+      enableGqa: H !== K,
+    }); // [B,H,T,E]
+    return F.linear(y.transpose(1, 2).reshape(B, T, H * E), this.p(`${pre}self_attn.o_proj.weight`), this.#opt(`${pre}self_attn.o_proj.bias`));
+  }
+
+  #mlp(pre: string, x: Tensor): Tensor {
+    const lin = (n: string, t: Tensor) => F.linear(t, this.p(`${pre}mlp.${n}_proj.weight`), this.#opt(`${pre}mlp.${n}_proj.bias`));
+    return lin('down', lin('gate', x).silu().mul(lin('up', x)));
+  }
+
+  // ------------------------------------------------------------------ caches
+
+  /** Empty KV buffers for `batch` rows and `capacity` positions. */
+  newCache(batch: number, capacity: number): KVCache {
+    const c = this.config;
+    const shape = [batch, c.numKeyValueHeads, capacity, c.headDim];
+    const o = { dtype: this.dtype, device: this.device };
+    const keys: Tensor[] = [];
+    const values: Tensor[] = [];
+    torch.noGrad(() => {
+      for (let i = 0; i < c.num_hidden_layers; i++) {
+        keys.push(torch.keep(torch.zeros(shape, o)));
+        values.push(torch.keep(torch.zeros(shape, o)));
+      }
+    });
+    return { keys, values, length: 0, capacity };
+  }
+}
+
+/** Rows of a cache picked (and repeated) by index: sharing one prefill across n samples, or dropping finished rows. */
+export function selectCacheRows(cache: KVCache, rows: Tensor): KVCache {
+  return torch.noGrad(() => ({
+    keys: cache.keys.map((k) => torch.keep(k.indexSelect(0, rows))),
+    values: cache.values.map((v) => torch.keep(v.indexSelect(0, rows))),
+    length: cache.length,
+    capacity: cache.capacity,
+  }));
+}
+
+export function disposeCache(cache: KVCache): void {
+  for (const t of [...cache.keys, ...cache.values]) t.dispose();
+}
+
+/** x·cos + rotate_half(x)·sin, rotate_half([a, b]) = [−b, a] over the last dim (HF convention). */
+function applyRope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
+  const half = x.shape[3]! / 2;
+  const rotated = torch.cat([x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)], -1);
+  return x.mul(cos).add(rotated.mul(sin));
+}
+
+/** RoPE inverse frequencies (float64), with Llama 3's frequency-dependent scaling when configured. */
+export function ropeInverseFrequencies(c: ModelConfig): number[] {
+  const E = c.headDim;
+  const inv = Array.from({ length: E / 2 }, (_, i) => 1 / c.rope_theta ** ((2 * i) / E));
+  const s = c.rope_scaling;
+  if (!s || (s.rope_type ?? s.type) !== 'llama3') return inv;
+  const factor = s.factor ?? 8;
+  const low = s.low_freq_factor ?? 1;
+  const high = s.high_freq_factor ?? 4;
+  const orig = s.original_max_position_embeddings ?? 8192;
+  const lowWavelen = orig / low;
+  const highWavelen = orig / high;
+  return inv.map((f) => {
+    const wavelen = (2 * Math.PI) / f;
+    if (wavelen < highWavelen) return f;
+    if (wavelen > lowWavelen) return f / factor;
+    const smooth = (orig / wavelen - low) / (high - low);
+    return (1 - smooth) * (f / factor) + smooth * f;
+  });
+}
+
+/** Every parameter name a config implies (HF naming). */
+export function expectedParameterNames(c: ModelConfig): string[] {
+  const names = ['model.embed_tokens.weight', 'model.norm.weight'];
+  if (!c.tie_word_embeddings) names.push('lm_head.weight');
+  for (let i = 0; i < c.num_hidden_layers; i++) {
+    const p = `model.layers.${i}.`;
+    names.push(`${p}input_layernorm.weight`, `${p}post_attention_layernorm.weight`);
+    for (const n of ['q', 'k', 'v', 'o']) {
+      names.push(`${p}self_attn.${n}_proj.weight`);
+      if ((n !== 'o' && c.qkvBias) || (n === 'o' && c.oBias)) names.push(`${p}self_attn.${n}_proj.bias`);
+    }
+    if (c.qkNorm) names.push(`${p}self_attn.q_norm.weight`, `${p}self_attn.k_norm.weight`);
+    for (const n of ['gate', 'up', 'down']) {
+      names.push(`${p}mlp.${n}_proj.weight`);
+      if (c.mlp_bias) names.push(`${p}mlp.${n}_proj.bias`);
+    }
+  }
+  return names;
+}
+
+/** The shape of each parameter. */
+export function parameterShape(c: ModelConfig, name: string): number[] {
+  const D = c.hidden_size;
+  const [H, K, E, I] = [c.num_attention_heads, c.numKeyValueHeads, c.headDim, c.intermediate_size];
+  if (name === 'model.embed_tokens.weight' || name === 'lm_head.weight') return [c.vocab_size, D];
+  if (name.endsWith('layernorm.weight') || name === 'model.norm.weight') return [D];
+  if (name.endsWith('q_norm.weight') || name.endsWith('k_norm.weight')) return [E];
+  const m = /\.(q|k|v|o|gate|up|down)_proj\.(weight|bias)$/.exec(name);
+  if (!m) throw new Error(`unknown parameter '${name}'`);
+  const out = { q: H * E, k: K * E, v: K * E, o: D, gate: I, up: I, down: D }[m[1] as 'q'];
+  const inp = { q: D, k: D, v: D, o: H * E, gate: D, up: D, down: I }[m[1] as 'q'];
+  return m[2] === 'bias' ? [out] : [out, inp];
+}

@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './decoder.js';
+export * from './load.js';
+export * from './logprobs.js';
+export * from './safetensors.js';

@@ -1,0 +1,37 @@
+"""Reference peer for the model tests: Hugging Face transformers itself.
+
+  hf_model.py logits DIR '[[1,2,3],[4,5]]'        -> {"logits": [[[...V floats] per position] per sequence]}
+  hf_model.py create CONFIG_JSON DIR SEED          -> writes a random model with save_pretrained (safetensors)
+"""
+import json, sys, warnings
+
+warnings.filterwarnings("ignore")
+import torch
+from transformers import AutoConfig, AutoModelForCausalLM
+
+
+def logits(folder, seqs):
+    m = AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32, attn_implementation="eager").eval()
+    out = []
+    with torch.no_grad():
+        for s in seqs:
+            out.append(m(torch.tensor([s])).logits[0].tolist())
+    print(json.dumps({"logits": out}))
+
+
+def create(cfg_json, folder, seed):
+    torch.manual_seed(int(seed))
+    cfg = AutoConfig.for_model(**json.loads(cfg_json))
+    m = AutoModelForCausalLM.from_config(cfg, torch_dtype=torch.float32)
+    # Non-trivial norms and biases so that a loader bug in either cannot hide behind ones/zeros.
+    with torch.no_grad():
+        for n, p in m.named_parameters():
+            if n.endswith("norm.weight"):
+                p.copy_(1 + 0.1 * torch.randn_like(p))
+            elif n.endswith(".bias"):
+                p.copy_(0.05 * torch.randn_like(p))
+    m.save_pretrained(folder, safe_serialization=True)
+
+
+if __name__ == "__main__":
+    {"logits": lambda: logits(sys.argv[2], json.loads(sys.argv[3])), "create": lambda: create(*sys.argv[2:5])}[sys.argv[1]]()
