@@ -4,7 +4,7 @@
 // person's claim can no longer be made consistent. Reproduced so generated rows match the files; the
 // long, reflective traces for warmup come from the symbolic teacher instead.
 import { statementText } from './formatter.js';
-import { evaluate, isLeaf, children, type Statement } from './puzzle.js';
+import { children, evaluate, isLeaf, type Statement } from './puzzle.js';
 import type { Roles } from './vocabulary.js';
 
 type Step =
@@ -90,15 +90,22 @@ export function datasetCot(statements: readonly Statement[], names: readonly str
   const claim = (p: number) => statementText(statements[p]!, names, roles);
   const role = (v: boolean) => (v ? roles.a_knight : roles.a_knave);
   const text = steps.map((s) => {
-    if (s.kind === 'ok') return `Assume ${names[s.person]} is ${role(s.value)}. No contradiction is found in their ${s.value ? '' : 'false '}claim that ${claim(s.person)}.`;
+    if (s.kind === 'ok')
+      return `Assume ${names[s.person]} is ${role(s.value)}. No contradiction is found in their ${s.value ? '' : 'false '}claim that ${claim(s.person)}.`;
     if (s.kind === 'conflict')
       return `${names[s.person]} cannot be ${role(s.value)}, because this would contradict the ${s.withValue ? '' : 'false '}claim of ${s.with === s.person ? 'their own' : names[s.with]} that ${claim(s.with)}.`;
     const ex = s.exhausted.map((p) => names[p]!);
-    const list = ex.length === 1 ? ex[0] : ex.length === 2 ? ex.join(' and ') : `${ex.slice(0, -1).join(', ')}, and ${ex[ex.length - 1]}`;
+    const list =
+      ex.length === 1
+        ? ex[0]
+        : ex.length === 2
+          ? ex.join(' and ')
+          : `${ex.slice(0, -1).join(', ')}, and ${ex[ex.length - 1]}`;
     return `We have exhausted all possibilities for ${list}, so let us go back and reconsider ${names[s.person]}.`;
   });
   return {
-    cot_head: "Let's think step by step, by considering whether each person is lying and if that leads to contradiction.",
+    cot_head:
+      "Let's think step by step, by considering whether each person is lying and if that leads to contradiction.",
     cot_repeat_steps: text,
     cot_foot: success ? 'This leads to a feasible solution.' : 'All the configurations lead to contradictions.',
   };

@@ -29,10 +29,12 @@ export function rowToExample(row: Row, where: string, id: string): KkExample {
   const quiz = row.quiz;
   const gold = row.solution_text_format;
   if (typeof quiz !== 'string' || !quiz) throw new Error(`${where}: field 'quiz' must be a non-empty string`);
-  if (typeof gold !== 'string' || !gold) throw new Error(`${where}: field 'solution_text_format' must be a non-empty string`);
+  if (typeof gold !== 'string' || !gold)
+    throw new Error(`${where}: field 'solution_text_format' must be a non-empty string`);
   const m = /You meet (\d+) inhabitants/.exec(quiz);
   const people = Array.isArray(row.names) ? row.names.length : m ? Number(m[1]) : Number.NaN;
-  if (!Number.isInteger(people)) throw new Error(`${where}: cannot tell the number of people (no 'names' and no "You meet N inhabitants")`);
+  if (!Number.isInteger(people))
+    throw new Error(`${where}: cannot tell the number of people (no 'names' and no "You meet N inhabitants")`);
   const { _line, ...rest } = row;
   return { ...rest, id, quiz, solution_text_format: gold, people } as KkExample;
 }
@@ -59,7 +61,10 @@ export async function loadKk(split: string, options: KkLoadOptions = {}): Promis
     const dataDir = options.dataDir ?? sharedDataDir();
     for (const n of options.sizes ?? DEFAULT_SIZES) {
       const file = logicRlFile(dataDir, n, split);
-      if (!existsSync(file)) throw new Error(`K&K ${split} split for ${n} people not found at ${file} (set KINDLING_DATA or dataDir, or pass a file)`);
+      if (!existsSync(file))
+        throw new Error(
+          `K&K ${split} split for ${n} people not found at ${file} (set KINDLING_DATA or dataDir, or pass a file)`,
+        );
       for (const row of await readRows(file)) {
         const idx = typeof row.index === 'number' ? row.index : row._line;
         out.push(rowToExample(row, `${file}:row ${row._line}`, `kk-${n}ppl-${split}-${idx}`));

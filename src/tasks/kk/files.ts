@@ -1,7 +1,8 @@
 // Reading K&K rows from Parquet (hyparquet: pure JS, reads the Logic-RL files' snappy pages and
 // nested list/struct columns) or JSONL, and writing JSONL. Bad input names the file and line.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -32,7 +33,10 @@ export async function readRows(file: string): Promise<Row[]> {
   if (ext === '.jsonl' || ext === '.json' || ext === '.ndjson') {
     const rows: Row[] = [];
     let line = 0;
-    for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY })) {
+    for await (const text of createInterface({
+      input: createReadStream(file, 'utf8'),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    })) {
       line++;
       if (!text.trim()) continue;
       let v: unknown;
@@ -41,7 +45,8 @@ export async function readRows(file: string): Promise<Row[]> {
       } catch (e) {
         throw new Error(`${file}:${line}: invalid JSON (${e instanceof Error ? e.message : String(e)})`);
       }
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}:${line}: expected a JSON object per line`);
+      if (!v || typeof v !== 'object' || Array.isArray(v))
+        throw new Error(`${file}:${line}: expected a JSON object per line`);
       rows.push({ ...(v as Row), _line: line });
     }
     return rows;
@@ -71,7 +76,8 @@ export class JsonlWriter {
   }
   async write(row: unknown): Promise<void> {
     this.check();
-    if (!this.out.write(`${JSON.stringify(row)}\n`)) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
+    if (!this.out.write(`${JSON.stringify(row)}\n`))
+      await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
     this.check();
   }
   async close(): Promise<void> {

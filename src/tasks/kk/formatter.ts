@@ -19,7 +19,8 @@ export interface Surface {
 function leafText(s: Statement, names: readonly string[], roles: Roles, negated: boolean): string {
   if (!isLeaf(s)) throw new Error('internal: leafText on a compound statement');
   const name = names[s.person];
-  if (name === undefined) throw new Error(`statement mentions person ${s.person} but the puzzle has ${names.length} names`);
+  if (name === undefined)
+    throw new Error(`statement mentions person ${s.person} but the puzzle has ${names.length} names`);
   return `${name} is ${negated ? 'not ' : ''}${s.op === 'knight' ? roles.a_knight : roles.a_knave}`;
 }
 
@@ -33,18 +34,25 @@ function operandText(s: Statement, names: readonly string[], roles: Roles): stri
 }
 
 /** The content of one person's claim (what goes into {content}). `top`: sentence-initial "If". */
-export function statementText(s: Statement, names: readonly string[], roles: Roles = DEFAULT_ROLES, top = true): string {
+export function statementText(
+  s: Statement,
+  names: readonly string[],
+  roles: Roles = DEFAULT_ROLES,
+  top = true,
+): string {
   switch (s.op) {
     case 'knight':
     case 'knave':
       return leafText(s, names, roles, false);
     case 'not':
-      return isLeaf(s.arg) ? leafText(s.arg, names, roles, true) : `it is not the case that ${operandText(s.arg, names, roles)}`;
+      return isLeaf(s.arg)
+        ? leafText(s.arg, names, roles, true)
+        : `it is not the case that ${operandText(s.arg, names, roles)}`;
     case 'and':
     case 'or':
       return s.args.map((x) => operandText(x, names, roles)).join(` ${s.op} `);
     case 'implies':
-      return `${top ? 'If' : 'if'} ${operandText(s.if, names, roles)} then ${operandText(s.then, names, roles)}`;
+      return `${top ? 'If' : 'if'} ${operandText(s.antecedent, names, roles)} then ${operandText(s.consequent, names, roles)}`;
     case 'iff':
       return `${operandText(s.left, names, roles)} if and only if ${operandText(s.right, names, roles)}`;
   }
@@ -71,19 +79,28 @@ export function formatQuiz(statements: readonly Statement[], surface: Surface): 
   let text = `${introSentence(roles)}You meet ${n} inhabitants: ${joinNames(names)}.`;
   for (const i of order) {
     const t = SAYING_TEMPLATES[templates[i]!];
-    if (t === undefined) throw new Error(`template index ${templates[i]} out of range 0..${SAYING_TEMPLATES.length - 1}`);
+    if (t === undefined)
+      throw new Error(`template index ${templates[i]} out of range 0..${SAYING_TEMPLATES.length - 1}`);
     text += ` ${fill(t, names[i]!, statementText(statements[i]!, names, roles))}`;
   }
   return `${text} ${closingSentence(roles)}`;
 }
 
 /** "Michael is a knight, Zoey is a knave, and Ethan is a knight." (the `solution_text` column). */
-export function solutionText(names: readonly string[], solution: readonly boolean[], roles: Roles = DEFAULT_ROLES): string {
+export function solutionText(
+  names: readonly string[],
+  solution: readonly boolean[],
+  roles: Roles = DEFAULT_ROLES,
+): string {
   const parts = names.map((name, i) => `${name} is ${solution[i] ? roles.a_knight : roles.a_knave}`);
   return `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}.`;
 }
 
 /** "(1) Michael is a knight\n(2) Zoey is a knave…" (the `solution_text_format` column). */
-export function solutionTextFormat(names: readonly string[], solution: readonly boolean[], roles: Roles = DEFAULT_ROLES): string {
+export function solutionTextFormat(
+  names: readonly string[],
+  solution: readonly boolean[],
+  roles: Roles = DEFAULT_ROLES,
+): string {
   return names.map((name, i) => `(${i + 1}) ${name} is ${solution[i] ? roles.a_knight : roles.a_knave}`).join('\n');
 }

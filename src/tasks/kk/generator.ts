@@ -67,7 +67,10 @@ export class PuzzleSampler {
     if (!Number.isInteger(people) || people < 2) throw new Error(`people must be an integer ≥ 2, got ${people}`);
     if (!Number.isInteger(depth) || depth < 1) throw new Error(`depth must be an integer ≥ 1, got ${depth}`);
     if (!Number.isInteger(width) || width < 2) throw new Error(`width must be an integer ≥ 2, got ${width}`);
-    if (operatorWeights && (operatorWeights.length !== 6 || operatorWeights.some((w) => !(w >= 0)) || operatorWeights.every((w) => w === 0)))
+    if (
+      operatorWeights &&
+      (operatorWeights.length !== 6 || operatorWeights.some((w) => !(w >= 0)) || operatorWeights.every((w) => w === 0))
+    )
       throw new Error('operatorWeights must be 6 non-negative numbers, not all zero');
     this.rng = new NumpyGenerator(this.o.seed);
   }
@@ -91,7 +94,8 @@ export class PuzzleSampler {
       for (;;) {
         const role = this.rng.choice(['telling-truth', 'lying'] as const);
         const person = this.rng.integers(0, this.o.people);
-        if (this.o.allowSelfKnave || !(role === 'lying' && person === speaker)) return { op: role === 'telling-truth' ? 'knight' : 'knave', person };
+        if (this.o.allowSelfKnave || !(role === 'lying' && person === speaker))
+          return { op: role === 'telling-truth' ? 'knight' : 'knave', person };
       }
     }
     if (dice === 1) return { op: 'not', arg: this.statement(speaker, depth - 1) };
@@ -100,7 +104,7 @@ export class PuzzleSampler {
       return { op: dice === 2 ? 'and' : 'or', args: this.operands(speaker, depth, count) };
     }
     const [a, b] = this.operands(speaker, depth, 2) as [Statement, Statement];
-    return dice === 4 ? { op: 'implies', if: a, then: b } : { op: 'iff', left: a, right: b };
+    return dice === 4 ? { op: 'implies', antecedent: a, consequent: b } : { op: 'iff', left: a, right: b };
   }
 
   private operands(speaker: number, depth: number, count: number): Statement[] {
@@ -136,7 +140,9 @@ export class PuzzleSampler {
       if (this.o.dedupPuzzles) this.seen.add(key);
       return { statements, solution: allSolutions[0] ?? null, allSolutions };
     }
-    throw new Error(`no puzzle passed the filters in ${this.o.maxRetry} attempts (${this.o.people} people, depth ${this.o.depth}); relax the options or raise maxRetry`);
+    throw new Error(
+      `no puzzle passed the filters in ${this.o.maxRetry} attempts (${this.o.people} people, depth ${this.o.depth}); relax the options or raise maxRetry`,
+    );
   }
 }
 

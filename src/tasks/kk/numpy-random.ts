@@ -44,7 +44,8 @@ export function seedSequenceState(entropy: bigint | number, nWords32: number): n
   for (let i = 0; i < POOL_SIZE; i++) pool[i] = hashmix(i < words.length ? words[i]! : 0);
   for (let src = 0; src < POOL_SIZE; src++)
     for (let dst = 0; dst < POOL_SIZE; dst++) if (src !== dst) pool[dst] = mix(pool[dst]!, hashmix(pool[src]!));
-  for (let src = POOL_SIZE; src < words.length; src++) for (let dst = 0; dst < POOL_SIZE; dst++) pool[dst] = mix(pool[dst]!, hashmix(words[src]!));
+  for (let src = POOL_SIZE; src < words.length; src++)
+    for (let dst = 0; dst < POOL_SIZE; dst++) pool[dst] = mix(pool[dst]!, hashmix(words[src]!));
   let hb = INIT_B;
   const out: number[] = [];
   for (let i = 0; i < nWords32; i++) {

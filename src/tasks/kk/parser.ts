@@ -79,7 +79,8 @@ class ContentParser {
     if (this.accept('it', 'is', 'not', 'the', 'case', 'that')) return { op: 'not', arg: this.operand() };
     const name = this.peek();
     const person = name === undefined ? undefined : this.names.get(name);
-    if (person === undefined) return this.fail(`expected an inhabitant's name at word ${this.i + 1}${name ? ` (got "${name}")` : ''}`);
+    if (person === undefined)
+      return this.fail(`expected an inhabitant's name at word ${this.i + 1}${name ? ` (got "${name}")` : ''}`);
     this.i++;
     this.expect('is');
     const negated = this.accept('not');
@@ -91,7 +92,7 @@ class ContentParser {
     if (this.accept(top ? 'If' : 'if')) {
       const a = this.operand();
       this.expect('then');
-      return { op: 'implies', if: a, then: this.operand() };
+      return { op: 'implies', antecedent: a, consequent: this.operand() };
     }
     const a = this.operand();
     if (this.accept('if', 'and', 'only', 'if')) return { op: 'iff', left: a, right: this.operand() };
@@ -116,21 +117,33 @@ export function parseStatement(content: string, names: readonly string[], roles:
 /** Parses a full quiz. Throws KkParseError naming the sentence that does not fit. */
 export function parseQuiz(quiz: string): ParsedQuiz {
   const intro = INTRO.exec(quiz);
-  if (!intro) throw new KkParseError(`the quiz does not start with the K&K introduction ("A very special island is inhabited only by knights and knaves. …"): "${quiz.slice(0, 120)}…"`);
+  if (!intro)
+    throw new KkParseError(
+      `the quiz does not start with the K&K introduction ("A very special island is inhabited only by knights and knaves. …"): "${quiz.slice(0, 120)}…"`,
+    );
   const closing = CLOSING.exec(quiz);
-  if (!closing) throw new KkParseError(`the quiz does not end with "So who is a knight and who is a knave?": "…${quiz.slice(-80)}"`);
+  if (!closing)
+    throw new KkParseError(
+      `the quiz does not end with "So who is a knight and who is a knave?": "…${quiz.slice(-80)}"`,
+    );
   const roles = rolesFrom(closing[1]!, closing[2]!);
   if (intro[1] !== roles.knight || intro[2] !== roles.knave || intro[3] !== roles.Knight || intro[4] !== roles.knave)
-    throw new KkParseError(`the introduction's role words (${intro[1]}, ${intro[2]}) do not match the question's (${roles.a_knight}, ${roles.a_knave})`);
+    throw new KkParseError(
+      `the introduction's role words (${intro[1]}, ${intro[2]}) do not match the question's (${roles.a_knight}, ${roles.a_knave})`,
+    );
   const names = splitNames(intro[6]!);
   const n = Number(intro[5]);
-  if (names.length !== n) throw new KkParseError(`"You meet ${n} inhabitants" but ${names.length} names are listed: ${intro[6]}`);
+  if (names.length !== n)
+    throw new KkParseError(`"You meet ${n} inhabitants" but ${names.length} names are listed: ${intro[6]}`);
   if (new Set(names).size !== n) throw new KkParseError(`an inhabitant's name is listed twice: ${intro[6]}`);
-  for (const name of names) if (!/^[^\s,.()"]+$/.test(name)) throw new KkParseError(`name "${name}" contains spaces or punctuation`);
+  for (const name of names)
+    if (!/^[^\s,.()"]+$/.test(name)) throw new KkParseError(`name "${name}" contains spaces or punctuation`);
 
   const nameAlt = names.map(escapeRe).join('|');
   const patterns = SAYING_TEMPLATES.map((t) => {
-    const src = escapeRe(t).replace('\\{name\\}', `(?<name>${nameAlt})`).replace('\\{content\\}', '(?<content>[^".,]+)');
+    const src = escapeRe(t)
+      .replace('\\{name\\}', `(?<name>${nameAlt})`)
+      .replace('\\{content\\}', '(?<content>[^".,]+)');
     return new RegExp(` ${src}`, 'y');
   });
   const body = quiz.slice(intro[0].length, quiz.length - closing[0].length);

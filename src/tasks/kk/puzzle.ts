@@ -9,7 +9,7 @@ export type Statement =
   | { op: 'not'; arg: Statement }
   | { op: 'and'; args: Statement[] }
   | { op: 'or'; args: Statement[] }
-  | { op: 'implies'; if: Statement; then: Statement }
+  | { op: 'implies'; antecedent: Statement; consequent: Statement }
   | { op: 'iff'; left: Statement; right: Statement };
 
 export type Leaf = Extract<Statement, { op: 'knight' | 'knave' }>;
@@ -22,7 +22,7 @@ export const knave = (person: number): Statement => ({ op: 'knave', person });
 export const not = (arg: Statement): Statement => ({ op: 'not', arg });
 export const and = (...args: Statement[]): Statement => ({ op: 'and', args });
 export const or = (...args: Statement[]): Statement => ({ op: 'or', args });
-export const implies = (a: Statement, b: Statement): Statement => ({ op: 'implies', if: a, then: b });
+export const implies = (a: Statement, b: Statement): Statement => ({ op: 'implies', antecedent: a, consequent: b });
 export const iff = (left: Statement, right: Statement): Statement => ({ op: 'iff', left, right });
 
 export function isLeaf(s: Statement): s is Leaf {
@@ -41,7 +41,7 @@ export function children(s: Statement): Statement[] {
     case 'or':
       return s.args;
     case 'implies':
-      return [s.if, s.then];
+      return [s.antecedent, s.consequent];
     case 'iff':
       return [s.left, s.right];
   }
@@ -61,7 +61,7 @@ export function evaluate(s: Statement, a: Assignment): boolean {
     case 'or':
       return s.args.some((x) => evaluate(x, a));
     case 'implies':
-      return !evaluate(s.if, a) || evaluate(s.then, a);
+      return !evaluate(s.antecedent, a) || evaluate(s.consequent, a);
     case 'iff':
       return evaluate(s.left, a) === evaluate(s.right, a);
   }
@@ -102,8 +102,8 @@ export function evaluatePartial(s: Statement, a: readonly (boolean | undefined)[
       return unknown ? undefined : false;
     }
     case 'implies': {
-      const p = evaluatePartial(s.if, a);
-      const q = evaluatePartial(s.then, a);
+      const p = evaluatePartial(s.antecedent, a);
+      const q = evaluatePartial(s.consequent, a);
       if (p === false || q === true) return true;
       if (p === true && q === false) return false;
       return undefined;
@@ -147,7 +147,7 @@ export function statementKey(s: Statement): string {
     case 'or':
       return `|(${s.args.map(statementKey).join(',')})`;
     case 'implies':
-      return `>(${statementKey(s.if)},${statementKey(s.then)})`;
+      return `>(${statementKey(s.antecedent)},${statementKey(s.consequent)})`;
     case 'iff':
       return `=(${statementKey(s.left)},${statementKey(s.right)})`;
   }

@@ -38,7 +38,8 @@ export function judgeAnswerPaper(answer: string, solutionTextFormat: string): Re
   const gold = paperAnswerMap(solutionTextFormat);
   const out = paperAnswerMap(pyStrip(answer));
   for (const name of out.keys()) if (!gold.has(name)) return { score: -1, reason: 'unknown_name' };
-  for (const role of out.values()) if (!role.includes('knight') && !role.includes('knave')) return { score: -1, reason: 'invalid_role' };
+  for (const role of out.values())
+    if (!role.includes('knight') && !role.includes('knave')) return { score: -1, reason: 'invalid_role' };
   return mapsEqual(gold, out) ? { score: 2, reason: 'correct' } : { score: -0.5, reason: 'wrong_answer' };
 }
 
@@ -102,7 +103,11 @@ export function logicRlReward(text: string, solutionTextFormat: string, options:
   let response: string;
   let headerFound = true;
   if (options.fullText) {
-    const header = text.includes('Assistant:') ? 'Assistant:' : text.includes('<|im_start|>assistant') ? '<|im_start|>assistant' : null;
+    const header = text.includes('Assistant:')
+      ? 'Assistant:'
+      : text.includes('<|im_start|>assistant')
+        ? '<|im_start|>assistant'
+        : null;
     // Without a header Logic-RL extracts no answer but still checks the tags on the whole text.
     headerFound = header !== null;
     response = header === null ? text : text.slice(text.indexOf(header) + header.length);
@@ -117,10 +122,16 @@ export function logicRlReward(text: string, solutionTextFormat: string, options:
   const orderOk = pos[0]! <= pos[1]! && pos[1]! <= pos[2]! && pos[2]! <= pos[3]!;
   const formatOk = countsOk && orderOk;
   const formatScore = formatOk ? (options.formatReward ?? 1) : -Math.abs(options.formatReward ?? 1);
-  if (!formatOk || !answer) return { score: formatScore - 2, reason: formatOk ? 'no_answer' : countsOk ? 'format_tag_order' : 'format_tag_count' };
+  if (!formatOk || !answer)
+    return {
+      score: formatScore - 2,
+      reason: formatOk ? 'no_answer' : countsOk ? 'format_tag_order' : 'format_tag_count',
+    };
 
   const gold = logicRlGold(solutionTextFormat);
   const pred = logicRlAnswer(answer, [...gold.keys()]);
   if (!pred || pred.size === 0) return { score: formatScore - 2, reason: 'unparsed_answer' };
-  return mapsEqual(pred, gold) ? { score: formatScore + 2, reason: 'correct' } : { score: formatScore - 1.5, reason: 'wrong_answer' };
+  return mapsEqual(pred, gold)
+    ? { score: formatScore + 2, reason: 'correct' }
+    : { score: formatScore - 1.5, reason: 'wrong_answer' };
 }

@@ -3,7 +3,7 @@
 // its wording from a fresh stream seeded S + i (names drawn without replacement from the 51-name
 // list, then one saying template per person).
 import { datasetCot } from './dataset-cot.js';
-import { formatQuiz, solutionText, solutionTextFormat, type Surface } from './formatter.js';
+import { formatQuiz, type Surface, solutionText, solutionTextFormat } from './formatter.js';
 import { type GeneratorOptions, PuzzleSampler } from './generator.js';
 import { NumpyGenerator } from './numpy-random.js';
 import type { Statement } from './puzzle.js';
@@ -54,7 +54,13 @@ export function sampleSurface(people: number, seed: number, options: SurfaceOpti
 }
 
 /** Builds one row from statements, solution and wording. */
-export function buildRow(statements: readonly Statement[], solution: readonly boolean[], surface: Surface & { roles: Roles }, index: number, split: { index: number; name: string }): KkRow {
+export function buildRow(
+  statements: readonly Statement[],
+  solution: readonly boolean[],
+  surface: Surface & { roles: Roles },
+  index: number,
+  split: { index: number; name: string },
+): KkRow {
   const quiz = formatQuiz(statements, surface);
   const stf = solutionTextFormat(surface.names, solution, surface.roles);
   const py = statementsToPython(statements);
@@ -76,7 +82,9 @@ export function buildRow(statements: readonly Statement[], solution: readonly bo
   };
 }
 
-export interface GenerateRowsOptions extends Omit<GeneratorOptions, 'requireUnique' | 'requireSolution'>, SurfaceOptions {
+export interface GenerateRowsOptions
+  extends Omit<GeneratorOptions, 'requireUnique' | 'requireSolution'>,
+    SurfaceOptions {
   /** Rows to emit. */
   count: number;
   /** Skip this many puzzles of the stream first (the dataset's train split starts at 100: 0–99 are its test split). */

@@ -23,7 +23,9 @@ type Py = string | number | Py[];
 function parsePy(text: string): Py {
   let i = 0;
   const fail = (what: string): never => {
-    throw new Error(`statements: ${what} at character ${i} of ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`);
+    throw new Error(
+      `statements: ${what} at character ${i} of ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`,
+    );
   };
   const ws = () => {
     while (i < text.length && /\s/.test(text[i]!)) i++;
@@ -80,7 +82,8 @@ function parsePy(text: string): Py {
 }
 
 function toStatement(v: Py, nPeople: number | undefined): Statement {
-  if (!Array.isArray(v) || v.length < 2 || typeof v[0] !== 'string') throw new Error(`statements: expected an (op, ...) tuple, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || v.length < 2 || typeof v[0] !== 'string')
+    throw new Error(`statements: expected an (op, ...) tuple, got ${JSON.stringify(v)}`);
   const [op, ...rest] = v as [string, ...Py[]];
   const sub = () => rest.map((x) => toStatement(x, nPeople));
   const arity = (n: number) => {
@@ -91,7 +94,8 @@ function toStatement(v: Py, nPeople: number | undefined): Statement {
     case 'lying': {
       arity(1);
       const p = rest[0];
-      if (typeof p !== 'number' || p < 0 || (nPeople !== undefined && p >= nPeople)) throw new Error(`statements: bad person index ${JSON.stringify(p)}`);
+      if (typeof p !== 'number' || p < 0 || (nPeople !== undefined && p >= nPeople))
+        throw new Error(`statements: bad person index ${JSON.stringify(p)}`);
       return { op: op === 'telling-truth' ? 'knight' : 'knave', person: p };
     }
     case 'not':
@@ -104,7 +108,7 @@ function toStatement(v: Py, nPeople: number | undefined): Statement {
     case '->': {
       arity(2);
       const [a, b] = sub();
-      return { op: 'implies', if: a!, then: b! };
+      return { op: 'implies', antecedent: a!, consequent: b! };
     }
     case '<=>': {
       arity(2);

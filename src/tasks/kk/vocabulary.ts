@@ -3,11 +3,57 @@
 // words. These strings are data: the formatter and parser must reproduce them exactly.
 
 export const COMMON_NAMES: readonly string[] = [
-  'Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Ethan', 'Sophia', 'Mason', 'Isabella', 'William', 'Mia',
-  'James', 'Charlotte', 'Benjamin', 'Amelia', 'Lucas', 'Harper', 'Henry', 'Evelyn', 'Alexander',
-  'Abigail', 'Michael', 'Emily', 'Daniel', 'Elizabeth', 'Jacob', 'Sofia', 'Logan', 'Avery', 'Jackson',
-  'Ella', 'Sebastian', 'Scarlett', 'Jack', 'Grace', 'Aiden', 'Chloe', 'Owen', 'Victoria', 'Samuel',
-  'Riley', 'Matthew', 'Aria', 'Joseph', 'Lily', 'Luke', 'Aurora', 'David', 'Zoey', 'Oliver', 'Penelope',
+  'Emma',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Ava',
+  'Ethan',
+  'Sophia',
+  'Mason',
+  'Isabella',
+  'William',
+  'Mia',
+  'James',
+  'Charlotte',
+  'Benjamin',
+  'Amelia',
+  'Lucas',
+  'Harper',
+  'Henry',
+  'Evelyn',
+  'Alexander',
+  'Abigail',
+  'Michael',
+  'Emily',
+  'Daniel',
+  'Elizabeth',
+  'Jacob',
+  'Sofia',
+  'Logan',
+  'Avery',
+  'Jackson',
+  'Ella',
+  'Sebastian',
+  'Scarlett',
+  'Jack',
+  'Grace',
+  'Aiden',
+  'Chloe',
+  'Owen',
+  'Victoria',
+  'Samuel',
+  'Riley',
+  'Matthew',
+  'Aria',
+  'Joseph',
+  'Lily',
+  'Luke',
+  'Aurora',
+  'David',
+  'Zoey',
+  'Oliver',
+  'Penelope',
 ];
 
 /** Saying templates, in the dataset's order (the generator draws an index into this list). */
@@ -46,7 +92,8 @@ export interface Roles {
 export function rolesFrom(aKnight: string, aKnave: string): Roles {
   const word = (s: string) => {
     const parts = s.split(' ');
-    if (parts.length !== 2 || !/^an?$/.test(parts[0]!)) throw new Error(`role '${s}' must look like 'a knight' or 'an angel'`);
+    if (parts.length !== 2 || !/^an?$/.test(parts[0]!))
+      throw new Error(`role '${s}' must look like 'a knight' or 'an angel'`);
     return parts[1]!;
   };
   const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -30,7 +30,8 @@ describe('Logic-RL K&K train files', () => {
     for (const n of SIZES) {
       const rows = files.get(n)!;
       assert.equal(rows.length, 900);
-      for (const k of ['quiz', 'names', 'solution', 'solution_text_format', 'statements', 'index']) assert.ok(k in rows[0]!, `${n}ppl lacks ${k}`);
+      for (const k of ['quiz', 'names', 'solution', 'solution_text_format', 'statements', 'index'])
+        assert.ok(k in rows[0]!, `${n}ppl lacks ${k}`);
     }
   });
 

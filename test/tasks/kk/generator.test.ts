@@ -13,11 +13,11 @@ import {
   logicRlFile,
   parseQuiz,
   readRows,
-  sampleSurface,
   type Statement,
+  sampleSurface,
+  solve,
   statementKey,
   statementsFromPython,
-  solve,
 } from '../../../src/tasks/kk/index.js';
 
 const TYPES = ['leaf', 'not', 'and', 'or', 'implies', 'iff'] as const;
@@ -69,9 +69,12 @@ describe('K&K generator', () => {
 
   it('has the dataset’s statement-type mix (within 3 points per type)', async () => {
     const data: Statement[][] = [];
-    for (const n of [3, 4, 5, 6, 7]) for (const row of await readRows(logicRlFile(sharedDataDir(), n, 'train'))) data.push(statementsFromPython(row.statements as string));
+    for (const n of [3, 4, 5, 6, 7])
+      for (const row of await readRows(logicRlFile(sharedDataDir(), n, 'train')))
+        data.push(statementsFromPython(row.statements as string));
     const ours: Statement[][] = [];
-    for (const n of [3, 4, 5, 6, 7]) for (const seed of [11, 12]) ours.push(...generatePuzzles(200, { people: n, seed }).map((p) => p.statements));
+    for (const n of [3, 4, 5, 6, 7])
+      for (const seed of [11, 12]) ours.push(...generatePuzzles(200, { people: n, seed }).map((p) => p.statements));
     const a = mix(data);
     const b = mix(ours);
     const report = TYPES.map((t) => `${t} ${(a[t]! * 100).toFixed(1)}% vs ${(b[t]! * 100).toFixed(1)}%`).join(', ');
@@ -89,8 +92,14 @@ describe('K&K generator', () => {
 
   it('honours depth, width and the other knobs, and deeper trees still round-trip through text', () => {
     const deep = generatePuzzles(30, { people: 4, seed: 5, depth: 3, width: 3 });
-    assert.ok(deep.some((p) => p.statements.some((s) => depth(s) === 3)), 'no depth-3 statement drawn');
-    assert.ok(deep.some((p) => p.statements.some((s) => (s.op === 'and' || s.op === 'or') && s.args.length === 3)), 'no 3-operand and/or');
+    assert.ok(
+      deep.some((p) => p.statements.some((s) => depth(s) === 3)),
+      'no depth-3 statement drawn',
+    );
+    assert.ok(
+      deep.some((p) => p.statements.some((s) => (s.op === 'and' || s.op === 'or') && s.args.length === 3)),
+      'no 3-operand and/or',
+    );
     deep.forEach((p, i) => {
       assert.ok(p.statements.every((s) => depth(s) <= 3));
       roundTrip(p.statements, i);
@@ -98,19 +107,36 @@ describe('K&K generator', () => {
     // "I am a knave" is a paradox, so such puzzles only survive without the solution filters.
     const loose = { people: 3, seed: 3, requireSolution: false, requireUnique: false } as const;
     const selfKnave = generatePuzzles(100, { ...loose, allowSelfKnave: true });
-    assert.ok(selfKnave.some((p) => p.statements.some((s, i) => saysSelfKnave(s, i))), 'allowSelfKnave never drew "I am a knave"');
-    assert.ok(selfKnave.some((p) => p.allSolutions.length === 0), 'requireSolution: false never kept an unsolvable puzzle');
+    assert.ok(
+      selfKnave.some((p) => p.statements.some((s, i) => saysSelfKnave(s, i))),
+      'allowSelfKnave never drew "I am a knave"',
+    );
+    assert.ok(
+      selfKnave.some((p) => p.allSolutions.length === 0),
+      'requireSolution: false never kept an unsolvable puzzle',
+    );
     assert.ok(!generatePuzzles(100, loose).some((p) => p.statements.some((s, i) => saysSelfKnave(s, i))));
     const noDedup = generatePuzzles(300, { ...loose, dedupOperands: false });
     assert.ok(
-      noDedup.some((p) => p.statements.some((s) => (s.op === 'and' || s.op === 'or') && statementKey(s.args[0]!) === statementKey(s.args[1]!))),
+      noDedup.some((p) =>
+        p.statements.some(
+          (s) => (s.op === 'and' || s.op === 'or') && statementKey(s.args[0]!) === statementKey(s.args[1]!),
+        ),
+      ),
       'dedupOperands: false never repeated an operand',
     );
     const multi = generatePuzzles(50, { people: 3, seed: 4, requireUnique: false });
-    assert.ok(multi.some((p) => p.allSolutions.length > 1), 'requireUnique: false never kept an ambiguous puzzle');
-    for (const p of multi) for (const sol of p.allSolutions) assert.ok(p.statements.every((s, i) => evaluate(s, sol) === sol[i]));
+    assert.ok(
+      multi.some((p) => p.allSolutions.length > 1),
+      'requireUnique: false never kept an ambiguous puzzle',
+    );
+    for (const p of multi)
+      for (const sol of p.allSolutions) assert.ok(p.statements.every((s, i) => evaluate(s, sol) === sol[i]));
     assert.throws(() => generatePuzzles(1, { people: 1 }), /people must be an integer ≥ 2/);
-    assert.throws(() => generatePuzzles(5, { people: 2, seed: 1, maxRetry: 1 }), /no puzzle passed the filters in 1 attempts/);
+    assert.throws(
+      () => generatePuzzles(5, { people: 2, seed: 1, maxRetry: 1 }),
+      /no puzzle passed the filters in 1 attempts/,
+    );
   });
 
   it('supports 12 people (generation and solving)', () => {

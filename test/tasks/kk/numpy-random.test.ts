@@ -10,7 +10,8 @@ import { NumpyGenerator } from '../../../src/tasks/kk/index.js';
 const PY = join(REPO_ROOT, '.venv', 'bin', 'python');
 
 function numpy(script: string): unknown {
-  if (!existsSync(PY)) throw new Error(`${PY} is missing: run scripts/setup.sh --peers (the NumPy differential test needs it)`);
+  if (!existsSync(PY))
+    throw new Error(`${PY} is missing: run scripts/setup.sh --peers (the NumPy differential test needs it)`);
   return JSON.parse(execFileSync(PY, ['-c', script], { encoding: 'utf8' }));
 }
 

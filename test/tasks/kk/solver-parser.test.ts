@@ -17,8 +17,8 @@ import {
   parseQuiz,
   parseStatement,
   SAYING_TEMPLATES,
-  solve,
   type Statement,
+  solve,
   statementKey,
   statementsFromPython,
   statementsToPython,
@@ -38,7 +38,14 @@ function bruteForce(st: Statement[]): boolean[][] {
 describe('K&K solver', () => {
   it('finds exactly the brute-force solutions, in the same order, for random (also ambiguous) puzzles', () => {
     for (const people of [2, 3, 5, 8]) {
-      for (const p of generatePuzzles(60, { people, seed: people, requireSolution: false, requireUnique: false, depth: 3, width: 3 })) {
+      for (const p of generatePuzzles(60, {
+        people,
+        seed: people,
+        requireSolution: false,
+        requireUnique: false,
+        depth: 3,
+        width: 3,
+      })) {
         assert.deepEqual(solve(p.statements), bruteForce(p.statements));
       }
     }
@@ -51,7 +58,9 @@ describe('K&K solver', () => {
   });
 
   it('solves 12- and 16-person puzzles and agrees with brute force on 12', () => {
-    const chain12: Statement[] = Array.from({ length: 12 }, (_, i) => (i === 11 ? knight(0) : i % 2 ? knave(i + 1) : knight(i + 1)));
+    const chain12: Statement[] = Array.from({ length: 12 }, (_, i) =>
+      i === 11 ? knight(0) : i % 2 ? knave(i + 1) : knight(i + 1),
+    );
     assert.deepEqual(solve(chain12), bruteForce(chain12));
     const [p] = generatePuzzles(1, { people: 16, seed: 3 });
     assert.equal(solve(p!.statements).length, 1);
@@ -75,8 +84,20 @@ describe('K&K parser', () => {
   });
 
   it('reads nested statements and other role words', () => {
-    const deep: Statement[] = [not(and(knight(1), or(knave(2), knight(0)))), implies(iff(knight(0), knave(2)), not(knight(2))), knight(2)];
-    const roles = { ...DEFAULT_ROLES, knight: 'saint', knave: 'sinner', Knight: 'Saint', Knave: 'Sinner', a_knight: 'a saint', a_knave: 'a sinner' };
+    const deep: Statement[] = [
+      not(and(knight(1), or(knave(2), knight(0)))),
+      implies(iff(knight(0), knave(2)), not(knight(2))),
+      knight(2),
+    ];
+    const roles = {
+      ...DEFAULT_ROLES,
+      knight: 'saint',
+      knave: 'sinner',
+      Knight: 'Saint',
+      Knave: 'Sinner',
+      a_knight: 'a saint',
+      a_knave: 'a sinner',
+    };
     const quiz = formatQuiz(deep, { names, templates: [0, 3, 7], roles });
     assert.match(quiz, /it is not the case that \(Liam is a saint and \(Olivia is a sinner or Emma is a saint\)\)/);
     const p = parseQuiz(quiz);
@@ -86,17 +107,29 @@ describe('K&K parser', () => {
 
   it('names the sentence it cannot read', () => {
     const quiz = formatQuiz(st, { names, templates: [0, 1, 2] }).replace('Liam told you that', 'Liam sang that');
-    assert.throws(() => parseQuiz(quiz), (e: Error) => e instanceof KkParseError && /sentence 2 .*"Liam sang that Emma is a knave if and only if Olivia is a knight\."/.test(e.message));
+    assert.throws(
+      () => parseQuiz(quiz),
+      (e: Error) =>
+        e instanceof KkParseError &&
+        /sentence 2 .*"Liam sang that Emma is a knave if and only if Olivia is a knight\."/.test(e.message),
+    );
     const bad = formatQuiz(st, { names, templates: [0, 1, 2] }).replace('Olivia is a knight', 'Zed is a knight');
     assert.throws(() => parseQuiz(bad), /sentence 2 .*expected an inhabitant's name .*"Zed"/);
     assert.throws(() => parseQuiz('Hello there.'), /does not start with the K&K introduction/);
-    assert.throws(() => parseStatement('Emma is a knight and Liam is a knave or Olivia is a knight', names, DEFAULT_ROLES), /mixed without parentheses/);
-    const silent = formatQuiz(st, { names, templates: [0, 1, 2] }).replace(/ "Emma is a knight or Liam is not a knight\." - Olivia\.| Olivia said, "Emma is a knight or Liam is not a knight\."/, '');
+    assert.throws(
+      () => parseStatement('Emma is a knight and Liam is a knave or Olivia is a knight', names, DEFAULT_ROLES),
+      /mixed without parentheses/,
+    );
+    const silent = formatQuiz(st, { names, templates: [0, 1, 2] }).replace(
+      / "Emma is a knight or Liam is not a knight\." - Olivia\.| Olivia said, "Emma is a knight or Liam is not a knight\."/,
+      '',
+    );
     assert.throws(() => parseQuiz(silent), /no statement from Olivia/);
   });
 
   it('the statements column codec round-trips and rejects junk', () => {
-    const text = "(('->', ('telling-truth', 1), ('lying', 2)), ('<=>', ('lying', 0), ('telling-truth', 2)), ('or', ('telling-truth', 0), ('not', ('telling-truth', 1))))";
+    const text =
+      "(('->', ('telling-truth', 1), ('lying', 2)), ('<=>', ('lying', 0), ('telling-truth', 2)), ('or', ('telling-truth', 0), ('not', ('telling-truth', 1))))";
     assert.deepEqual(statementsFromPython(text).map(statementKey), st.map(statementKey));
     assert.equal(statementsToPython(st), text);
     assert.throws(() => statementsFromPython("(('xor', ('lying', 0)),)"), /unknown operator 'xor'/);

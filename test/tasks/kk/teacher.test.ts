@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { sharedDataDir } from '../../../src/paths.js';
-import { logicRlFile, type ParsedQuiz, paperReward, parseQuiz, readRows, teachTrace } from '../../../src/tasks/kk/index.js';
+import {
+  logicRlFile,
+  type ParsedQuiz,
+  paperReward,
+  parseQuiz,
+  readRows,
+  teachTrace,
+} from '../../../src/tasks/kk/index.js';
 
 interface Puzzle {
   n: number;
@@ -17,7 +24,12 @@ const puzzles: Puzzle[] = [];
 before(async () => {
   for (const n of [3, 4, 5, 6, 7])
     for (const row of await readRows(logicRlFile(sharedDataDir(), n, 'train')))
-      puzzles.push({ n, index: row.index as number, parsed: parseQuiz(row.quiz as string), gold: row.solution_text_format as string });
+      puzzles.push({
+        n,
+        index: row.index as number,
+        parsed: parseQuiz(row.quiz as string),
+        gold: row.solution_text_format as string,
+      });
 });
 
 describe('symbolic K&K teacher', () => {
@@ -44,7 +56,8 @@ describe('symbolic K&K teacher', () => {
     let backtracked = 0;
     for (const p of puzzles.slice(0, 300)) {
       const t = teachTrace(p.parsed, { seed: 1 });
-      for (const name of p.parsed.names) assert.ok(t.completion.includes(`- ${name} (`), `no re-check line for ${name}`);
+      for (const name of p.parsed.names)
+        assert.ok(t.completion.includes(`- ${name} (`), `no re-check line for ${name}`);
       assert.match(t.completion, /says: "/);
       if (/contradiction|cannot be|impossible|doesn't work|fails/i.test(t.completion)) backtracked++;
     }
@@ -78,13 +91,24 @@ describe('symbolic K&K teacher', () => {
     assert.equal(teachTrace(p.parsed, { seed: 3 }).completion, teachTrace(p.parsed, { seed: 3 }).completion);
     const variants = new Set([1, 2, 3, 4, 5, 6].map((seed) => teachTrace(p.parsed, { seed }).completion));
     assert.ok(variants.size >= 5, `only ${variants.size} distinct traces over 6 seeds`);
-    const len = (verbosity: 'low' | 'medium' | 'high') => puzzles.slice(0, 200).reduce((acc, q) => acc + teachTrace(q.parsed, { seed: 0, verbosity }).completion.length, 0);
+    const len = (verbosity: 'low' | 'medium' | 'high') =>
+      puzzles.slice(0, 200).reduce((acc, q) => acc + teachTrace(q.parsed, { seed: 0, verbosity }).completion.length, 0);
     const [low, medium, high] = [len('low'), len('medium'), len('high')];
     assert.ok(low < medium && medium < high, `low ${low}, medium ${medium}, high ${high}`);
   });
 
   it('refuses puzzles without exactly one solution', () => {
     const names = ['Emma', 'Liam'];
-    assert.throws(() => teachTrace({ names, statements: [{ op: 'knight', person: 0 }, { op: 'knight', person: 1 }] }), /exactly one solution; this one has several/);
+    assert.throws(
+      () =>
+        teachTrace({
+          names,
+          statements: [
+            { op: 'knight', person: 0 },
+            { op: 'knight', person: 1 },
+          ],
+        }),
+      /exactly one solution; this one has several/,
+    );
   });
 });

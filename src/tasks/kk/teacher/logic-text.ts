@@ -85,7 +85,7 @@ export class Words {
         return `${sub(s.arg)}, so its negation is ${this.tf(v)}`;
       case 'and':
       case 'or': {
-        const decisive = s.op === 'and' ? false : true;
+        const decisive = s.op !== 'and';
         if (v === decisive) {
           const d = s.args.find((x) => val(x) === decisive)!;
           const rest = s.args.some((x) => val(x) === undefined) ? ' no matter what the other part is' : '';
@@ -94,12 +94,13 @@ export class Words {
         return `${this.list(s.args.map(sub))}, so the "${s.op}" is ${this.tf(v)}`;
       }
       case 'implies': {
-        const p = val(s.if);
-        const c = val(s.then);
-        if (p === false) return `the "if" part, ${sub(s.if)}, so the "if … then" holds automatically`;
-        if (c === true && p === undefined) return `the "then" part, ${sub(s.then)}, so the "if … then" holds whatever the "if" part is`;
-        if (c === true) return `${sub(s.if)} and ${sub(s.then)}, so the "if … then" is true`;
-        return `${sub(s.if)} but ${sub(s.then)}, so the "if … then" is broken — it is false`;
+        const p = val(s.antecedent);
+        const c = val(s.consequent);
+        if (p === false) return `the "if" part, ${sub(s.antecedent)}, so the "if … then" holds automatically`;
+        if (c === true && p === undefined)
+          return `the "then" part, ${sub(s.consequent)}, so the "if … then" holds whatever the "if" part is`;
+        if (c === true) return `${sub(s.antecedent)} and ${sub(s.consequent)}, so the "if … then" is true`;
+        return `${sub(s.antecedent)} but ${sub(s.consequent)}, so the "if … then" is broken — it is false`;
       }
       case 'iff':
         return `${sub(s.left)} and ${sub(s.right)}; the two sides ${val(s.left) === val(s.right) ? 'match' : 'differ'}, so the "if and only if" is ${this.tf(v)}`;
@@ -113,7 +114,8 @@ export class Words {
     const self = (p: number) => p === speaker;
     const lit = literal(s);
     if (lit) {
-      if (self(lit.person) && lit.want) return `Anyone could say that — a ${this.role(true)} truthfully, a ${this.role(false)} falsely — so on its own it tells us nothing.`;
+      if (self(lit.person) && lit.want)
+        return `Anyone could say that — a ${this.role(true)} truthfully, a ${this.role(false)} falsely — so on its own it tells us nothing.`;
       if (s.op === 'not') return `That is just another way of saying ${this.fact(lit.person, lit.want)}.`;
       return `If ${this.name(speaker)} is ${this.aRole(true)}, then ${this.fact(lit.person, lit.want)}; if ${this.name(speaker)} is ${this.aRole(false)}, then ${this.fact(lit.person, !lit.want)}.`;
     }

@@ -60,7 +60,9 @@ export class Reasoner {
   // ---------------------------------------------------------------- analysis
 
   analyze(i: number, k: Known): Analysis | null {
-    const unknowns = [i, ...mentioned(this.st[i]!)].filter((p, idx, arr) => k[p] === undefined && arr.indexOf(p) === idx);
+    const unknowns = [i, ...mentioned(this.st[i]!)].filter(
+      (p, idx, arr) => k[p] === undefined && arr.indexOf(p) === idx,
+    );
     if (unknowns.length > 10) return null;
     const full = k.slice();
     const agree = new Map<number, boolean | null>();
@@ -94,7 +96,7 @@ export class Reasoner {
         if (mentioned(s).includes(p)) add(i);
       });
     }
-    this.st.forEach((_, i) => add(i));
+    for (let i = 0; i < this.st.length; i++) add(i);
     for (const i of order) {
       const a = this.analyze(i, k);
       if (a && (a.contradiction || a.forced.size > 0)) {
@@ -129,9 +131,14 @@ export class Reasoner {
       const cur = k[lit.person];
       const role = want ? lit.want : !lit.want;
       if (cur === undefined) {
-        if (forced.has(lit.person) && forced.get(lit.person) !== role) contradiction ??= `${w.q(x)} would need ${w.name(lit.person)} to be both roles at once`;
+        if (forced.has(lit.person) && forced.get(lit.person) !== role)
+          contradiction ??= `${w.q(x)} would need ${w.name(lit.person)} to be both roles at once`;
         forced.set(lit.person, role);
-        steps.push(literal(s) ? this.p(`That means ${w.fact(lit.person, role)}.`, `So ${w.fact(lit.person, role)}.`) : `${cap(w.q(x))} must be ${w.tf(want)}, so ${w.fact(lit.person, role)}.`);
+        steps.push(
+          literal(s)
+            ? this.p(`That means ${w.fact(lit.person, role)}.`, `So ${w.fact(lit.person, role)}.`)
+            : `${cap(w.q(x))} must be ${w.tf(want)}, so ${w.fact(lit.person, role)}.`,
+        );
       } else if (cur !== role) {
         contradiction ??= literal(s)
           ? `we already know ${w.fact(lit.person, cur)}, so the claim is ${w.tf(!want)}`
@@ -141,19 +148,31 @@ export class Reasoner {
     let lead = '';
     const lookAt = this.p('', '', '', 'Now, ', 'Next, ', `Let's look at ${w.name(i)} again. `, 'Then ');
     const must0 = t
-      ? this.p(`${w.name(i)} is ${w.aRole(true)}, so their claim "${w.claim(s)}" must be true.`, `Since ${w.name(i)} is ${w.aRole(true)}, "${w.claim(s)}" has to be true.`)
-      : this.p(`${w.name(i)} is ${w.aRole(false)}, so their claim "${w.claim(s)}" must be false.`, `Since ${w.name(i)} is ${w.aRole(false)}, "${w.claim(s)}" has to be false.`);
-    const must = lookAt && !lookAt.startsWith('Let') && must0.startsWith('Since') ? `${lookAt}s${must0.slice(1)}` : `${lookAt}${must0}`;
+      ? this.p(
+          `${w.name(i)} is ${w.aRole(true)}, so their claim "${w.claim(s)}" must be true.`,
+          `Since ${w.name(i)} is ${w.aRole(true)}, "${w.claim(s)}" has to be true.`,
+        )
+      : this.p(
+          `${w.name(i)} is ${w.aRole(false)}, so their claim "${w.claim(s)}" must be false.`,
+          `Since ${w.name(i)} is ${w.aRole(false)}, "${w.claim(s)}" has to be false.`,
+        );
+    const must =
+      lookAt && !lookAt.startsWith('Let') && must0.startsWith('Since')
+        ? `${lookAt}s${must0.slice(1)}`
+        : `${lookAt}${must0}`;
     if (literal(s)) {
       need(s, t);
     } else if ((s.op === 'and' || s.op === 'or') && lits(s.args)) {
       const allNeeded = (s.op === 'and') === t; // and-true / or-false: every part gets the same value
       if (allNeeded) {
-        lead = s.op === 'and' ? 'For an "and" to be true, every part has to be true.' : 'For an "or" to be false, every part has to be false.';
+        lead =
+          s.op === 'and'
+            ? 'For an "and" to be true, every part has to be true.'
+            : 'For an "or" to be false, every part has to be false.';
         for (const x of s.args) need(x, t);
       } else {
         // and-false needs one false part; or-true needs one true part.
-        const wantPart = s.op === 'and' ? false : true;
+        const wantPart = s.op !== 'and';
         const unknown = s.args.filter((x) => val(x) === undefined);
         const satisfied = s.args.some((x) => val(x) === wantPart);
         if (satisfied) return null;
@@ -168,19 +187,19 @@ export class Reasoner {
           need(unknown[0]!, wantPart);
         } else return null;
       }
-    } else if (s.op === 'implies' && literal(s.if) && literal(s.then)) {
-      const p = val(s.if);
-      const c = val(s.then);
+    } else if (s.op === 'implies' && literal(s.antecedent) && literal(s.consequent)) {
+      const p = val(s.antecedent);
+      const c = val(s.consequent);
       if (!t) {
         lead = 'An "if … then" is false only when the "if" part is true and the "then" part is false.';
-        need(s.if, true);
-        need(s.then, false);
+        need(s.antecedent, true);
+        need(s.consequent, false);
       } else if (p === true) {
-        lead = `The "if" part holds: ${w.literalWhy(s.if, k)}. So the "then" part must hold too.`;
-        need(s.then, true);
+        lead = `The "if" part holds: ${w.literalWhy(s.antecedent, k)}. So the "then" part must hold too.`;
+        need(s.consequent, true);
       } else if (c === false) {
-        lead = `The "then" part fails: ${w.literalWhy(s.then, k)}. So the "if" part cannot be true either.`;
-        need(s.if, false);
+        lead = `The "then" part fails: ${w.literalWhy(s.consequent, k)}. So the "if" part cannot be true either.`;
+        need(s.antecedent, false);
       } else return null;
     } else if (s.op === 'iff' && literal(s.left) && literal(s.right)) {
       const l = val(s.left);
@@ -204,7 +223,8 @@ export class Reasoner {
     }
     if (dry) return '';
     const body = [must, lead].filter(Boolean).join(' ');
-    if (contradiction) return `${body} ${this.p('But', 'However,', 'Yet')} ${contradiction}. ${this.p("That's a contradiction.", 'Contradiction!', 'That cannot be.', "That doesn't work.")}`;
+    if (contradiction)
+      return `${body} ${this.p('But', 'However,', 'Yet')} ${contradiction}. ${this.p("That's a contradiction.", 'Contradiction!', 'That cannot be.', "That doesn't work.")}`;
     return `${body} ${steps.join(' ')}`;
   }
 
@@ -214,7 +234,11 @@ export class Reasoner {
     const v = evaluatePartial(s, k);
     if (k[i] !== undefined || v === undefined) return null;
     const w = this.w;
-    const open = this.p(`Now look at ${w.name(i)}'s claim: "${w.claim(s)}".`, `What about ${w.name(i)}? They said "${w.claim(s)}".`, `Next, ${w.name(i)}'s statement, "${w.claim(s)}".`);
+    const open = this.p(
+      `Now look at ${w.name(i)}'s claim: "${w.claim(s)}".`,
+      `What about ${w.name(i)}? They said "${w.claim(s)}".`,
+      `Next, ${w.name(i)}'s statement, "${w.claim(s)}".`,
+    );
     return `${open} ${cap(w.explainValue(s, k))}. So the claim is ${w.tf(v)}, which means ${w.name(i)} ${v ? 'is telling the truth' : 'is lying'}: ${w.fact(i, v)}.`;
   }
 
@@ -236,16 +260,28 @@ export class Reasoner {
     if (value === undefined || value !== a.forced.get(i)) return null;
     const w = this.w;
     let reason = '';
-    const parts = s.op === 'iff' ? [s.left, s.right] : s.op === 'and' || s.op === 'or' || s.op === 'implies' ? (s.op === 'implies' ? [s.if, s.then] : s.args) : [];
+    const parts =
+      s.op === 'iff'
+        ? [s.left, s.right]
+        : s.op === 'and' || s.op === 'or' || s.op === 'implies'
+          ? s.op === 'implies'
+            ? [s.antecedent, s.consequent]
+            : s.args
+          : [];
     const lits = parts.map(literal);
     if (lits.length === 2 && lits[0] && lits[1] && lits[0].person === lits[1].person) {
       const same = lits[0].want === lits[1].want;
       const who = w.name(lits[0].person);
-      if (s.op === 'iff') reason = same ? ` — both sides say the same thing about ${who}` : ` — the two sides say opposite things about ${who}, so they can never match`;
+      if (s.op === 'iff')
+        reason = same
+          ? ` — both sides say the same thing about ${who}`
+          : ` — the two sides say opposite things about ${who}, so they can never match`;
       else if (s.op === 'or' && !same) reason = ` — ${who} is one or the other, so one part always holds`;
       else if (s.op === 'and' && !same) reason = ` — ${who} cannot be both, so the two parts never hold together`;
     }
-    const whatever = others.length ? ` no matter what ${w.list(others.map((p) => w.name(p)))} ${others.length === 1 ? 'is' : 'are'}` : '';
+    const whatever = others.length
+      ? ` no matter what ${w.list(others.map((p) => w.name(p)))} ${others.length === 1 ? 'is' : 'are'}`
+      : '';
     return `${this.p('Look at', 'Consider', 'Interesting:')} ${w.name(i)}'s claim "${w.claim(s)}". It is ${w.tf(value)}${whatever}${reason}. ${value ? 'Only a knight can make a true claim' : 'A knight could never say something false'}, so ${w.fact(i, value)}.`;
   }
 
@@ -273,14 +309,16 @@ export class Reasoner {
       `Let me check ${w.name(i)}'s statement "${w.claim(s)}" case by case over ${w.list(u.map((p) => w.name(p)))}.`,
     );
     let tail: string;
-    if (a.contradiction) tail = `None of the cases works. ${this.p("That's a contradiction.", 'So this line of reasoning is impossible.')}`;
+    if (a.contradiction)
+      tail = `None of the cases works. ${this.p("That's a contradiction.", 'So this line of reasoning is impossible.')}`;
     else tail = `In every case that works, ${w.list([...a.forced].map(([p, v]) => w.fact(p, v)))}.`;
     return [head, ...lines, tail].join('\n');
   }
 
   /** Narrates one step (with an occasional caught slip) and returns what it forced. */
   private narrate(i: number, k: Known, a: Analysis): void {
-    const direct = this.explainDirect(i, k, a) ?? (a.forced.size > 0 && !a.contradiction ? this.explainSpeakerOnly(i, k, a) : null);
+    const direct =
+      this.explainDirect(i, k, a) ?? (a.forced.size > 0 && !a.contradiction ? this.explainSpeakerOnly(i, k, a) : null);
     const text = direct ?? this.explainConstant(i, k, a) ?? this.explainTable(i, k, a);
     if (!a.contradiction && a.forced.size > 0 && direct && this.r.chance(this.slipRate)) {
       this.slip(i, k, a, text);
@@ -325,7 +363,9 @@ export class Reasoner {
     if (!known.length) return;
     const unknown = k.flatMap((v, i) => (v === undefined ? [i] : []));
     const rest = unknown.length ? ` Still open: ${this.w.list(unknown.map((p) => this.w.name(p)))}.` : '';
-    this.say(`${this.p('So far:', 'What we have so far:', 'To recap:', 'Current state:')} ${this.w.summary(k)}.${rest}`);
+    this.say(
+      `${this.p('So far:', 'What we have so far:', 'To recap:', 'Current state:')} ${this.w.summary(k)}.${rest}`,
+    );
   }
 
   /** Follows every consequence; true when this ends in a contradiction. */
@@ -381,7 +421,9 @@ export class Reasoner {
           ? `${w.name(p)}'s statement is about ${w.list(about.map((q) => w.name(q)))}, so deciding ${w.name(p)} should tell us a lot. Let me branch on ${w.name(p)}.`
           : `Deciding ${w.name(p)} looks like the quickest way in.`;
       case 'mentioned':
-        return mentionedBy > 1 ? `${w.name(p)} is mentioned in ${mentionedBy} statements, so fixing ${w.name(p)}'s role should unlock several claims.` : null;
+        return mentionedBy > 1
+          ? `${w.name(p)} is mentioned in ${mentionedBy} statements, so fixing ${w.name(p)}'s role should unlock several claims.`
+          : null;
       case 'order':
         return k.every((v) => v === undefined) ? `I'll just go in order and start with ${w.name(p)}.` : null;
       default:

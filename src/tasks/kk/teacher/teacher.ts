@@ -45,7 +45,10 @@ export interface TeacherTrace {
 const VERBOSITY: Record<NonNullable<TeacherOptions['verbosity']>, Verbosity> = { low: 0, medium: 1, high: 2 };
 
 /** Variants of the puzzle where one claim is misread (a role flipped, and/or or if/iff swapped) that still have one, different, solution. */
-function misreadings(st: readonly Statement[], truth: readonly boolean[]): { statements: Statement[]; person: number }[] {
+function misreadings(
+  st: readonly Statement[],
+  truth: readonly boolean[],
+): { statements: Statement[]; person: number }[] {
   const variants = (s: Statement, speaker: number): Statement[] => {
     const out: Statement[] = [];
     if (isLeaf(s)) {
@@ -62,15 +65,17 @@ function misreadings(st: readonly Statement[], truth: readonly boolean[]): { sta
       case 'or':
         out.push({ op: s.op === 'and' ? 'or' : 'and', args: s.args });
         s.args.forEach((a, k) => {
-          for (const v of variants(a, speaker)) out.push({ op: s.op, args: s.args.map((x, j) => (j === k ? v : x)) } as Statement);
+          for (const v of variants(a, speaker))
+            out.push({ op: s.op, args: s.args.map((x, j) => (j === k ? v : x)) } as Statement);
         });
         break;
       case 'implies':
-        out.push({ op: 'iff', left: s.if, right: s.then });
-        for (const v of variants(s.then, speaker)) out.push({ op: 'implies', if: s.if, then: v });
+        out.push({ op: 'iff', left: s.antecedent, right: s.consequent });
+        for (const v of variants(s.consequent, speaker))
+          out.push({ op: 'implies', antecedent: s.antecedent, consequent: v });
         break;
       case 'iff':
-        out.push({ op: 'implies', if: s.left, then: s.right });
+        out.push({ op: 'implies', antecedent: s.left, consequent: s.right });
         for (const v of variants(s.right, speaker)) out.push({ op: 'iff', left: s.left, right: v });
         break;
     }
@@ -97,14 +102,20 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
   const roles = puzzle.roles ?? DEFAULT_ROLES;
   const { names } = puzzle;
   const solutions = solve(puzzle.statements, { limit: 2 });
-  if (solutions.length !== 1) throw new Error(`the teacher needs a puzzle with exactly one solution; this one has ${solutions.length === 0 ? 'none' : 'several'}`);
+  if (solutions.length !== 1)
+    throw new Error(
+      `the teacher needs a puzzle with exactly one solution; this one has ${solutions.length === 0 ? 'none' : 'several'}`,
+    );
   const truth = solutions[0]!;
   const r = new Rand(`${options.seed ?? 0}|${puzzle.statements.map(statementKey).join(';')}|${names.join(',')}`);
   const verbosity = VERBOSITY[options.verbosity ?? 'high'];
   if (verbosity === undefined) throw new Error(`verbosity must be low, medium or high, got '${options.verbosity}'`);
   const slipRate = options.slipRate ?? 0;
   const wrongRate = options.wrongAnswerRate ?? 0;
-  for (const [k, v] of [['slipRate', slipRate], ['wrongAnswerRate', wrongRate]] as const)
+  for (const [k, v] of [
+    ['slipRate', slipRate],
+    ['wrongAnswerRate', wrongRate],
+  ] as const)
     if (!(v >= 0 && v <= 1)) throw new Error(`${k} must be in [0, 1], got ${v}`);
 
   let mode: TeacherTrace['mode'] = 'solved';
@@ -136,17 +147,22 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
       const g = verbosity >= 2 || (verbosity === 1 && r.chance(0.4)) ? w.gloss(s, i) : null;
       return `${i + 1}. ${w.name(i)} says: "${w.claim(s)}".${g ? ` ${g}` : ''}`;
     });
-    R.say(`${R.p('First, let me list what everyone claims:', 'Let me write down the statements first.', "Here's what each person says:")}\n${lines.join('\n')}`);
+    R.say(
+      `${R.p('First, let me list what everyone claims:', 'Let me write down the statements first.', "Here's what each person says:")}\n${lines.join('\n')}`,
+    );
   }
 
   // Search.
   const found = R.search(new Array(n).fill(undefined), 0, true);
   if (!found) throw new Error('internal: the teacher found no solution for a solvable puzzle');
-  R.say(`${R.p('So we have a complete assignment:', 'That gives a full assignment:', 'Putting it together:')} ${w.summary(found)}.`);
+  R.say(
+    `${R.p('So we have a complete assignment:', 'That gives a full assignment:', 'Putting it together:')} ${w.summary(found)}.`,
+  );
 
   // Re-check every statement.
   if (mode !== 'uncaught_slip') {
-    const order = verbosity >= 2 && r.chance(0.3) ? r.shuffle(statements.map((_, i) => i)) : statements.map((_, i) => i);
+    const order =
+      verbosity >= 2 && r.chance(0.3) ? r.shuffle(statements.map((_, i) => i)) : statements.map((_, i) => i);
     const checks = order.map((i) => {
       const s = statements[i]!;
       const v = evaluate(s, found);
@@ -163,13 +179,23 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
     const head =
       verbosity === 0
         ? R.p('Quick check of each statement:', 'Let me verify quickly:')
-        : R.p('Now let me double-check every statement against this assignment.', 'Before answering, let me verify each claim with these roles.', 'Let me re-check all the statements to be sure.');
+        : R.p(
+            'Now let me double-check every statement against this assignment.',
+            'Before answering, let me verify each claim with these roles.',
+            'Let me re-check all the statements to be sure.',
+          );
     R.say(`${head}\n${checks.join('\n')}`);
   }
 
   // Rule out the alternatives the search never tried.
   if (verbosity >= 2 && mode === 'solved') {
-    if (R.untried.length === 0) R.say(R.p('Every other possibility was ruled out along the way, so this is the only solution.', 'And since the other options all led to contradictions, the solution is unique.'));
+    if (R.untried.length === 0)
+      R.say(
+        R.p(
+          'Every other possibility was ruled out along the way, so this is the only solution.',
+          'And since the other options all led to contradictions, the solution is unique.',
+        ),
+      );
     for (const alt of R.untried) {
       R.say(
         R.p(
@@ -181,7 +207,12 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
       const k = alt.before.slice();
       k[alt.person] = !alt.value;
       if (R.search(k, 1, false)) throw new Error('internal: a second solution in a unique puzzle');
-      R.say(R.p(`So that branch fails too: ${w.fact(alt.person, alt.value)} is the only option.`, `That also ends in a contradiction, which confirms ${w.fact(alt.person, alt.value)}.`));
+      R.say(
+        R.p(
+          `So that branch fails too: ${w.fact(alt.person, alt.value)} is the only option.`,
+          `That also ends in a contradiction, which confirms ${w.fact(alt.person, alt.value)}.`,
+        ),
+      );
     }
   }
 
@@ -190,9 +221,18 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
     const p = r.int(n);
     answer[p] = !answer[p];
     R.say(R.p('I think that settles it; no need to go over it again.', "That seems right, I'm fairly confident."));
-  } else R.say(R.p('Everything is consistent.', 'All statements check out.', 'Every claim fits, so I am confident in this answer.'));
+  } else
+    R.say(
+      R.p(
+        'Everything is consistent.',
+        'All statements check out.',
+        'Every claim fits, so I am confident in this answer.',
+      ),
+    );
   if (mode === 'misread') answer = found.slice();
-  R.say(`${R.p('So the final answer is:', 'Final answer:', 'Therefore:')} ${w.list(names.map((_, i) => w.fact(i, answer[i]!)))}.`);
+  R.say(
+    `${R.p('So the final answer is:', 'Final answer:', 'Therefore:')} ${w.list(names.map((_, i) => w.fact(i, answer[i]!)))}.`,
+  );
 
   const completion = `${R.out.join('\n\n')}\n</think> <answer> ${answerText(names, answer, roles)} </answer>`;
   const correct = answer.every((b, i) => b === truth[i]);
