@@ -106,12 +106,14 @@ export class CausalLM {
       const positions = o.positionIds ?? torch.arange(past, S, 1, { device: this.device }).unsqueeze(0).expand(B, T);
       const { cos, sin } = this.#ropeAt(positions);
       const mask = this.#mask(B, T, past, o.attentionMask);
+      // No mask needed means: plain causal attention from position 0, or one new token seeing everything.
+      const isCausal = mask === null && past === 0 && T > 1;
 
       let x = F.embedding(ids, this.p('model.embed_tokens.weight'));
       for (let i = 0; i < c.num_hidden_layers; i++) {
         x = torch.scope(() => {
           const pre = `model.layers.${i}.`;
-          const a = this.#attention(pre, this.#norm(x, `${pre}input_layernorm.weight`), cos, sin, mask, i, o.cache);
+          const a = this.#attention(pre, this.#norm(x, `${pre}input_layernorm.weight`), cos, sin, mask, isCausal, i, o.cache);
           const h = x.add(a);
           return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`)));
         });
@@ -160,7 +162,7 @@ export class CausalLM {
     return F.rmsNorm(x.float(), null, this.config.rms_norm_eps).to({ dtype: x.dtype }).mul(w);
   }
 
-  #attention(pre: string, x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | null, layer: number, cache?: KVCache): Tensor {
+  #attention(pre: string, x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | null, isCausal: boolean, layer: number, cache?: KVCache): Tensor {
     const c = this.config;
     const [B, T] = x.shape as [number, number];
     const [H, K, E] = [c.num_attention_heads, c.numKeyValueHeads, c.headDim];
@@ -183,7 +185,7 @@ export class CausalLM {
     }
     const y = F.scaledDotProductAttention(q, k, v, {
       attnMask: mask,
-      isCausal: mask === null && !cache,
+      isCausal,
       enableGqa: H !== K,
     }); // [B,H,T,E]
     return F.linear(y.transpose(1, 2).reshape(B, T, H * E), this.p(`${pre}self_attn.o_proj.weight`), this.#opt(`${pre}self_attn.o_proj.bias`));

@@ -1,0 +1,185 @@
+// Batched generation: left-padded prompts share one prefill each, `n` samples per prompt copy the
+// prompt's KV cache instead of recomputing it, finished rows leave the batch, every sample has its
+// own seeded generator (sample k of a prompt uses seed + k), stop strings are matched on text.
+import type { CausalLM, KVCache } from '../model/decoder.js';
+import { disposeCache, selectCacheRows } from '../model/decoder.js';
+import * as torch from '../torch/index.js';
+import { type SamplingOptions, sampleRows, validateSampling } from './sampling.js';
+import { StopMatcher, type TextDecoderLike } from './stop.js';
+
+export interface TextCodec extends TextDecoderLike {
+  encode(text: string): number[];
+  readonly eosTokenIds: readonly number[];
+  readonly padTokenId: number | null;
+}
+
+export interface GenerateOptions extends SamplingOptions {
+  maxNewTokens: number;
+  /** Samples per prompt (they share the prompt's prefill). Default 1. */
+  n?: number;
+  /** Stop strings (matched on decoded text; the stop string is not included in `text`). */
+  stop?: readonly string[];
+  /** Token ids that end a sample (default: the tokenizer's EOS ids). */
+  eosTokenIds?: readonly number[];
+  /** Base seed; sample k of every prompt uses seed + k. Default: random. */
+  seed?: number;
+  /** Called after each decoding step with the number of rows still running. */
+  onStep?: (step: number, activeRows: number) => void;
+}
+
+export type FinishReason = 'stop' | 'eos' | 'length';
+
+export interface Completion {
+  text: string;
+  /** Generated token ids (an EOS that ended the sample included; nothing after a stop string's token). */
+  tokenIds: number[];
+  /** log p of each generated token under the temperature-scaled model distribution. */
+  logprobs: number[];
+  finishReason: FinishReason;
+  /** The stop string that ended it, if any. */
+  stopString: string | null;
+  promptTokens: number;
+}
+
+interface Row {
+  prompt: number;
+  sample: number;
+  gen: torch.Generator;
+  ids: number[];
+  logprobs: number[];
+  done: FinishReason | null;
+  promptLen: number;
+  padLen: number;
+}
+
+/** Generates `n` completions for each prompt. Returns completions[prompt][sample]. */
+export function generate(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  prompts: readonly (string | readonly number[])[],
+  o: GenerateOptions,
+): Completion[][] {
+  validateSampling(o);
+  const n = o.n ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${o.n}`);
+  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1) throw new RangeError(`max_new_tokens must be ≥ 1, got ${o.maxNewTokens}`);
+  if (prompts.length === 0) return [];
+  const encoded = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p) : [...p]));
+  encoded.forEach((ids, i) => {
+    if (ids.length === 0) throw new Error(`prompt ${i} is empty`);
+  });
+  const eos = new Set(o.eosTokenIds ?? tokenizer.eosTokenIds);
+  const stop = new StopMatcher(o.stop);
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const maxPrompt = Math.max(...encoded.map((e) => e.length));
+  const capacity = maxPrompt + o.maxNewTokens;
+  if (capacity > model.config.max_position_embeddings)
+    throw new Error(`prompt (${maxPrompt} tokens) + max_new_tokens (${o.maxNewTokens}) exceeds the model's ${model.config.max_position_embeddings} positions`);
+  const pad = tokenizer.padTokenId ?? [...eos][0] ?? 0;
+
+  const rows: Row[] = [];
+  encoded.forEach((ids, p) => {
+    for (let k = 0; k < n; k++)
+      rows.push({ prompt: p, sample: k, gen: new torch.Generator(seed + k), ids: [], logprobs: [], done: null, promptLen: ids.length, padLen: maxPrompt - ids.length });
+  });
+
+  return torch.noGrad(() => {
+    // ---- prefill: one forward over the left-padded prompts, one row per prompt
+    const P = encoded.length;
+    let cache: KVCache = model.newCache(P, capacity);
+    let lastLogits = torch.keep(
+      torch.scope(() => {
+        const flat: number[] = [];
+        const maskFlat: number[] = [];
+        const posFlat: number[] = [];
+        for (const ids of encoded) {
+          const padLen = maxPrompt - ids.length;
+          for (let i = 0; i < maxPrompt; i++) {
+            flat.push(i < padLen ? pad : ids[i - padLen]!);
+            maskFlat.push(i < padLen ? 0 : 1);
+            posFlat.push(Math.max(0, i - padLen));
+          }
+        }
+        const ids = torch.tensor(flat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device });
+        const anyPad = maskFlat.includes(0);
+        const h = model.hidden(ids, {
+          cache,
+          positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }),
+          ...(anyPad ? { attentionMask: torch.tensor(maskFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }) } : {}),
+        });
+        return torch.nn.functional.linear(h.select(1, maxPrompt - 1), model.lmHead).float(); // [P,V]
+      }),
+    );
+    // ---- share each prompt's prefill among its n samples
+    if (n > 1) {
+      const expand = torch.tensor(rows.map((r) => r.prompt), { dtype: 'int64', device: model.device });
+      const shared = selectCacheRows(cache, expand);
+      disposeCache(cache);
+      cache = shared;
+      const l = torch.keep(lastLogits.indexSelect(0, expand));
+      lastLogits.dispose();
+      lastLogits = l;
+      expand.dispose();
+    }
+
+    let active = rows.slice();
+    for (let step = 0; step < o.maxNewTokens && active.length > 0; step++) {
+      const { ids, logprobs } = sampleRows(lastLogits, o, active.map((r) => r.gen));
+      lastLogits.dispose();
+      active.forEach((r, i) => {
+        const id = ids[i]!;
+        r.ids.push(id);
+        r.logprobs.push(logprobs[i]!);
+        if (eos.has(id)) r.done = 'eos';
+        else if (stop.hit(tokenizer, r.ids)) r.done = 'stop';
+        else if (r.ids.length >= o.maxNewTokens) r.done = 'length';
+      });
+      const still = active.filter((r) => r.done === null);
+      o.onStep?.(step + 1, still.length);
+      if (still.length === 0) {
+        active = still;
+        break;
+      }
+      // finished rows leave the batch (their cache rows are dropped)
+      if (still.length < active.length) {
+        const keepIdx = torch.tensor(active.flatMap((r, i) => (r.done === null ? [i] : [])), { dtype: 'int64', device: model.device });
+        const smaller = selectCacheRows(cache, keepIdx);
+        disposeCache(cache);
+        keepIdx.dispose();
+        cache = smaller;
+        active = still;
+      }
+      lastLogits = torch.keep(
+        torch.scope(() => {
+          const R = active.length;
+          const S = cache.length + 1;
+          const next = torch.tensor(active.map((r) => r.ids[r.ids.length - 1]!), { dtype: 'int64', shape: [R, 1], device: model.device });
+          const pos = torch.tensor(active.map((r) => r.promptLen + r.ids.length - 1), { dtype: 'int64', shape: [R, 1], device: model.device });
+          const anyPad = active.some((r) => r.padLen > 0);
+          const mask = anyPad
+            ? torch.arange(0, S, 1, { device: model.device }).unsqueeze(0).ge(torch.tensor(active.map((r) => r.padLen), { dtype: 'int64', shape: [R, 1], device: model.device }))
+            : undefined;
+          const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+          return torch.nn.functional.linear(h.select(1, 0), model.lmHead).float();
+        }),
+      );
+    }
+    if (active.length > 0) lastLogits.dispose();
+    disposeCache(cache);
+
+    const out: Completion[][] = encoded.map(() => []);
+    for (const r of rows) {
+      const full = tokenizer.decode(r.ids, { skipSpecialTokens: true });
+      const { text, stop: which } = r.done === 'stop' ? stop.trim(full) : { text: full, stop: null };
+      out[r.prompt]![r.sample] = {
+        text,
+        tokenIds: r.ids,
+        logprobs: r.logprobs,
+        finishReason: r.done ?? 'length',
+        stopString: which,
+        promptTokens: r.promptLen,
+      };
+    }
+    return out;
+  });
+}
