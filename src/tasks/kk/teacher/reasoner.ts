@@ -410,6 +410,17 @@ export class Reasoner {
     }
   }
 
+  private noteUndecided(p: number, k: Known): void {
+    const s = this.st[p]!;
+    if (evaluatePartial(s, k) !== undefined) return;
+    const w = this.w;
+    const open = mentioned(s).filter((q) => k[q] === undefined);
+    if (!open.length) return;
+    this.say(
+      `${w.name(p)} being ${w.aRole(k[p]!)} means "${w.claim(s)}" is ${w.tf(k[p]!)}, but that alone doesn't decide ${w.list(open.map((q) => w.name(q)))}${this.p('.', ' yet.', ' — I need more information.')}`,
+    );
+  }
+
   private whyPick(p: number, k: Known): string | null {
     if (this.verbosity === 0 || this.r.chance(0.35)) return null;
     const w = this.w;
@@ -425,7 +436,9 @@ export class Reasoner {
           ? `${w.name(p)} is mentioned in ${mentionedBy} statements, so fixing ${w.name(p)}'s role should unlock several claims.`
           : null;
       case 'order':
-        return k.every((v) => v === undefined) ? `I'll just go in order and start with ${w.name(p)}.` : null;
+        return k.every((v) => v === undefined)
+          ? 'No single statement settles anything by itself, so I will branch, taking people in order.'
+          : null;
       default:
         return null;
     }
@@ -435,9 +448,14 @@ export class Reasoner {
    * Depth-first search from `k` (modified in place). Returns the full assignment or null when every
    * branch ends in a contradiction. `record`: remember untried alternatives on the solution path.
    */
-  search(k: (boolean | undefined)[], level: number, record: boolean): boolean[] | null {
+  search(k: (boolean | undefined)[], level: number, record: boolean, assumed?: number): boolean[] | null {
+    let firstRound = true;
     for (;;) {
+      const before = this.out.length;
       if (this.propagate(k)) return null;
+      // The assumption itself said nothing new: say so, as a person would, before branching again.
+      if (firstRound && assumed !== undefined && this.out.length === before) this.noteUndecided(assumed, k);
+      firstRound = false;
       if (!k.includes(undefined)) return k as boolean[];
       if (this.verbosity >= 1 && level === 0 && k.some((v) => v !== undefined)) this.recap(k);
       const p = this.choosePerson(k);
@@ -458,13 +476,13 @@ export class Reasoner {
               `Still inside this assumption, ${w.name(p)} is undecided. Let me try ${w.name(p)} as ${w.aRole(first)}.`,
             ),
       );
-      const before = k.slice();
+      const snapshot = k.slice();
       const child = k.slice();
       child[p] = first;
       this.focus.push(p);
-      const sol = this.search(child, level + 1, record);
+      const sol = this.search(child, level + 1, record, p);
       if (sol) {
-        if (record) this.untried.unshift({ before, person: p, value: first });
+        if (record) this.untried.unshift({ before: snapshot, person: p, value: first });
         return sol;
       }
       this.say(

@@ -201,7 +201,7 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
         R.p(
           `But wait — I should make sure there isn't another solution. I assumed ${w.fact(alt.person, alt.value)} without trying the opposite. What if ${w.fact(alt.person, !alt.value)}?`,
           `Let me also check the other branch to be thorough: suppose instead that ${w.fact(alt.person, !alt.value)}.`,
-          `Is this the only answer? Earlier I went with ${w.fact(alt.person, alt.value)}. Let me see what happens if ${w.name(alt.person)} is ${w.aRole(!alt.value)} instead.`,
+          `Is this the only answer? Earlier I went with ${w.name(alt.person)} as ${w.aRole(alt.value)}. Let me see what happens if ${w.name(alt.person)} is ${w.aRole(!alt.value)} instead.`,
         ),
       );
       const k = alt.before.slice();
@@ -209,8 +209,8 @@ export function teachTrace(puzzle: TeacherPuzzle, options: TeacherOptions = {}):
       if (R.search(k, 1, false)) throw new Error('internal: a second solution in a unique puzzle');
       R.say(
         R.p(
-          `So that branch fails too: ${w.fact(alt.person, alt.value)} is the only option.`,
-          `That also ends in a contradiction, which confirms ${w.fact(alt.person, alt.value)}.`,
+          `So that branch fails too: ${w.name(alt.person)} must be ${w.aRole(alt.value)}.`,
+          `That also ends in a contradiction, which confirms that ${w.fact(alt.person, alt.value)}.`,
         ),
       );
     }
