@@ -2,9 +2,10 @@
 // Every input row is echoed with fields added; `--out -` or no --out writes JSONL to stdout.
 // registerVerify() returns the `verify` command so other domains attach their own subcommands
 // (`verify code` lives with the code sandbox); processJsonl() is the shared row loop.
+
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseIntOption } from '../options.js';
@@ -43,7 +44,8 @@ export async function processJsonl(job: JsonlJob): Promise<{ rows: number }> {
     } catch (e) {
       throw new Error(`${job.input}:${i + 1}: not JSON (${(e as Error).message})`);
     }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error(`${job.input}:${i + 1}: each line must be a JSON object`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new Error(`${job.input}:${i + 1}: each line must be a JSON object`);
     rows.push({ row: row as Row, line: i + 1 });
   });
 
@@ -121,12 +123,16 @@ class Progress {
 
 function requireString(row: Row, field: string): string {
   const v = row[field];
-  if (typeof v !== 'string') throw new Error(`field '${field}' must be a string${v === undefined ? ' (missing)' : `, got ${JSON.stringify(v)}`}`);
+  if (typeof v !== 'string')
+    throw new Error(
+      `field '${field}' must be a string${v === undefined ? ' (missing)' : `, got ${JSON.stringify(v)}`}`,
+    );
   return v;
 }
 
 function parseChain(value: string): 'paper' | 'official' {
-  if (value !== 'paper' && value !== 'official') throw new InvalidArgumentError(`--chain must be 'paper' or 'official', got '${value}'`);
+  if (value !== 'paper' && value !== 'official')
+    throw new InvalidArgumentError(`--chain must be 'paper' or 'official', got '${value}'`);
   return value;
 }
 
@@ -140,10 +146,18 @@ export function registerVerify(program: Command): Command {
     .description('rows {gold, pred}: is the answer in pred equivalent to gold? (math-verify semantics)')
     .requiredOption('--in <file>', 'input JSONL: {"gold": reference answer, "pred": any model output}')
     .option('--out <file>', "output JSONL ('-' = stdout, the default)")
-    .option('--timeout-ms <n>', 'time limit per check; a check past it is stopped and reported as reason "timeout"', parseIntOption('--timeout-ms', 1), 5000)
+    .option(
+      '--timeout-ms <n>',
+      'time limit per check; a check past it is stopped and reported as reason "timeout"',
+      parseIntOption('--timeout-ms', 1),
+      5000,
+    )
     .option('--concurrency <n>', 'worker threads', parseIntOption('--concurrency', 1, 64), 1)
     .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nAdds: equivalent (bool), pred_extracted, gold_extracted, reason (equal:<rule> | different | no_answer | gold_unparsed | timeout).')
+    .addHelpText(
+      'after',
+      '\nAdds: equivalent (bool), pred_extracted, gold_extracted, reason (equal:<rule> | different | no_answer | gold_unparsed | timeout).',
+    )
     .action(async (o: { in: string; out?: string; timeoutMs: number; concurrency: number; quiet?: boolean }) => {
       const { MathCheckPool } = await import('../../tasks/math/pool.js');
       const pool = new MathCheckPool({ size: o.concurrency, timeoutMs: o.timeoutMs });
@@ -156,7 +170,12 @@ export function registerVerify(program: Command): Command {
           quiet: o.quiet,
           async handle(row) {
             const v = await pool.verify(requireString(row, 'gold'), requireString(row, 'pred'));
-            return { equivalent: v.equivalent, pred_extracted: v.predExtracted, gold_extracted: v.goldExtracted, reason: v.reason };
+            return {
+              equivalent: v.equivalent,
+              pred_extracted: v.predExtracted,
+              gold_extracted: v.goldExtracted,
+              reason: v.reason,
+            };
           },
         });
       } finally {
@@ -169,32 +188,47 @@ export function registerVerify(program: Command): Command {
     .description('rows {response, num_options?}: the answer letter by the paper or the official MMLU-Pro chain')
     .requiredOption('--in <file>', 'input JSONL: {"response": model output, "num_options": optional option count}')
     .option('--out <file>', "output JSONL ('-' = stdout, the default)")
-    .option('--chain <name>', 'paper (\\boxed{X} → <answer>X → last letter) or official ("answer is (X)" → "Answer: X" → last letter)', parseChain, 'paper')
-    .option('--guess-seed <n>', 'when no letter is found and num_options is given, add "guess": a seeded random letter (the official fallback)', parseIntOption('--guess-seed', 0))
+    .option(
+      '--chain <name>',
+      'paper (\\boxed{X} → <answer>X → last letter) or official ("answer is (X)" → "Answer: X" → last letter)',
+      parseChain,
+      'paper',
+    )
+    .option(
+      '--guess-seed <n>',
+      'when no letter is found and num_options is given, add "guess": a seeded random letter (the official fallback)',
+      parseIntOption('--guess-seed', 0),
+    )
     .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nAdds: pred (letter or null), rule (which rule matched), and guess when --guess-seed is set.')
-    .action(async (o: { in: string; out?: string; chain: 'paper' | 'official'; guessSeed?: number; quiet?: boolean }) => {
-      const { extractLetter } = await import('../../tasks/mcq/extract.js');
-      const { randomGuess } = await import('../../tasks/mcq/random.js');
-      let index = 0;
-      await processJsonl({
-        input: o.in,
-        output: o.out,
-        label: 'verify mcq',
-        quiet: o.quiet,
-        handle(row) {
-          const response = requireString(row, 'response');
-          const n = row.num_options;
-          if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 26))
-            throw new Error(`field 'num_options' must be an integer in [1, 26], got ${JSON.stringify(n)}`);
-          const { letter, rule } = extractLetter(response, o.chain);
-          const added: Row = { pred: letter, rule };
-          const key = `${index++}\u0000${response}`;
-          if (o.guessSeed !== undefined && letter === null && typeof n === 'number') added.guess = String.fromCharCode(65 + randomGuess(n, o.guessSeed, key));
-          return added;
-        },
-      });
-    });
+    .addHelpText(
+      'after',
+      '\nAdds: pred (letter or null), rule (which rule matched), and guess when --guess-seed is set.',
+    )
+    .action(
+      async (o: { in: string; out?: string; chain: 'paper' | 'official'; guessSeed?: number; quiet?: boolean }) => {
+        const { extractLetter } = await import('../../tasks/mcq/extract.js');
+        const { randomGuess } = await import('../../tasks/mcq/random.js');
+        let index = 0;
+        await processJsonl({
+          input: o.in,
+          output: o.out,
+          label: 'verify mcq',
+          quiet: o.quiet,
+          handle(row) {
+            const response = requireString(row, 'response');
+            const n = row.num_options;
+            if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 26))
+              throw new Error(`field 'num_options' must be an integer in [1, 26], got ${JSON.stringify(n)}`);
+            const { letter, rule } = extractLetter(response, o.chain);
+            const added: Row = { pred: letter, rule };
+            const key = `${index++}\u0000${response}`;
+            if (o.guessSeed !== undefined && letter === null && typeof n === 'number')
+              added.guess = String.fromCharCode(65 + randomGuess(n, o.guessSeed, key));
+            return added;
+          },
+        });
+      },
+    );
 
   return verify;
 }

@@ -26,7 +26,8 @@ export function parseMathJsonl(text: string, file: string): MathExample[] {
     } catch (e) {
       throw new Error(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
     }
-    for (const f of FIELDS) if (typeof row[f] !== 'string') throw new Error(`${file}:${i + 1}: field '${f}' must be a string`);
+    for (const f of FIELDS)
+      if (typeof row[f] !== 'string') throw new Error(`${file}:${i + 1}: field '${f}' must be a string`);
     const id = typeof row.unique_id === 'string' ? row.unique_id : `line-${i + 1}`;
     out.push({
       id,
@@ -47,7 +48,9 @@ export async function loadMath500(options: LoadOptions = {}): Promise<MathExampl
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`MATH-500 not found at ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set KINDLING_DATA or pass dataDir`);
+    throw new Error(
+      `MATH-500 not found at ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set KINDLING_DATA or pass dataDir`,
+    );
   }
   const rows = parseMathJsonl(text, file);
   return options.limit !== undefined ? rows.slice(0, options.limit) : rows;

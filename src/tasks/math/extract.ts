@@ -58,7 +58,7 @@ function env(boxed: boolean): EnvLayout {
 /** First environment plus up to five more joined by ",", "and", "or". */
 function envList(boxed: boolean): EnvLayout {
   const e = env(boxed);
-  const next = `(?:${boxed ? String.raw`\s*` : ''}(?:\s*(?:,?and|,?or|,)\s*${e.source}))?`;
+  const next = `(?:${boxed ? String.raw`\s*` : ''}(?:s*(?:,?and|,?or|,)s*${e.source}))?`;
   return { source: e.source + next.repeat(5), groups: e.groups * 6 };
 }
 
@@ -106,7 +106,13 @@ const NUMBER_ANCHORED = `(?:${PREFIX}${CURRENCY}?${NUMBER})`;
 const EXPR_OR_NUMBER = `(?:${EXPR_ANCHORED}|${NUMBER_ANCHORED})`;
 
 function exprPatterns(): Pattern[] {
-  const mk = (src: string, priority: number): Pattern => ({ re: new RegExp(src, 'g'), priority, kind: 'expr', envStart: 1, envGroups: 0 });
+  const mk = (src: string, priority: number): Pattern => ({
+    re: new RegExp(src, 'g'),
+    priority,
+    kind: 'expr',
+    envStart: 1,
+    envGroups: 0,
+  });
   return [
     mk(`${ci('final answer is')}:?\\s*${EXPR_OR_NUMBER}\\.?\\s?I hope`, 0),
     mk(`${ci('final answer')}.{0,100}?\\s+is:?${EXPR_OR_NUMBER}`, 50),
@@ -133,7 +139,8 @@ function tryParse(latex: string): Value | null {
   try {
     return parseAnswer(latex);
   } catch (e) {
-    if (e instanceof ParseError || e instanceof SyntaxError || e instanceof TypeError || e instanceof RangeError) return null;
+    if (e instanceof ParseError || e instanceof SyntaxError || e instanceof TypeError || e instanceof RangeError)
+      return null;
     throw e;
   }
 }
@@ -190,7 +197,13 @@ function extractExpr(m: RegExpExecArray): Attempt {
   }
   if (expr) {
     // Python reads "56." as the float 56.0; so do we
-    const latex = expr.replace(/\n/g, ' ').replace(/(\d)\.(?!\d)/g, '$1.0').replace(/×/g, '\\times ').replace(/÷/g, '\\div ').replace(/\*\*/g, '^').replace(/\*/g, '\\cdot ');
+    const latex = expr
+      .replace(/\n/g, ' ')
+      .replace(/(\d)\.(?!\d)/g, '$1.0')
+      .replace(/×/g, '\\times ')
+      .replace(/÷/g, '\\div ')
+      .replace(/\*\*/g, '^')
+      .replace(/\*/g, '\\cdot ');
     const v = tryParse(latex);
     return { value: v && v.t === 'expr' ? { ...v, atom: undefined } : v, text: expr };
   }

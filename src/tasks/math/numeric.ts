@@ -49,7 +49,8 @@ function powRat(a: Rat, e: Rat): Rat | null {
 
 /** Exact value of a MathJSON expression built only from rationals and + − × ÷ ^integer; else null. */
 export function exactRational(j: Json): Rat | null {
-  if (typeof j === 'number') return Number.isFinite(j) ? ratFromDecimal(String(j).includes('e') ? j.toFixed(20) : String(j)) : null;
+  if (typeof j === 'number')
+    return Number.isFinite(j) ? ratFromDecimal(String(j).includes('e') ? j.toFixed(20) : String(j)) : null;
   if (typeof j === 'string') return j === 'Half' ? rat(1n, 2n) : null;
   if (!Array.isArray(j)) return 'num' in j ? ratFromDecimal(j.num) : null;
   const [h, ...a] = j;
@@ -140,12 +141,18 @@ function cpow(a: C, b: C): C {
 }
 const csin = (a: C): C => [Math.sin(a[0]) * Math.cosh(a[1]), Math.cos(a[0]) * Math.sinh(a[1])];
 const ccos = (a: C): C => [Math.cos(a[0]) * Math.cosh(a[1]), -Math.sin(a[0]) * Math.sinh(a[1])];
-const real = (f: (x: number) => number) => (a: C): C => (a[1] === 0 ? [f(a[0]), 0] : [Number.NaN, 0]);
+const real =
+  (f: (x: number) => number) =>
+  (a: C): C =>
+    a[1] === 0 ? [f(a[0]), 0] : [Number.NaN, 0];
 
 function gamma(x: number): number {
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186,
+    12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
+  ];
   x -= 1;
   let s = c[0]!;
   for (let i = 1; i < g + 2; i++) s += c[i]! / (x + i);

@@ -78,14 +78,39 @@ function wrapped(s: string): { open: string; close: string; inner: string } | nu
 }
 
 const COMMA_NUMBER = /^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$/;
-const REL = /\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\neq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\approx|\\in(?![a-zA-Z])|≤|≥|≠|<=|>=|!=|<|>|=/y;
+const REL =
+  /\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\neq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\approx|\\in(?![a-zA-Z])|≤|≥|≠|<=|>=|!=|<|>|=/y;
 const REL_OPS: Record<string, RelOp | 'approx' | 'in'> = {
-  '=': '=', '<': '<', '>': '>', '\\le': '<=', '\\leq': '<=', '≤': '<=', '<=': '<=', '\\ge': '>=', '\\geq': '>=', '≥': '>=',
-  '>=': '>=', '\\ne': '!=', '\\neq': '!=', '≠': '!=', '!=': '!=', '\\lt': '<', '\\gt': '>', '\\approx': 'approx', '\\in': 'in',
+  '=': '=',
+  '<': '<',
+  '>': '>',
+  '\\le': '<=',
+  '\\leq': '<=',
+  '≤': '<=',
+  '<=': '<=',
+  '\\ge': '>=',
+  '\\geq': '>=',
+  '≥': '>=',
+  '>=': '>=',
+  '\\ne': '!=',
+  '\\neq': '!=',
+  '≠': '!=',
+  '!=': '!=',
+  '\\lt': '<',
+  '\\gt': '>',
+  '\\approx': 'approx',
+  '\\in': 'in',
 };
 const NAMED_SETS: Record<string, string> = {
-  '\\mathbb{R}': 'Reals', '\\mathbb{Z}': 'Integers', '\\mathbb{N}': 'Naturals', '\\mathbb{Q}': 'Rationals', '\\mathbb{C}': 'Complexes',
-  '\\emptyset': 'EmptySet', '\\varnothing': 'EmptySet', '\\{\\}': 'EmptySet', '\\text{R}': 'Reals',
+  '\\mathbb{R}': 'Reals',
+  '\\mathbb{Z}': 'Integers',
+  '\\mathbb{N}': 'Naturals',
+  '\\mathbb{Q}': 'Rationals',
+  '\\mathbb{C}': 'Complexes',
+  '\\emptyset': 'EmptySet',
+  '\\varnothing': 'EmptySet',
+  '\\{\\}': 'EmptySet',
+  '\\text{R}': 'Reals',
 };
 
 /** Parses a normalised answer. Throws ParseError when it is not mathematics we can read. */
@@ -102,7 +127,13 @@ export function parseAnswer(latex: string): Value {
 /** One list element; ± gives two. */
 function parseElement(s: string): Value[] {
   const { parts, seps } = splitTop(s, REL);
-  if (seps.length > 0) return [relation(parts.map((p) => p.trim()), seps)];
+  if (seps.length > 0)
+    return [
+      relation(
+        parts.map((p) => p.trim()),
+        seps,
+      ),
+    ];
   const pm = splitTop(s, /\\pm|\\mp|±/y);
   if (pm.seps.length === 1) {
     const [a, b] = pm.parts.map((p) => p.trim());
@@ -122,7 +153,9 @@ function onlySymbols(v: Value): boolean {
   if (v.t === 'word') return true;
   if (v.t !== 'expr') return false;
   const ok = (j: Json): boolean =>
-    typeof j === 'string' ? !['Pi', 'ExponentialE', 'ImaginaryUnit'].includes(j) : Array.isArray(j) && ['Multiply', 'Divide'].includes(j[0] as string) && j.slice(1).every(ok);
+    typeof j === 'string'
+      ? !['Pi', 'ExponentialE', 'ImaginaryUnit'].includes(j)
+      : Array.isArray(j) && ['Multiply', 'Divide'].includes(j[0] as string) && j.slice(1).every(ok);
   return ok(v.json);
 }
 
@@ -153,7 +186,8 @@ function parseSetExpr(s: string): Value {
     const parts = u.parts.map((p) => parseAtom(p.trim()));
     return { t: 'union', parts: parts.map((p) => (p.t === 'tuple' ? { t: 'set', items: p.items } : p)) };
   }
-  if (splitTop(s, /\\cap|∩|\\setminus/y).seps.length > 0) throw new ParseError('set intersection/difference not supported');
+  if (splitTop(s, /\\cap|∩|\\setminus/y).seps.length > 0)
+    throw new ParseError('set intersection/difference not supported');
   return parseAtom(s);
 }
 
@@ -175,7 +209,8 @@ function parseAtom(s: string): Value {
       if (vals.length === 2 && !(w.open === '[' && w.close === ']' && false)) {
         const lopen = w.open === '(';
         const ropen = w.close === ')';
-        if (!isEmptyInterval(vals[0]!, vals[1]!, lopen, ropen)) return { t: 'interval', lo: vals[0]!, hi: vals[1]!, lopen, ropen };
+        if (!isEmptyInterval(vals[0]!, vals[1]!, lopen, ropen))
+          return { t: 'interval', lo: vals[0]!, hi: vals[1]!, lopen, ropen };
         return { t: 'tuple', items: vals };
       }
       if (w.open === '(' && w.close === ')') return { t: 'tuple', items: vals };
@@ -204,7 +239,8 @@ function numericValue(j: Json): number | null {
     const v = numericValue(j[1]!);
     return v === null ? null : -v;
   }
-  if (Array.isArray(j) && j[0] === 'Rational' && typeof j[1] === 'number' && typeof j[2] === 'number') return j[1] / j[2];
+  if (Array.isArray(j) && j[0] === 'Rational' && typeof j[1] === 'number' && typeof j[2] === 'number')
+    return j[1] / j[2];
   return null;
 }
 
@@ -231,17 +267,39 @@ function cleanJson(j: Json): Json {
   }
   if (!Array.isArray(j)) return j;
   const [h, ...a] = j;
-  if (h === 'At' && a.length === 2 && typeof a[0] === 'string' && (typeof a[1] === 'number' || typeof a[1] === 'string'))
+  if (
+    h === 'At' &&
+    a.length === 2 &&
+    typeof a[0] === 'string' &&
+    (typeof a[1] === 'number' || typeof a[1] === 'string')
+  )
     return `${String(a[0]).toLowerCase()}_${String(a[1]).toLowerCase()}`;
   if (h === 'Subscript' && a.length === 2 && typeof a[0] === 'number') return a[0];
   return [h as Json, ...a.map(cleanJson)];
 }
-const KNOWN = new Set(['Pi', 'ExponentialE', 'ImaginaryUnit', 'Half', 'PositiveInfinity', 'NegativeInfinity', 'ComplexInfinity', 'NaN', 'Nothing']);
+const KNOWN = new Set([
+  'Pi',
+  'ExponentialE',
+  'ImaginaryUnit',
+  'Half',
+  'PositiveInfinity',
+  'NegativeInfinity',
+  'ComplexInfinity',
+  'NaN',
+  'Nothing',
+]);
 
 function hasError(j: Json): boolean {
   if (typeof j === 'string') return j === 'Nothing';
   if (!Array.isArray(j)) return false;
-  if (j[0] === 'Error' || j[0] === 'Tuple' || j[0] === 'Sequence' || j[0] === 'List' || j[0] === 'Delimiter' && j.length > 2) return true;
+  if (
+    j[0] === 'Error' ||
+    j[0] === 'Tuple' ||
+    j[0] === 'Sequence' ||
+    j[0] === 'List' ||
+    (j[0] === 'Delimiter' && j.length > 2)
+  )
+    return true;
   return j.some((x, i) => i > 0 && hasError(x));
 }
 

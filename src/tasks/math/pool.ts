@@ -52,7 +52,13 @@ export class MathCheckPool {
       this.finish(slot, msg.verdict);
     });
     slot.worker.on('error', (err) => {
-      if (slot.job) this.finish(slot, { equivalent: false, goldExtracted: null, predExtracted: null, reason: `error:${err.message}` });
+      if (slot.job)
+        this.finish(slot, {
+          equivalent: false,
+          goldExtracted: null,
+          predExtracted: null,
+          reason: `error:${err.message}`,
+        });
       this.replace(slot);
     });
     slot.worker.unref();

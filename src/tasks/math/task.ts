@@ -3,13 +3,14 @@
 //     equivalent to the gold answer → +2, else −0.5.
 //   score (evaluation): the whole completion is searched for an answer (math-verify's extraction;
 //     no format required) and compared with the gold answer.
+
+import { readFile } from 'node:fs/promises';
 import { checkFormat, FORMAT_PENALTY } from '../format.js';
 import { fillTemplate, PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Reward, Score, Task } from '../types.js';
 import { lastBoxed } from './boxed.js';
 import { loadMath500, type MathExample, parseMathJsonl } from './data.js';
 import { verifyMath } from './verify.js';
-import { readFile } from 'node:fs/promises';
 
 export const MATH_REWARDS = { correct: 2, wrong: -0.5, noBoxed: -1, format: FORMAT_PENALTY } as const;
 
@@ -34,7 +35,8 @@ export function createMathTask(options: MathTaskOptions = {}): Task<MathExample>
         const rows = parseMathJsonl(await readFile(o.file, 'utf8'), o.file);
         return o.limit !== undefined ? rows.slice(0, o.limit) : rows;
       }
-      if (split !== 'test') throw new Error(`math: unknown split '${split}' (MATH-500 has only 'test'; pass file for your own rows)`);
+      if (split !== 'test')
+        throw new Error(`math: unknown split '${split}' (MATH-500 has only 'test'; pass file for your own rows)`);
       return loadMath500(o);
     },
     prompt(example: MathExample, p: PromptOptions): string {
@@ -46,7 +48,9 @@ export function createMathTask(options: MathTaskOptions = {}): Task<MathExample>
       const boxed = lastBoxed(f.answer);
       if (boxed === null) return { score: MATH_REWARDS.noBoxed, reason: 'no_boxed' };
       const v = verifyMath(example.answer, `\\boxed{${boxed}}`, { timeoutMs });
-      return v.equivalent ? { score: MATH_REWARDS.correct, reason: 'correct' } : { score: MATH_REWARDS.wrong, reason: v.reason === 'timeout' ? 'wrong_timeout' : 'wrong' };
+      return v.equivalent
+        ? { score: MATH_REWARDS.correct, reason: 'correct' }
+        : { score: MATH_REWARDS.wrong, reason: v.reason === 'timeout' ? 'wrong_timeout' : 'wrong' };
     },
     score(completion: string, example: MathExample): Score {
       const v = verifyMath(example.answer, completion, { timeoutMs });

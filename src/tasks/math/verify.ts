@@ -49,7 +49,8 @@ export function verifyMath(gold: string, pred: string, options: VerifyOptions = 
 export function judge(g: Extraction, p: Extraction, dl: Deadline): MathVerdict {
   const base = { goldExtracted: g.text ?? g.fallback, predExtracted: p.text ?? p.fallback };
   // exact string: the two normalised answers are the same text
-  if (g.fallback && p.fallback && g.fallback.trim() === p.fallback.trim()) return { ...base, equivalent: true, reason: 'equal:string' };
+  if (g.fallback && p.fallback && g.fallback.trim() === p.fallback.trim())
+    return { ...base, equivalent: true, reason: 'equal:string' };
   if (!g.value) return { ...base, equivalent: false, reason: 'gold_unparsed' };
   if (!p.value) return { ...base, equivalent: false, reason: 'no_answer' };
   const c = compareValues(g.value, p.value, dl);

@@ -18,8 +18,20 @@ export interface McqExample extends Example {
 }
 
 export const MMLU_PRO_CATEGORIES = [
-  'biology', 'business', 'chemistry', 'computer science', 'economics', 'engineering', 'health',
-  'history', 'law', 'math', 'other', 'philosophy', 'physics', 'psychology',
+  'biology',
+  'business',
+  'chemistry',
+  'computer science',
+  'economics',
+  'engineering',
+  'health',
+  'history',
+  'law',
+  'math',
+  'other',
+  'philosophy',
+  'physics',
+  'psychology',
 ] as const;
 
 export function mmluProFile(dataDir = sharedDataDir(), split: 'test' | 'validation' = 'test'): string {
@@ -32,7 +44,9 @@ export async function readMmluPro(file: string): Promise<McqExample[]> {
   try {
     buffer = await asyncBufferFromFile(file);
   } catch (e) {
-    throw new Error(`MMLU-Pro not found at ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set KINDLING_DATA or pass dataDir`);
+    throw new Error(
+      `MMLU-Pro not found at ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set KINDLING_DATA or pass dataDir`,
+    );
   }
   const raw = (await parquetReadObjects({
     file: buffer,
@@ -41,8 +55,10 @@ export async function readMmluPro(file: string): Promise<McqExample[]> {
   return raw.map((r, i) => {
     const where = `${file}: row ${i}`;
     if (typeof r.question !== 'string') throw new Error(`${where}: field 'question' must be a string`);
-    if (!Array.isArray(r.options) || !r.options.every((o) => typeof o === 'string')) throw new Error(`${where}: field 'options' must be a list of strings`);
-    if (typeof r.answer !== 'string' || !/^[A-J]$/.test(r.answer)) throw new Error(`${where}: field 'answer' must be a letter A–J`);
+    if (!Array.isArray(r.options) || !r.options.every((o) => typeof o === 'string'))
+      throw new Error(`${where}: field 'options' must be a list of strings`);
+    if (typeof r.answer !== 'string' || !/^[A-J]$/.test(r.answer))
+      throw new Error(`${where}: field 'answer' must be a letter A–J`);
     if (typeof r.category !== 'string') throw new Error(`${where}: field 'category' must be a string`);
     const original = r.options as string[];
     const options = original.filter((o) => o !== 'N/A');

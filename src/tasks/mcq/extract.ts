@@ -10,11 +10,14 @@ export type Chain = 'paper' | 'official';
 export const CHAINS: readonly Chain[] = ['paper', 'official'];
 
 const W = String.raw`[\p{L}\p{N}_]`;
-const LETTER = String.raw`(?<!${W})[A-J](?!${W})`;
+const LETTER = `(?<!${W})[A-J](?!${W})`;
 /** The last standalone letter (dot matches newline). */
-const LAST_LETTER = new RegExp(String.raw`${LETTER}(?!.*${LETTER})`, 'su');
+const LAST_LETTER = new RegExp(`${LETTER}(?!.*${LETTER})`, 'su');
 
-const PAPER: RegExp[] = [/\\boxed\{(?:\\text\{)?\s*([A-J])\s*(?:\})?\}/, /<answer>\s*([A-J])(\.\s*(.*?))?\s*<\/answer>/];
+const PAPER: RegExp[] = [
+  /\\boxed\{(?:\\text\{)?\s*([A-J])\s*(?:\})?\}/,
+  /<answer>\s*([A-J])(\.\s*(.*?))?\s*<\/answer>/,
+];
 const OFFICIAL: RegExp[] = [/answer is \(?([A-J])\)?/, /.*[aA]nswer:\s*([A-J])/];
 
 export interface LetterExtraction {

@@ -37,6 +37,7 @@ export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
  * Seeded by (seed, key) so that scoring the same response twice gives the same guess.
  */
 export function randomGuess(numOptions: number, seed: number, key: string): number {
-  if (!Number.isInteger(numOptions) || numOptions < 1) throw new Error(`numOptions must be a positive integer, got ${numOptions}`);
+  if (!Number.isInteger(numOptions) || numOptions < 1)
+    throw new Error(`numOptions must be a positive integer, got ${numOptions}`);
   return Math.floor(mulberry32(hash32(`${seed}\u0000${key}`))() * numOptions);
 }

@@ -2,8 +2,9 @@
 // with a seeded generator (seed and category name), and the first `trainPerCategory` go to train,
 // the rest to test. Both sides come from one permutation, so they are disjoint by construction.
 // (The paper sampled with NumPy's default_rng(42).choice; this is a different, documented sampler.)
-import { hash32, mulberry32, shuffled } from './random.js';
+
 import type { McqExample } from './data.js';
+import { hash32, mulberry32, shuffled } from './random.js';
 
 export interface SplitOptions {
   /** Train rows per category (default 100, the paper's). */
@@ -12,7 +13,10 @@ export interface SplitOptions {
   seed?: number;
 }
 
-export function splitByCategory(rows: readonly McqExample[], options: SplitOptions = {}): { train: McqExample[]; test: McqExample[] } {
+export function splitByCategory(
+  rows: readonly McqExample[],
+  options: SplitOptions = {},
+): { train: McqExample[]; test: McqExample[] } {
   const k = options.trainPerCategory ?? 100;
   const seed = options.seed ?? 42;
   const byCat = new Map<string, McqExample[]>();

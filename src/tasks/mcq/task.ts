@@ -8,7 +8,7 @@
 import { checkFormat, FORMAT_PENALTY } from '../format.js';
 import { fillTemplate, formatOptions, PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Reward, Score, Task } from '../types.js';
-import { MMLU_PRO_CATEGORIES, type McqExample, mmluProFile, readMmluPro } from './data.js';
+import { type McqExample, MMLU_PRO_CATEGORIES, mmluProFile, readMmluPro } from './data.js';
 import { type Chain, extractLetter } from './extract.js';
 import { randomGuess } from './random.js';
 import { splitByCategory } from './split.js';
@@ -41,25 +41,36 @@ export function createMmluProTask(options: McqTaskOptions = {}): Task<McqExample
     splits: ['train', 'test', 'all'],
     evalStop: PAPER_PROMPTS.stops.eval,
     async load(split: string, o: McqLoadOptions = {}): Promise<McqExample[]> {
-      if (!['train', 'test', 'all'].includes(split)) throw new Error(`mmlu-pro: unknown split '${split}' (train, test or all)`);
+      if (!['train', 'test', 'all'].includes(split))
+        throw new Error(`mmlu-pro: unknown split '${split}' (train, test or all)`);
       let rows = await readMmluPro(o.file ?? mmluProFile(o.dataDir));
       if (o.categories) {
         const unknown = o.categories.filter((c) => !(MMLU_PRO_CATEGORIES as readonly string[]).includes(c));
-        if (unknown.length) throw new Error(`mmlu-pro: unknown categories ${unknown.join(', ')} (known: ${MMLU_PRO_CATEGORIES.join(', ')})`);
+        if (unknown.length)
+          throw new Error(
+            `mmlu-pro: unknown categories ${unknown.join(', ')} (known: ${MMLU_PRO_CATEGORIES.join(', ')})`,
+          );
         const keep = new Set(o.categories);
         rows = rows.filter((r) => keep.has(r.category));
       }
-      if (split !== 'all') rows = splitByCategory(rows, { trainPerCategory: o.trainPerCategory, seed: o.seed })[split as 'train' | 'test'];
+      if (split !== 'all')
+        rows = splitByCategory(rows, { trainPerCategory: o.trainPerCategory, seed: o.seed })[split as 'train' | 'test'];
       return o.limit !== undefined ? rows.slice(0, o.limit) : rows;
     },
     prompt(example: McqExample, p: PromptOptions): string {
-      return fillTemplate(PAPER_PROMPTS.mmluPro[p.mode], { category: example.category, question: example.question, options: formatOptions(example.options) });
+      return fillTemplate(PAPER_PROMPTS.mmluPro[p.mode], {
+        category: example.category,
+        question: example.question,
+        options: formatOptions(example.options),
+      });
     },
     reward(completion: string, example: McqExample): Reward {
       const f = checkFormat(completion);
       if (!f.ok) return { score: MCQ_REWARDS.format, reason: f.reason };
       const { letter } = extractLetter(f.answer.trim(), 'paper');
-      return letter === example.answer ? { score: MCQ_REWARDS.correct, reason: 'correct' } : { score: MCQ_REWARDS.wrong, reason: letter ? 'wrong' : 'no_letter' };
+      return letter === example.answer
+        ? { score: MCQ_REWARDS.correct, reason: 'correct' }
+        : { score: MCQ_REWARDS.wrong, reason: letter ? 'wrong' : 'no_letter' };
     },
     score(completion: string, example: McqExample): Score {
       const { letter, rule } = extractLetter(completion, chain);

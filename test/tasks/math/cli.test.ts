@@ -21,9 +21,21 @@ test('cli: verify math judges each row and echoes it', () => {
   writeFileSync(input, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   const r = run(['verify', 'math', '--in', input, '--concurrency', '2']);
   assert.equal(r.status, 0, r.stderr);
-  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(out.map((o) => o.equivalent), [true, false, true]);
-  assert.deepEqual(out[0], { ...rows[0], equivalent: true, pred_extracted: '\\frac{14}{3}', gold_extracted: '\\frac{14}{3}', reason: 'equal:string' });
+  const out = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    out.map((o) => o.equivalent),
+    [true, false, true],
+  );
+  assert.deepEqual(out[0], {
+    ...rows[0],
+    equivalent: true,
+    pred_extracted: '\\frac{14}{3}',
+    gold_extracted: '\\frac{14}{3}',
+    reason: 'equal:string',
+  });
   assert.equal(out[1].pred_extracted, '6');
   assert.match(r.stderr, /verify math: 3\/3/);
 

@@ -26,7 +26,18 @@ test('math: agreement with math-verify on ≥ 2,000 MATH-500 pairs is ≥ 98 %, 
   const pairs = buildPairs();
   assert.ok(pairs.length >= 2000, `only ${pairs.length} pairs`);
   const kinds = new Set(pairs.map((p) => p.kind));
-  for (const k of ['eq:boxed', 'eq:dfrac', 'eq:decimal', 'eq:percent', 'eq:units', 'eq:reordered-set', 'eq:factored', 'ne:off-by-one-up', 'ne:sign', 'ne:unit-scale'])
+  for (const k of [
+    'eq:boxed',
+    'eq:dfrac',
+    'eq:decimal',
+    'eq:percent',
+    'eq:units',
+    'eq:reordered-set',
+    'eq:factored',
+    'ne:off-by-one-up',
+    'ne:sign',
+    'ne:unit-scale',
+  ])
     assert.ok(kinds.has(k), `no pairs of kind ${k}`);
 
   const oracle = mathVerifyBatch(pairs);
@@ -47,13 +58,22 @@ test('math: agreement with math-verify on ≥ 2,000 MATH-500 pairs is ≥ 98 %, 
     }
     seen.add(p.id);
     const d = listed.get(p.id);
-    if (!d || d.gold !== p.gold || d.pred !== p.pred || d.math_verify !== theirs || d.kindling !== ours || !d.reason.trim())
+    if (
+      !d ||
+      d.gold !== p.gold ||
+      d.pred !== p.pred ||
+      d.math_verify !== theirs ||
+      d.kindling !== ours ||
+      !d.reason.trim()
+    )
       unlisted.push(JSON.stringify({ id: p.id, gold: p.gold, pred: p.pred, math_verify: theirs, kindling: ours }));
   }
   const stale = [...listed.keys()].filter((id) => !seen.has(id));
   if (stale.length) console.log(`fixture entries that now agree (remove them): ${stale.join(', ')}`);
   const rate = agree / pairs.length;
-  console.log(`math-verify agreement: ${agree}/${pairs.length} = ${(100 * rate).toFixed(2)} % (both equal ${bothTrue}, both different ${bothFalse})`);
+  console.log(
+    `math-verify agreement: ${agree}/${pairs.length} = ${(100 * rate).toFixed(2)} % (both equal ${bothTrue}, both different ${bothFalse})`,
+  );
   // both verdicts must be well represented, or agreement would be cheap
   assert.ok(bothTrue > 1000 && bothFalse > 1000, `unbalanced pairs: ${bothTrue} equal, ${bothFalse} different`);
   assert.deepEqual(unlisted, [], 'disagreements missing from the fixture');

@@ -37,7 +37,8 @@ test('math500: the whole solution text, parsed as a model output, is equivalent 
 test("math500: an answer against another problem's answer is different unless they really are equal", async () => {
   const rows = await loadMath500();
   // pairs that are equal for a reason: identical answers, or "x = 5" against "5"
-  const reallyEqual = (a: string, b: string) => a.replace(/\s/g, '') === b.replace(/\s/g, '') || a.replace(/^[a-z]\s*=\s*/, '') === b.replace(/^[a-z]\s*=\s*/, '');
+  const reallyEqual = (a: string, b: string) =>
+    a.replace(/\s/g, '') === b.replace(/\s/g, '') || a.replace(/^[a-z]\s*=\s*/, '') === b.replace(/^[a-z]\s*=\s*/, '');
   const wrong: string[] = [];
   let compared = 0;
   for (const shift of [1, 137]) {
@@ -45,7 +46,8 @@ test("math500: an answer against another problem's answer is different unless th
       const other = rows[(i + shift) % rows.length]!;
       const v = verifyMath(r.answer, `\\boxed{${other.answer}}`);
       compared++;
-      if (v.equivalent !== reallyEqual(r.answer, other.answer)) wrong.push(`${r.answer} vs ${other.answer}: ${v.equivalent} (${v.reason})`);
+      if (v.equivalent !== reallyEqual(r.answer, other.answer))
+        wrong.push(`${r.answer} vs ${other.answer}: ${v.equivalent} (${v.reason})`);
     });
   }
   assert.equal(compared, 1000);

@@ -15,14 +15,18 @@ export interface OracleRow {
 }
 
 export function mathVerifyBatch(pairs: readonly { id: string; gold: string; pred: string }[]): Map<string, OracleRow> {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run \`bash scripts/setup.sh --peers\` (installs math-verify for this test)`);
+  if (!existsSync(PYTHON))
+    throw new Error(`${PYTHON} is missing: run \`bash scripts/setup.sh --peers\` (installs math-verify for this test)`);
   const out = execFileSync(PYTHON, [join(REPO_ROOT, 'test', 'tasks', 'math', 'mathverify_oracle.py')], {
     input: pairs.map((p) => JSON.stringify({ id: p.id, gold: p.gold, pred: p.pred })).join('\n'),
     encoding: 'utf8',
     maxBuffer: 256 * 2 ** 20,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const rows = out.trim().split('\n').map((l) => JSON.parse(l) as OracleRow);
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as OracleRow);
   if (rows.length !== pairs.length) throw new Error(`math-verify answered ${rows.length} of ${pairs.length} pairs`);
   return new Map(rows.map((r) => [r.id, r]));
 }

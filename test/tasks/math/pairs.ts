@@ -101,11 +101,17 @@ export function buildPairs(rows: readonly Row[] = math500Rows()): Pair[] {
     // the whole reference solution, parsed as a model output (the paper's evaluation reads the whole text)
     add(i, 'eq:solution', t, rows[i]!.solution);
     // a completion in the paper's format, with distracting numbers in the reasoning
-    add(i, 'eq:think-answer', t, ` First, 2+3=5 and $x=7$. Checking again gives 12. </think> <answer> The answer is $\\boxed{${t}}$ </answer>`);
+    add(
+      i,
+      'eq:think-answer',
+      t,
+      ` First, 2+3=5 and $x=7$. Checking again gives 12. </think> <answer> The answer is $\\boxed{${t}}$ </answer>`,
+    );
     if (t.includes('\\frac')) add(i, 'eq:dfrac', t, `\\boxed{${t.replaceAll('\\frac', '\\dfrac')}}`);
     if (tighten(t) !== t) add(i, 'eq:tight', t, `\\boxed{${tighten(t)}}`);
     else if (loosen(t) !== t) add(i, 'eq:loose', t, `\\boxed{${loosen(t)}}`);
-    if (t.includes('\\left') || t.includes('\\right')) add(i, 'eq:no-left-right', t, `\\boxed{${t.replace(/\\left|\\right/g, '')}}`);
+    if (t.includes('\\left') || t.includes('\\right'))
+      add(i, 'eq:no-left-right', t, `\\boxed{${t.replace(/\\left|\\right/g, '')}}`);
     else if (/^\(.*\)$/.test(t)) add(i, 'eq:left-right', t, `\\boxed{\\left${t.slice(0, -1)}\\right)}`);
 
     if (INT.test(t)) {
@@ -146,7 +152,12 @@ export function buildPairs(rows: readonly Row[] = math500Rows()): Pair[] {
         add(i, 'ne:sign', t, `\\boxed{\\frac{${-p}}{${q}}}`);
         add(i, 'ne:decimal-2-places', t, `\\boxed{${decimalOf(p, q, 2)}}`);
         add(i, 'eq:percent', t, `The probability is $${decimalOf(p * 100n, q, 10)}\\%$.`);
-        add(i, 'eq:frac-shorthand', t, p > 0n && p < 10n && q < 10n ? `\\boxed{\\frac${p}${q}}` : `\\boxed{\\tfrac{${p}}{${q}}}`);
+        add(
+          i,
+          'eq:frac-shorthand',
+          t,
+          p > 0n && p < 10n && q < 10n ? `\\boxed{\\frac${p}${q}}` : `\\boxed{\\tfrac{${p}}{${q}}}`,
+        );
       } else {
         // symbolic answers: sign flip and a perturbation
         if (!/\\text|\\mbox|\\begin|[=<>]|\\in|,/.test(t)) {
@@ -167,7 +178,15 @@ export function buildPairs(rows: readonly Row[] = math500Rows()): Pair[] {
         }
         if (!tuple && !set && splitTop(t).length >= 2) {
           const items = splitTop(t);
-          add(i, 'eq:reordered-list', t, `\\boxed{${[...items].reverse().map((s) => s.trim()).join(', ')}}`);
+          add(
+            i,
+            'eq:reordered-list',
+            t,
+            `\\boxed{${[...items]
+              .reverse()
+              .map((s) => s.trim())
+              .join(', ')}}`,
+          );
         }
       }
     }

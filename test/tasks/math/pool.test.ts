@@ -8,9 +8,17 @@ import { CheckTimeout, Deadline, MathCheckPool, verifyMath } from '../../../src/
 test('math pool: checks run in workers, in any order, with the same verdicts as in-thread', async () => {
   const pool = new MathCheckPool({ size: 2 });
   try {
-    const pairs: [string, string][] = [['\\frac{1}{2}', '\\boxed{0.5}'], ['x^2+2x+1', '\\boxed{(x+1)^2}'], ['3', '\\boxed{4}'], ['\\{1,2\\}', '\\boxed{2,1}']];
+    const pairs: [string, string][] = [
+      ['\\frac{1}{2}', '\\boxed{0.5}'],
+      ['x^2+2x+1', '\\boxed{(x+1)^2}'],
+      ['3', '\\boxed{4}'],
+      ['\\{1,2\\}', '\\boxed{2,1}'],
+    ];
     const got = await Promise.all(pairs.map(([g, p]) => pool.verify(g, p)));
-    assert.deepEqual(got, pairs.map(([g, p]) => verifyMath(g, p)));
+    assert.deepEqual(
+      got,
+      pairs.map(([g, p]) => verifyMath(g, p)),
+    );
   } finally {
     await pool.close();
   }

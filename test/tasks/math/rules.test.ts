@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { boxedContents, extractAnswer, lastBoxed, normalizeLatex, verifyMath } from '../../../src/tasks/math/index.js';
 
-test('math: last \\boxed{} / \\fbox{} with nested braces (the paper\'s reward rule)', () => {
+test("math: last \\boxed{} / \\fbox{} with nested braces (the paper's reward rule)", () => {
   const cases: [string, string | null][] = [
     ['so \\boxed{1} and then \\boxed{\\frac{1}{2}}', '\\frac{1}{2}'],
     ['\\boxed{\\left\\{1, \\{2\\}\\right\\}}', '\\left\\{1, \\{2\\}\\right\\}'],
@@ -17,8 +17,14 @@ test('math: last \\boxed{} / \\fbox{} with nested braces (the paper\'s reward ru
 
 test('math: math-verify boxed step — the last box, boxes listed just before it, all boxes', () => {
   assert.equal(boxedContents('x: \\boxed{1}, \\boxed{2}', 'last'), '1,2');
-  assert.equal(boxedContents('\\boxed{1} then a long detour of many words before we finally get \\boxed{2}', 'last'), '2');
-  assert.equal(boxedContents('\\boxed{1} then a long detour of many words before we finally get \\boxed{2}', 'all'), '1,2');
+  assert.equal(
+    boxedContents('\\boxed{1} then a long detour of many words before we finally get \\boxed{2}', 'last'),
+    '2',
+  );
+  assert.equal(
+    boxedContents('\\boxed{1} then a long detour of many words before we finally get \\boxed{2}', 'all'),
+    '1,2',
+  );
   assert.equal(boxedContents('plain', 'last'), 'plain');
 });
 
@@ -118,8 +124,18 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   ['(0,9) \\cup (9,36)', '\\boxed{(9,36)\\cup(0,9)}', true, 'union order ignored'],
   ['3 \\pm 2\\sqrt{2}', '\\boxed{3+2\\sqrt{2}, 3-2\\sqrt{2}}', true, '± is two answers'],
   // matrices
-  ['\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}', '\\boxed{\\begin{bmatrix} -1 & 0 \\\\ 0 & -1 \\end{bmatrix}}', true, 'matrix'],
-  ['\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '\\boxed{\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}}', false, 'matrix entries differ'],
+  [
+    '\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}',
+    '\\boxed{\\begin{bmatrix} -1 & 0 \\\\ 0 & -1 \\end{bmatrix}}',
+    true,
+    'matrix',
+  ],
+  [
+    '\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}',
+    '\\boxed{\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}}',
+    false,
+    'matrix entries differ',
+  ],
   // words
   ['\\text{Navin}', '\\boxed{Navin}', true, 'text answer'],
   ['\\text{(C)}', '\\boxed{C}', true, 'choice letter'],

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createMathTask, mathTask, MATH_REWARDS } from '../../../src/tasks/math/index.js';
+import { createMathTask, MATH_REWARDS, mathTask } from '../../../src/tasks/math/index.js';
 import { PAPER_PROMPTS } from '../../../src/tasks/prompts.js';
 
 const ex = { id: 't1', problem: 'What is $2+2$?', answer: '4' };
@@ -20,7 +20,10 @@ test('mathTask: prompts are the paper templates with the problem filled in', asy
 
 test('mathTask: rewards follow the paper', async () => {
   const r = (c: string) => mathTask.reward(c, ex);
-  assert.deepEqual(await r(' 2+2=4 </think> <answer> \\boxed{4} </answer>'), { score: MATH_REWARDS.correct, reason: 'correct' });
+  assert.deepEqual(await r(' 2+2=4 </think> <answer> \\boxed{4} </answer>'), {
+    score: MATH_REWARDS.correct,
+    reason: 'correct',
+  });
   assert.deepEqual(await r(' ok </think> <answer> \\boxed{\\dfrac{8}{2}} </answer>'), { score: 2, reason: 'correct' });
   assert.deepEqual(await r(' hmm </think> <answer> \\boxed{5} </answer>'), { score: -0.5, reason: 'wrong' });
   assert.deepEqual(await r(' hmm </think> <answer> 4 </answer>'), { score: -1, reason: 'no_boxed' });
@@ -43,11 +46,20 @@ test('mathTask: evaluation reads the whole output, format or not', async () => {
 test('mathTask: loads a MATH-format file; bad rows name file, line and field', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kindling-math-'));
   const good = join(dir, 'good.jsonl');
-  writeFileSync(good, `${JSON.stringify({ problem: 'p', answer: '1' })}\n${JSON.stringify({ problem: 'q', answer: '2', unique_id: 'u2' })}\n`);
+  writeFileSync(
+    good,
+    `${JSON.stringify({ problem: 'p', answer: '1' })}\n${JSON.stringify({ problem: 'q', answer: '2', unique_id: 'u2' })}\n`,
+  );
   const rows = await mathTask.load('train', { file: good });
-  assert.deepEqual(rows.map((r) => r.id), ['line-1', 'u2']);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    ['line-1', 'u2'],
+  );
   const bad = join(dir, 'bad.jsonl');
-  writeFileSync(bad, `${JSON.stringify({ problem: 'p', answer: '1' })}\n${JSON.stringify({ problem: 'q', answer: 2 })}\n`);
+  writeFileSync(
+    bad,
+    `${JSON.stringify({ problem: 'p', answer: '1' })}\n${JSON.stringify({ problem: 'q', answer: 2 })}\n`,
+  );
   await assert.rejects(mathTask.load('test', { file: bad }), /bad\.jsonl:2: field 'answer' must be a string/);
   await assert.rejects(mathTask.load('train'), /unknown split 'train'/);
   await assert.rejects(createMathTask().load('test', { dataDir: dir }), /MATH-500 not found/);

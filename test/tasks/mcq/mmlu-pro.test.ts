@@ -2,7 +2,15 @@
 // disjoint; prompts, rewards and evaluation follow the paper; the random guess is seeded.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMmluProTask, MMLU_PRO_CATEGORIES, mmluProFile, mmluProTask, randomGuess, readMmluPro, splitByCategory } from '../../../src/tasks/mcq/index.js';
+import {
+  createMmluProTask,
+  MMLU_PRO_CATEGORIES,
+  mmluProFile,
+  mmluProTask,
+  randomGuess,
+  readMmluPro,
+  splitByCategory,
+} from '../../../src/tasks/mcq/index.js';
 import { fillTemplate, formatOptions, PAPER_PROMPTS } from '../../../src/tasks/prompts.js';
 
 const rowsPromise = readMmluPro(mmluProFile());
@@ -34,23 +42,42 @@ test('mmlu-pro: the per-category split is disjoint, covers the category, and is 
   const physicsTest = await mmluProTask.load('test', { categories: ['physics', 'history'] });
   assert.equal(physics.length, 200);
   assert.equal(physicsTest.length, 1299 + 381 - 200);
-  assert.deepEqual(physics.map((r) => r.id), (await mmluProTask.load('train', { categories: ['physics', 'history'] })).map((r) => r.id));
+  assert.deepEqual(
+    physics.map((r) => r.id),
+    (await mmluProTask.load('train', { categories: ['physics', 'history'] })).map((r) => r.id),
+  );
   const other = await mmluProTask.load('train', { categories: ['physics'], seed: 7 });
-  assert.notDeepEqual(other.map((r) => r.id).sort(), physics.filter((r) => r.category === 'physics').map((r) => r.id).sort());
+  assert.notDeepEqual(
+    other.map((r) => r.id).sort(),
+    physics
+      .filter((r) => r.category === 'physics')
+      .map((r) => r.id)
+      .sort(),
+  );
   await assert.rejects(mmluProTask.load('train', { categories: ['astrology'] }), /unknown categories astrology/);
 });
 
 test('mmlu-pro: prompts are the paper templates with options lettered', async () => {
   const [row] = await mmluProTask.load('all', { limit: 1 });
   const p = mmluProTask.prompt(row!, { mode: 'eval' });
-  assert.equal(p, fillTemplate(PAPER_PROMPTS.mmluPro.eval, { category: row!.category, question: row!.question, options: formatOptions(row!.options) }));
+  assert.equal(
+    p,
+    fillTemplate(PAPER_PROMPTS.mmluPro.eval, {
+      category: row!.category,
+      question: row!.question,
+      options: formatOptions(row!.options),
+    }),
+  );
   assert.ok(p.includes(`A. ${row!.options[0]}\n`));
   assert.ok(mmluProTask.prompt(row!, { mode: 'train' }).includes('multiple choice questions (with answers)'));
 });
 
 test('mmlu-pro: rewards (format −2, right +2, wrong −0.5) and evaluation with the random-guess fallback', async () => {
   const ex = { id: 'q1', question: 'q', options: ['a', 'b', 'c', 'd'], answer: 'C', answerIndex: 2, category: 'math' };
-  assert.deepEqual(mmluProTask.reward(' think </think> <answer> \\boxed{C} </answer>', ex), { score: 2, reason: 'correct' });
+  assert.deepEqual(mmluProTask.reward(' think </think> <answer> \\boxed{C} </answer>', ex), {
+    score: 2,
+    reason: 'correct',
+  });
   assert.deepEqual(mmluProTask.reward(' think </think> <answer> B </answer>', ex), { score: -0.5, reason: 'wrong' });
   assert.equal((mmluProTask.reward('<answer> C </answer>', ex) as { score: number }).score, -2);
   assert.deepEqual(mmluProTask.score('so \\boxed{C}', ex), { correct: true, extracted: 'C', reason: 'boxed' });
@@ -60,10 +87,17 @@ test('mmlu-pro: rewards (format −2, right +2, wrong −0.5) and evaluation wit
   const g1 = mmluProTask.score('no idea', ex) as { correct: boolean; reason: string };
   assert.equal(g1.reason, 'random_guess');
   assert.deepEqual(mmluProTask.score('no idea', ex), g1);
-  assert.deepEqual(createMmluProTask({ strict: true }).score('no idea', ex), { correct: false, extracted: null, reason: 'none_strict' });
+  assert.deepEqual(createMmluProTask({ strict: true }).score('no idea', ex), {
+    correct: false,
+    extracted: null,
+    reason: 'none_strict',
+  });
   // the guess is uniform over the options
   const counts = [0, 0, 0, 0];
   for (let i = 0; i < 4000; i++) counts[randomGuess(4, 0, `k${i}`)]!++;
-  assert.ok(counts.every((c) => c > 850 && c < 1150), String(counts));
+  assert.ok(
+    counts.every((c) => c > 850 && c < 1150),
+    String(counts),
+  );
   assert.throws(() => randomGuess(0, 0, 'x'), /positive integer/);
 });
