@@ -158,9 +158,29 @@ function relationAsSet(v: Value): Value | null {
 
 // ---- sets, tuples, intervals ------------------------------------------------------------------
 
+/** A set holds each value once: items that are the same structure or the same exact number collapse (as sympy's FiniteSet). */
+function dedupe(v: Value): Value {
+  if (v.t !== 'set') return v;
+  const key = (x: Value) => {
+    if (x.t === 'expr') {
+      const r = exactRational(x.pct ? ['Divide', x.json, 100] : x.json);
+      if (r) return `rat:${r.n}/${r.d}`;
+    }
+    return JSON.stringify(x);
+  };
+  const seen = new Set<string>();
+  const items = v.items.filter((x) => {
+    const k = key(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { t: 'set', items };
+}
+
 function compareSets(gold: Value, pred: Value, dl: Deadline): Comparison {
-  const a: Value = isSetLike(gold) || gold.t === 'tuple' ? gold : { t: 'set', items: [gold] };
-  const b: Value = isSetLike(pred) || pred.t === 'tuple' ? pred : { t: 'set', items: [pred] };
+  const a: Value = isSetLike(gold) || gold.t === 'tuple' ? dedupe(gold) : { t: 'set', items: [gold] };
+  const b: Value = isSetLike(pred) || pred.t === 'tuple' ? dedupe(pred) : { t: 'set', items: [pred] };
   if (a.t === 'interval' && b.t === 'interval') return compareIntervals(a, b, dl) ? yes('interval') : NO;
   if (sameStructure(a, b)) return yes('set');
   if (a.t === 'union' && b.t === 'union') return matchAll(a.parts, b.parts, dl) ? yes('set') : NO;

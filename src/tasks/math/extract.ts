@@ -58,7 +58,7 @@ function env(boxed: boolean): EnvLayout {
 /** First environment plus up to five more joined by ",", "and", "or". */
 function envList(boxed: boolean): EnvLayout {
   const e = env(boxed);
-  const next = `(?:${boxed ? String.raw`\s*` : ''}(?:s*(?:,?and|,?or|,)s*${e.source}))?`;
+  const next = String.raw`(?:${boxed ? String.raw`\s*` : ''}(?:\s*(?:,?and|,?or|,)\s*${e.source}))?`;
   return { source: e.source + next.repeat(5), groups: e.groups * 6 };
 }
 

@@ -181,7 +181,12 @@ const FUN1: Partial<Record<string, (a: C) => C>> = {
   Floor: real(Math.floor),
   Ceil: real(Math.ceil),
   Sign: real(Math.sign),
-  Factorial: real((x) => (Number.isInteger(x) && x >= 0 && x <= 170 ? Math.round(gamma(x + 1)) : gamma(x + 1))),
+  Factorial: real((x) => {
+    if (!Number.isInteger(x) || x < 0 || x > 170) return gamma(x + 1);
+    let r = 1;
+    for (let i = 2; i <= x; i++) r *= i;
+    return r;
+  }),
   Gamma: real(gamma),
 };
 
@@ -233,6 +238,11 @@ export function evalComplex(j: Json, env: ReadonlyMap<string, C> = new Map()): C
     case 'Choose': {
       if (args.length !== 2) return null;
       const [n, k] = [args[0]![0], args[1]![0]];
+      if (Number.isInteger(n) && Number.isInteger(k) && k >= 0 && k <= n) {
+        let r = 1;
+        for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+        return [Math.round(r), 0];
+      }
       return [gamma(n + 1) / (gamma(k + 1) * gamma(n - k + 1)), 0];
     }
     case 'Delimiter':

@@ -216,6 +216,8 @@ function parseAtom(s: string): Value {
       if (w.open === '(' && w.close === ')') return { t: 'tuple', items: vals };
       throw new ParseError('bracketed list is neither a tuple nor an interval');
     }
+    // (x) is x; it matters for a parenthesised matrix, \left(\begin{matrix}…\end{matrix}\right)
+    if (w.open === '(' && w.close === ')' && /^\s*\\begin\{/.test(w.inner)) return parseSetExpr(w.inner.trim());
   }
   const mat = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
   if (mat) return matrix(mat[2]!);
@@ -328,6 +330,8 @@ export function scalar(src: string): Value {
     const letters = t.replace(/[^A-Za-z]/g, '');
     return letters ? `\\operatorname{${letters}}` : '';
   });
+  // binomial coefficients: the compute engine knows Choose(n, k), not \binom
+  s = s.replace(/\\[dt]?binom\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '\\operatorname{Choose}($1,$2)');
   // mixed numbers: 2\frac{1}{2} = 2 + 1/2
   s = s.replace(/(^|[^\d.^_])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}/g, '$1($2+\\frac{$3}{$4})');
   if (!s) throw new ParseError('empty');

@@ -193,6 +193,10 @@ export function buildPairs(rows: readonly Row[] = math500Rows()): Pair[] {
     // another problem's answer (equal only when the two answers really are equal)
     add(i, 'ne:other-answer', t, `\\boxed{${answers[(i + 137) % answers.length]!.trim()}}`);
   });
+  // model-style outputs: lists in prose, units in words, matrices in \left(…\right), binomials, ∞, …
+  MODEL_STYLE.forEach(([gold, pred], k) => {
+    add(2000 + k, 'mix:model-style', gold, pred);
+  });
   // expanded vs factored polynomials, and near-misses of them
   const vars = ['x', 'y', 'n', 't'];
   let k = 0;
@@ -211,3 +215,54 @@ export function buildPairs(rows: readonly Row[] = math500Rows()): Pair[] {
   }
   return pairs;
 }
+
+const MODEL_STYLE: [string, string][] = [
+  ['\\frac{1}{2}', 'The probability is $\\frac{1}{2}$, i.e. 50\\%.'],
+  ['6', 'There are $6$ ways. So the answer is $\\boxed{6}$ ways.'],
+  ['\\frac{3}{4}', 'Answer: 3/4'],
+  ['2', '$$x = 2$$'],
+  ['-2', 'Thus $x = -2$ or $x = 3$, but only $x=-2$ works.'],
+  ['3', '\\[ \\boxed{3} \\]'],
+  ['(1,2)', 'The point is $(1, 2)$.'],
+  ['\\frac{\\pi}{4}', '\\boxed{45^\\circ}'],
+  ['10', '\\boxed{10\\text{ dollars}}'],
+  ['\\sqrt{3}', '\\boxed{3^{1/2}}'],
+  ['\\sqrt{3}', '\\boxed{3^{\\frac{1}{2}}}'],
+  ['e^2', '\\boxed{e^{2}}'],
+  ['2\\pi', '\\boxed{2 \\pi}'],
+  ['\\infty', 'diverges, \\boxed{\\infty}'],
+  ['x^2-1', '\\boxed{(x-1)(x+1)}'],
+  ['\\frac{x+1}{x-1}', '\\boxed{\\frac{x-1+2}{x-1}}'],
+  ['4', 'We find $n=4$. \\boxed{n=4}'],
+  ['(-\\infty,1]', '\\boxed{(-\\infty, 1]}'],
+  ['[2,\\infty)', '\\boxed{x \\geq 2}'],
+  ['\\text{even}', '\\boxed{\\text{even}}'],
+  ['\\text{even}', '\\boxed{even}'],
+  ['\\text{odd}', '\\boxed{\\text{even}}'],
+  ['1,3', '\\boxed{1}, \\boxed{3}'],
+  ['1,3', 'The solutions are $1$ and $3$.'],
+  ['12', '$12.$'],
+  ['0.5', '\\boxed{\\frac12}'],
+  ['100', '\\boxed{1\\,000}'],
+  ['1000', '\\boxed{1\\,000}'],
+  ['1000', '\\boxed{1{,}000}'],
+  ['\\frac{1}{6}', '\\boxed{0.1\\overline{6}}'],
+  ['-\\frac{1}{2}', '\\boxed{-0.5}'],
+  ['\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '\\boxed{\\left(\\begin{matrix} 1 \\\\ 2 \\end{matrix}\\right)}'],
+  ['\\dfrac{5}{2}', 'So we have 5/2 = 2.5'],
+  ['5', 'First 3, then 4, finally 5'],
+  ['\\$18.90', '\\boxed{\\$18.90}'],
+  ['18.90', '\\boxed{18.9}'],
+  ['3', '<answer>3</answer>'],
+  ['2', 'The answer is two.'],
+  ['f(x)=2x', '\\boxed{2x}'],
+  ['\\log_2 3', '\\boxed{\\frac{\\ln 3}{\\ln 2}}'],
+  ['\\binom{5}{2}', '\\boxed{10}'],
+  ['5!', '\\boxed{120}'],
+  ['\\tan x', '\\boxed{\\frac{\\sin x}{\\cos x}}'],
+  ['a=2, b=3', '\\boxed{a=2,b=3}'],
+  ['a=2, b=3', '\\boxed{2, 3}'],
+  ['y = -x + 3', '\\boxed{x + y = 3}'],
+  ['\\{-2, 1\\}', '$x \\in \\{-2, 1\\}$'],
+  ['x \\in (-\\infty, 0)', '\\boxed{x<0}'],
+];
