@@ -1,8 +1,14 @@
 // The `kindling` command line: one file per command in ./commands, registered here.
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerDistill } from './commands/distill.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEval } from './commands/eval.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerKk } from './commands/kk.js';
+import { registerModel } from './commands/model.js';
+import { registerServe } from './commands/serve.js';
+import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerVerify } from './commands/verify.js';
 
@@ -15,7 +21,13 @@ export function program(): Command {
   registerDoctor(p);
   registerBench(p);
   registerSmoke(p);
+  registerEval(p);
   registerKk(p);
+  registerDistill(p);
+  registerModel(p);
+  registerGenerate(p);
+  registerServe(p);
+  registerSft(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
   return p;
 }

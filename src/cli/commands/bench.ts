@@ -21,5 +21,43 @@ export function registerBench(program: Command): Command {
       if (o.json) console.log(JSON.stringify(r));
       else console.log(`matmul ${o.size}³ ${o.dtype} on ${o.device}: ${r.gflops.toFixed(1)} GFLOP/s (${r.iters} iterations, ${r.threads} threads)`);
     });
+  bench
+    .command('train')
+    .description('forward + backward + AdamW on random tokens with a model config; prints ms/step and tokens/s')
+    .requiredOption('--config <file>', 'HF config.json of the model shape (e.g. ../shared/bench/configs/s.json)')
+    .option('--batch <n>', 'sequences per step', parseIntOption('--batch', 1), 16)
+    .option('--seq <n>', 'tokens per sequence', parseIntOption('--seq', 1), 128)
+    .option('--steps <n>', 'measured steps (after one warm-up step)', parseIntOption('--steps', 1), 8)
+    .option('--device <device>', 'cpu | cuda[:N] | mps', 'cpu')
+    .option('--dtype <dtype>', 'parameter dtype', 'float32')
+    .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
+    .option('--json', 'print JSON')
+    .action(async (o: { config: string; batch: number; seq: number; steps: number; device: string; dtype: string; threads?: number; json?: boolean }) => {
+      const torch = await import('../../torch/index.js');
+      const { benchTrain } = await import('../../bench/model.js');
+      if (o.threads) torch.setNumThreads(o.threads);
+      const r = benchTrain({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
+      console.log(o.json ? JSON.stringify(r) : `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`);
+    });
+  bench
+    .command('generate')
+    .description('batched sampling with a model config (random weights); prints total ms and generated tokens/s')
+    .requiredOption('--config <file>', 'HF config.json of the model shape')
+    .option('--batch <n>', 'prompts', parseIntOption('--batch', 1), 16)
+    .option('--prompt-len <n>', 'prompt tokens', parseIntOption('--prompt-len', 1), 64)
+    .option('--new-tokens <n>', 'tokens generated per sample', parseIntOption('--new-tokens', 1), 64)
+    .option('--n <n>', 'samples per prompt (sharing one prefill)', parseIntOption('--n', 1), 1)
+    .option('--reps <n>', 'measured repetitions (after one warm-up)', parseIntOption('--reps', 1), 3)
+    .option('--device <device>', 'cpu | cuda[:N] | mps', 'cpu')
+    .option('--dtype <dtype>', 'parameter dtype', 'float32')
+    .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
+    .option('--json', 'print JSON')
+    .action(async (o: { config: string; batch: number; promptLen: number; newTokens: number; n: number; reps: number; device: string; dtype: string; threads?: number; json?: boolean }) => {
+      const torch = await import('../../torch/index.js');
+      const { benchGenerate } = await import('../../bench/model.js');
+      if (o.threads) torch.setNumThreads(o.threads);
+      const r = benchGenerate({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
+      console.log(o.json ? JSON.stringify(r) : `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`);
+    });
   return bench;
 }

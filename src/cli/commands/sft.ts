@@ -1,0 +1,40 @@
+// `kindling sft`: the warmup stage — supervised fine-tuning on teacher traces.
+import type { Command } from 'commander';
+
+export function registerSft(program: Command): void {
+  program
+    .command('sft')
+    .description('supervised fine-tuning (warmup) on prompt/completion JSONL with the loss on completions only; resumable')
+    .requiredOption('--model <dir>', 'base model folder (Hugging Face format, with tokenizer files)')
+    .requiredOption('--data <file>', 'training rows: {prompt, completion} (what `kindling distill` writes) or {text} with response_template')
+    .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/, model/')
+    .option('--config <file>', 'YAML/JSON settings (e.g. configs/sft/paper.yaml); --key value flags override it')
+    .option('--resume', 'continue from the newest checkpoint in --out')
+    .option('--no-progress', 'no progress bar')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText(
+      'after',
+      `
+Settings (TRL names; any of them as --key value, e.g. --learning_rate 1e-4 --max_steps 50):
+  learning_rate (2e-5) num_train_epochs (1) max_steps (-1) per_device_train_batch_size (8)
+  gradient_accumulation_steps (1) warmup_steps (0) warmup_ratio (0) lr_scheduler_type
+  (linear | constant | constant_with_warmup | cosine) weight_decay (0) no_decay_norms_and_biases (true)
+  adam_beta1 (0.9) adam_beta2 (0.999) adam_epsilon (1e-8) max_grad_norm (1; 0 = off) max_length (1024)
+  truncation (truncate | drop) response_template (null) completion_only_loss (true) append_eos (true)
+  eval_split (0) eval_data (null) eval_steps (null) save_steps (500) save_total_limit (2)
+  logging_steps (1) seed (42) device (cpu) dtype (float32) tensorboard (false) threads (null)
+  max_tokens_per_microbatch (null)
+
+Example:
+  kindling sft --model runs/base --data traces.jsonl --out runs/warmup --config configs/sft/demo.yaml`,
+    )
+    .action(async (o: { model: string; data: string; out: string; config?: string; resume?: boolean; progress: boolean }, cmd: Command) => {
+      const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
+      const { SftConfigSchema } = await import('../../train/sft-config.js');
+      const { runSft } = await import('../../train/sft.js');
+      const config = resolveConfig(SftConfigSchema, o.config, parseOverrides(cmd.args));
+      const r = await runSft({ model: o.model, data: o.data, out: o.out, config, resume: o.resume, progress: o.progress });
+      if (r.stopped) process.exitCode = 130;
+    });
+}

@@ -1,0 +1,36 @@
+// Settings shared by the SFT and GRPO trainers (TRL's names).
+import { z } from 'zod';
+import { SCHEDULER_TYPES } from './schedule.js';
+
+const nonNeg = z.number().min(0);
+const posInt = z.number().int().positive();
+
+export const trainingFields = {
+  learning_rate: z.number().positive(),
+  num_train_epochs: z.number().positive().default(1),
+  /** -1: train for num_train_epochs; otherwise stop after this many optimizer steps. */
+  max_steps: z.number().int().min(-1).default(-1),
+  per_device_train_batch_size: posInt.default(8),
+  gradient_accumulation_steps: posInt.default(1),
+  warmup_steps: z.number().int().min(0).default(0),
+  warmup_ratio: z.number().min(0).max(1).default(0),
+  lr_scheduler_type: z.enum(SCHEDULER_TYPES as [string, ...string[]]).default('linear'),
+  weight_decay: nonNeg.default(0),
+  /** Exclude norm weights and biases from weight decay (as transformers' Trainer does). */
+  no_decay_norms_and_biases: z.boolean().default(true),
+  adam_beta1: z.number().min(0).lt(1).default(0.9),
+  adam_beta2: z.number().min(0).lt(1).default(0.999),
+  adam_epsilon: z.number().positive().default(1e-8),
+  /** Global gradient-norm clip; 0 disables clipping. */
+  max_grad_norm: nonNeg.default(1),
+  save_steps: posInt.default(500),
+  /** Keep only the newest K checkpoints (null: keep all). */
+  save_total_limit: posInt.nullable().default(2),
+  logging_steps: posInt.default(1),
+  seed: z.number().int().min(0).default(42),
+  device: z.string().default('cpu'),
+  /** Parameter dtype: float32 on CPU; bfloat16 on GPUs. */
+  dtype: z.enum(['float32', 'bfloat16', 'float16']).default('float32'),
+  tensorboard: z.boolean().default(false),
+  threads: z.number().int().positive().nullable().default(null),
+};

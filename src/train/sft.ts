@@ -1,0 +1,243 @@
+// The warmup trainer: supervised fine-tuning with the loss on completion tokens only, gradient
+// accumulation, AdamW, warmup schedules, grad-norm clipping, held-out eval loss, checkpoints that
+// resume exactly. One visible loop, like TRL's SFTTrainer.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CausalLM } from '../model/decoder.js';
+import { loadModel, saveModel } from '../model/load.js';
+import { tokenLogprobs } from '../model/logprobs.js';
+import { loadTokenizer } from '../tokenizer/load.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import * as torch from '../torch/index.js';
+import { Progress } from '../util/progress.js';
+import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { MetricsLog } from './metrics.js';
+import { makeOptimizer } from './optimizer.js';
+import { permutation } from './rng.js';
+import { type SchedulerType, lrLambda, warmupStepsFor } from './schedule.js';
+import type { SftConfig } from './sft-config.js';
+import { type SftExample, readSftRows, tokenizeSft } from './sft-data.js';
+
+export interface SftOptions {
+  /** Base model folder (HF format, with tokenizer files). */
+  model: string;
+  /** Training data (JSONL). */
+  data: string;
+  /** Run folder: config.json, metrics.jsonl, checkpoints/, model/ (the final weights). */
+  out: string;
+  config: SftConfig;
+  /** Continue from the newest checkpoint in `out` if there is one. */
+  resume?: boolean;
+  /** Stop (as if killed) after this many optimizer steps in this process — for tests and time-boxed runs. */
+  stopAfterSteps?: number;
+  log?: (line: string) => void;
+  progress?: boolean;
+}
+
+export interface SftResult {
+  steps: number;
+  modelDir: string;
+  losses: number[];
+  evalLoss: number | null;
+  stopped: boolean;
+}
+
+/** A batch of padded sequences: inputs [B,L], targets [B,L] (next tokens), mask [B,L] (1 = in the loss). */
+interface Batch {
+  rows: SftExample[];
+  lossTokens: number;
+}
+
+function microBatches(order: number[], examples: SftExample[], cfg: SftConfig): Batch[] {
+  const out: Batch[] = [];
+  const per = cfg.per_device_train_batch_size;
+  for (let i = 0; i < order.length; i += per) {
+    let rows = order.slice(i, i + per).map((k) => examples[k]!);
+    // Split further when a token budget is set: rows × longest row stays under it.
+    while (rows.length) {
+      let take = rows.length;
+      if (cfg.max_tokens_per_microbatch)
+        while (take > 1 && take * Math.max(...rows.slice(0, take).map((r) => r.ids.length)) > cfg.max_tokens_per_microbatch) take--;
+      const part = rows.slice(0, take);
+      out.push({ rows: part, lossTokens: part.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0) });
+      rows = rows.slice(take);
+    }
+  }
+  return out;
+}
+
+/** Sum over the batch of −log p(target) at loss positions (a scalar tensor). */
+export function sftLossSum(model: CausalLM, rows: readonly SftExample[], pad: number): torch.Tensor {
+  return torch.scope(() => {
+    const L = Math.max(...rows.map((r) => r.ids.length));
+    const inp: number[] = [];
+    const tgt: number[] = [];
+    const msk: number[] = [];
+    for (const r of rows) {
+      for (let t = 0; t < L - 1; t++) {
+        inp.push(r.ids[t] ?? pad);
+        tgt.push(r.ids[t + 1] ?? pad);
+        msk.push(r.loss[t + 1] ?? 0);
+      }
+    }
+    const shape = [rows.length, L - 1];
+    const dev = model.device;
+    const ids = torch.tensor(inp, { dtype: 'int64', shape, device: dev });
+    const targets = torch.tensor(tgt, { dtype: 'int64', shape, device: dev });
+    const mask = torch.tensor(msk, { shape, device: dev });
+    // Right padding needs no attention mask: real tokens never attend to the pads after them.
+    const { logprobs } = tokenLogprobs(model, model.hidden(ids), targets);
+    return logprobs.mul(mask).sum().neg();
+  });
+}
+
+export async function runSft(o: SftOptions): Promise<SftResult> {
+  const cfg = o.config;
+  const log = o.log ?? ((s: string) => console.error(s));
+  if (cfg.threads) torch.setNumThreads(cfg.threads);
+  mkdirSync(o.out, { recursive: true });
+
+  // ---- where to start from
+  const ckpt = o.resume ? latestCheckpoint(o.out) : null;
+  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
+  if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
+  else if (o.resume) log(`no checkpoint in ${o.out}: starting from ${o.model}`);
+  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
+  const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
+  writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'sft', model: o.model, data: o.data, ...cfg }, null, 2)}\n`);
+
+  // ---- data: a seeded held-out split, then tokenisation with exact loss-mask boundaries
+  let rows = readSftRows(o.data, cfg.response_template);
+  let evalRows = cfg.eval_data ? readSftRows(cfg.eval_data, cfg.response_template) : [];
+  if (!cfg.eval_data && cfg.eval_split > 0) {
+    const order = permutation(rows.length, cfg.seed, -1);
+    const nEval = Math.max(1, Math.round(rows.length * cfg.eval_split));
+    const evalSet = new Set(order.slice(0, nEval));
+    evalRows = rows.filter((_, i) => evalSet.has(i));
+    rows = rows.filter((_, i) => !evalSet.has(i));
+  }
+  const train = tokenizeSft(rows, tokenizer, cfg);
+  const evalData = tokenizeSft(evalRows, tokenizer, cfg);
+  if (train.examples.length === 0) throw new Error(`${o.data}: no usable training rows (${train.rows} rows, ${train.dropped} dropped as longer than max_length ${cfg.max_length})`);
+  log(
+    `data: ${train.examples.length} training sequences (${train.truncated} truncated, ${train.dropped} dropped over max_length ${cfg.max_length}, ${train.empty} without completion tokens)` +
+      (evalData.examples.length ? `, ${evalData.examples.length} held out for eval_loss` : ''),
+  );
+  const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
+
+  // ---- schedule
+  const mbPerEpoch = microBatches(permutation(train.examples.length, cfg.seed, 0), train.examples, cfg).length;
+  const stepsPerEpoch = Math.max(1, Math.ceil(mbPerEpoch / cfg.gradient_accumulation_steps));
+  const totalSteps = cfg.max_steps > 0 ? cfg.max_steps : Math.max(1, Math.ceil(cfg.num_train_epochs * stepsPerEpoch));
+  const warmup = warmupStepsFor(cfg.warmup_steps, cfg.warmup_ratio, totalSteps);
+  const opt = makeOptimizer(model, cfg);
+  if (ckpt) restoreOptimizer(ckpt, model, opt);
+  else torch.manualSeed(cfg.seed);
+
+  const metrics = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
+  const progress = new Progress({ label: 'sft', total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) });
+  progress.set(state.global_step);
+  const losses: number[] = [];
+  let evalLoss: number | null = null;
+  let epochBatches = microBatches(permutation(train.examples.length, cfg.seed, state.epoch), train.examples, cfg);
+  const t0 = Date.now();
+  let tokensSeen = 0;
+  let stepsThisRun = 0;
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    log('interrupt: finishing this step, then saving a checkpoint');
+  };
+  process.once('SIGINT', onSigint);
+
+  const evaluate = (): number => {
+    const tokens = evalData.examples.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
+    let sum = 0;
+    torch.noGrad(() => {
+      for (const b of microBatches(evalData.examples.map((_, i) => i), evalData.examples, cfg)) sum += torch.scope(() => sftLossSum(model, b.rows, pad).item());
+    });
+    return sum / Math.max(1, tokens);
+  };
+
+  try {
+    while (state.global_step < totalSteps) {
+      // ---- gather this optimizer step's micro-batches (crossing into the next epoch when needed)
+      const batches: Batch[] = [];
+      while (batches.length < cfg.gradient_accumulation_steps) {
+        if (state.cursor >= epochBatches.length) {
+          state.epoch++;
+          state.cursor = 0;
+          epochBatches = microBatches(permutation(train.examples.length, cfg.seed, state.epoch), train.examples, cfg);
+        }
+        batches.push(epochBatches[state.cursor++]!);
+      }
+      const lossTokens = batches.reduce((n, b) => n + b.lossTokens, 0);
+
+      // ---- forward/backward: token-mean loss over the whole optimizer step
+      let lossValue = 0;
+      for (const b of batches) {
+        torch.scope(() => {
+          const loss = sftLossSum(model, b.rows, pad).div(lossTokens);
+          loss.backward();
+          lossValue += loss.item();
+        });
+        tokensSeen += b.rows.reduce((n, r) => n + r.ids.length, 0);
+      }
+      const gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
+      const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, totalSteps);
+      opt.setLr(lr);
+      opt.step();
+      opt.zeroGrad();
+      state.global_step++;
+      stepsThisRun++;
+      losses.push(lossValue);
+
+      const epochFloat = state.epoch + state.cursor / Math.max(1, epochBatches.length);
+      const row: Record<string, unknown> & { step: number } = {
+        step: state.global_step, epoch: +epochFloat.toFixed(4), loss: lossValue, grad_norm: gradNorm, learning_rate: lr,
+        tokens_per_s: tokensSeen / Math.max(1e-3, (Date.now() - t0) / 1000), elapsed: (Date.now() - t0) / 1000,
+      };
+      const last = state.global_step === totalSteps;
+      if (evalData.examples.length && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last)) {
+        evalLoss = evaluate();
+        row.eval_loss = evalLoss;
+      }
+      if (state.global_step % cfg.logging_steps === 0 || last || row.eval_loss !== undefined) metrics.log(row);
+      progress.set(state.global_step, `loss ${lossValue.toFixed(4)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(4)}` : ''}`);
+
+      const stopNow = interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
+      if (state.global_step % cfg.save_steps === 0 || last || interrupted)
+        saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+      if (stopNow && !last) {
+        progress.close('stopped');
+        return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss, stopped: true };
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  progress.close();
+  const modelDir = join(o.out, 'model');
+  saveModel(model, modelDir, { tokenizer });
+  log(`sft: ${state.global_step} steps, final loss ${losses[losses.length - 1]?.toFixed(4) ?? '-'}${evalLoss !== null ? `, eval_loss ${evalLoss.toFixed(4)}` : ''}; model saved to ${modelDir}`);
+  for (const p of model.parameters()) p.dispose();
+  return { steps: state.global_step, modelDir, losses, evalLoss, stopped: false };
+}
+
+/** Global L2 norm of the gradients (when clipping is off, for the metric). */
+export function gradientNorm(model: CausalLM): number {
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      let sq = 0;
+      for (const p of model.parameters()) {
+        const g = p.grad;
+        if (g) sq += g.float().square().sum().item();
+      }
+      return Math.sqrt(sq);
+    }),
+  );
+}
+
+export function sftRunExists(out: string): boolean {
+  return existsSync(join(out, 'metrics.jsonl'));
+}
