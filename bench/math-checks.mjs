@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { pairs: { type: 'string', default: '2000' }, 'no-peer': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { pairs: { type: 'string', default: '2000' }, 'no-peer': { type: 'boolean', default: false } },
+});
 const { buildPairs } = await import(join(repo, 'dist/test/tasks/math/pairs.js'));
 const { verifyMath, MathCheckPool } = await import(join(repo, 'dist/src/tasks/math/index.js'));
 
