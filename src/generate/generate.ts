@@ -23,6 +23,12 @@ export interface GenerateOptions extends SamplingOptions {
   eosTokenIds?: readonly number[];
   /** Base seed; sample k of every prompt uses seed + k. Default: random. */
   seed?: number;
+  /**
+   * A base seed per prompt (overrides `seed`): sample k of prompt p uses seeds[p] + k. With one
+   * shared base, identical prompts in one call get identical samples; a server batching
+   * independent requests gives each its own.
+   */
+  seeds?: readonly number[];
   /** Called after each decoding step with the number of rows still running. */
   onStep?: (step: number, activeRows: number) => void;
 }
@@ -71,6 +77,8 @@ export function generate(
   const eos = new Set(o.eosTokenIds ?? tokenizer.eosTokenIds);
   const stop = new StopMatcher(o.stop);
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  if (o.seeds && (o.seeds.length !== prompts.length || !o.seeds.every(Number.isSafeInteger)))
+    throw new RangeError(`seeds must hold one integer per prompt (${prompts.length}), got ${JSON.stringify(o.seeds)}`);
   const maxPrompt = Math.max(...encoded.map((e) => e.length));
   const capacity = maxPrompt + o.maxNewTokens;
   if (capacity > model.config.max_position_embeddings)
@@ -80,7 +88,7 @@ export function generate(
   const rows: Row[] = [];
   encoded.forEach((ids, p) => {
     for (let k = 0; k < n; k++)
-      rows.push({ prompt: p, sample: k, gen: new torch.Generator(seed + k), ids: [], logprobs: [], done: null, promptLen: ids.length, padLen: maxPrompt - ids.length });
+      rows.push({ prompt: p, sample: k, gen: new torch.Generator((o.seeds?.[p] ?? seed) + k), ids: [], logprobs: [], done: null, promptLen: ids.length, padLen: maxPrompt - ids.length });
   });
 
   return torch.noGrad(() => {
