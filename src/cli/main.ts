@@ -4,7 +4,6 @@ import { registerBench } from './commands/bench.js';
 import { registerDistill } from './commands/distill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
-import { registerEval } from './commands/eval.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerKk } from './commands/kk.js';
 import { registerModel } from './commands/model.js';
@@ -22,7 +21,6 @@ export function program(): Command {
   registerDoctor(p);
   registerBench(p);
   registerSmoke(p);
-  registerEval(p);
   registerEval(p);
   registerKk(p);
   registerDistill(p);

@@ -1,0 +1,45 @@
+// `kindling serve`: an OpenAI-compatible HTTP server over a model folder (see docs/serve.md).
+import type { Command } from 'commander';
+import { parseIntOption } from '../options.js';
+
+export function registerServe(program: Command): Command {
+  return program
+    .command('serve')
+    .summary('serve a model folder over an OpenAI-compatible HTTP API')
+    .description(
+      'serve a model folder over an OpenAI-compatible HTTP API: /v1/models, /v1/completions, /v1/chat/completions ' +
+        '(plus /health and /metrics); concurrent requests are batched into one generate() call; SIGINT/SIGTERM finish in-flight requests, then exit',
+    )
+    .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port (0 = any free port; the chosen one is printed)', parseIntOption('--port', 0, 65535), 8000)
+    .option('--max-batch <n>', 'most sequences (prompts × n) decoded together', parseIntOption('--max-batch', 1), 64)
+    .option('--batch-window-ms <ms>', 'how long an idle server waits for more requests to batch with the first', parseIntOption('--batch-window-ms', 0), 5)
+    .option('--model-name <name>', 'the model id clients use (default: the folder’s name)')
+    .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
+    .action(async (o: { model: string; host: string; port: number; maxBatch: number; batchWindowMs: number; modelName?: string; device: string }) => {
+      const { startServer } = await import('../../serve/index.js');
+      const server = await startServer({
+        modelDir: o.model,
+        host: o.host,
+        port: o.port,
+        maxBatch: o.maxBatch,
+        batchWindowMs: o.batchWindowMs,
+        device: o.device,
+        ...(o.modelName ? { modelName: o.modelName } : {}),
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.stderr.write(`${signal}: finishing in-flight requests, then exiting (send it again to exit now)\n`);
+          process.once(signal, () => process.exit(130));
+          server.close().then(resolve, (e) => {
+            process.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
+            process.exit(1);
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      process.stderr.write('server stopped\n');
+    });
+}
