@@ -31,7 +31,7 @@ interface Queued extends Job {
 }
 
 export interface BatcherOptions {
-  /** Most sequences (prompts × n) in one generate() call; a prompt whose n alone exceeds it runs by itself. */
+  /** Most sequences (prompts × n) in one generate() call; a prompt with more samples is split. */
   maxBatch: number;
   /** How long the first request of an idle server waits for company. */
   windowMs: number;
@@ -50,14 +50,28 @@ export class Batcher {
 
   /** Completions of each job (its n samples), in order. */
   submit(jobs: readonly Job[]): Promise<WorkerCompletion[][]> {
-    const done = jobs.map(
-      (job) =>
-        new Promise<WorkerCompletion[]>((resolve, reject) => {
-          this.#queue.push({ ...job, key: JSON.stringify(job.options), resolve, reject });
-        }),
-    );
+    const done = jobs.map((job) => Promise.all(this.#split(job).map((part) => this.#enqueue(part))).then((parts) => parts.flat()));
     this.#schedule();
     return Promise.all(done);
+  }
+
+  /**
+   * A job with more samples than maxBatch runs as several calls: samples k… use seeds seed + k…,
+   * so the parts together equal one call with all n samples (only the prefill is repeated).
+   */
+  #split(job: Job): Job[] {
+    const max = this.o.maxBatch;
+    if (job.options.n <= max) return [job];
+    const parts: Job[] = [];
+    for (let k = 0; k < job.options.n; k += max)
+      parts.push({ ...job, seed: job.seed + k, options: { ...job.options, n: Math.min(max, job.options.n - k) } });
+    return parts;
+  }
+
+  #enqueue(job: Job): Promise<WorkerCompletion[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ ...job, key: JSON.stringify(job.options), resolve, reject });
+    });
   }
 
   get queued(): number {
