@@ -17,12 +17,25 @@ import { checkFormat } from '../tasks/format.js';
 import { kkPrompt, paperReward } from '../tasks/kk/index.js';
 import { KeyedJsonl, keyOf, type Row } from './keyed-jsonl.js';
 import { FileLock } from './lock.js';
-import type { ProgressState } from './progress.js';
 import { type BackoffOptions, backoffDelay, sleep } from './retry.js';
 import { type SummaryCollector as Collector, type Summary, SummaryCollector } from './summary.js';
-import { type Teacher, TeacherError, type TeacherPuzzle, type TeacherSample } from './teacher.js';
+import { type Teacher, TeacherError, type TeacherPuzzle, type TeacherSample, teacherIdentity } from './teacher.js';
 
 export type Filter = 'none' | 'format' | 'correct';
+
+/** What the builder reports as it goes. */
+export interface ProgressState {
+  /** Keys finished this run (written or recorded as failed). */
+  done: number;
+  /** Keys this run has to do. */
+  total: number;
+  /** Failed attempts so far (retried or not). */
+  errors: number;
+  /** Keys recorded as failed. */
+  failed: number;
+  /** Requests in flight. */
+  inFlight: number;
+}
 
 export interface BuildOptions {
   puzzles: readonly TeacherPuzzle[];
@@ -115,12 +128,12 @@ export class DatasetBuilder {
     const thisRun = { written: 0, failed: 0, errors: 0 };
     try {
       // Rows on disk: check they come from this teacher and settings, and count them in the summary.
-      const wantTeacher = teacher.id;
+      const wantTeacher = teacherIdentity(teacher.id);
       const wantParams = stable(teacher.params);
       const sampleRow = (file: string) => (row: Row, line: number) => {
-        if (row.teacher !== wantTeacher || stable(row.params) !== wantParams)
+        if (typeof row.teacher !== 'string' || teacherIdentity(row.teacher) !== wantTeacher || stable(row.params) !== wantParams)
           throw new Error(
-            `${file}:${line}: written by teacher ${JSON.stringify(row.teacher)} with params ${stable(row.params)}; this run uses ${JSON.stringify(wantTeacher)} with ${wantParams}. Resume with the same settings, or write to another --out`,
+            `${file}:${line}: written by teacher ${JSON.stringify(row.teacher)} with params ${stable(row.params)}; this run uses ${JSON.stringify(teacher.id)} with ${wantParams}. Resume with the same model and settings, or write to another --out`,
           );
         stats.addSample(row, byId.get(row.puzzle_id as string)?.people ?? null);
       };

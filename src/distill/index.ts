@@ -2,7 +2,6 @@ export * from './builder.js';
 export * from './keyed-jsonl.js';
 export * from './lock.js';
 export * from './openai-teacher.js';
-export * from './progress.js';
 export * from './puzzles.js';
 export * from './retry.js';
 export * from './summary.js';

@@ -86,3 +86,11 @@ export class TeacherError extends Error {
     return FATAL.has(this.kind);
   }
 }
+
+/**
+ * What must match for a run to resume another's output: the teacher without its URL (a restarted
+ * server may listen elsewhere; the model and the parameters may not change).
+ */
+export function teacherIdentity(id: string): string {
+  return id.replace(/^openai:[^#]*#/, 'openai#');
+}

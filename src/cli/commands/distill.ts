@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { PAPER_PROMPTS } from '../../tasks/prompts.js';
+import { Progress } from '../../util/progress.js';
 import { parseFloatOption, parseIntOption } from '../options.js';
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
@@ -126,7 +127,9 @@ export function registerDistill(program: Command): Command {
             }).catch((e: Error) => {
               throw new Error(`--teacher ${o.teacher}: ${e.message}`);
             });
-      const bar = new d.ProgressBar('distill');
+      const bar = new Progress({ label: 'distill', unit: 'samples' });
+      const tty = Boolean(process.stderr.isTTY);
+      const say = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
       const builder = new d.DatasetBuilder({
         puzzles,
         teacher,
@@ -139,15 +142,18 @@ export function registerDistill(program: Command): Command {
         maxConsecutiveFailures: o.maxConsecutiveFailures,
         retryFailed: o.retryFailed,
         ...(countTokens ? { countTokens } : {}),
-        onProgress: (p) => bar.update(p),
-        log: (line) => bar.log(line),
+        onProgress: (p) => {
+          bar.total = p.total;
+          bar.set(p.done, `errors ${p.errors}  failed ${p.failed}  in flight ${p.inFlight}`);
+        },
+        log: say,
       });
       // Ctrl-C: finish and write the requests in flight; a second Ctrl-C (or SIGTERM) cancels them.
       let interrupts = 0;
       const onInt = () => {
         interrupts++;
         if (interrupts === 1) {
-          bar.log('distill: stopping — finishing the requests in flight (Ctrl-C again to cancel them)');
+          say('distill: stopping — finishing the requests in flight (Ctrl-C again to cancel them)');
           builder.stop();
         } else builder.abort();
       };
@@ -158,6 +164,7 @@ export function registerDistill(program: Command): Command {
       try {
         summary = await builder.run();
       } finally {
+        bar.close();
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
       }
