@@ -26,7 +26,9 @@ export class ProgressLine {
     const stats = `${done}/${this.total} ${this.unit}, ${rate.toFixed(1)} ${this.unit}/s, ETA ${eta.toFixed(0)} s`;
     if (this.#tty) {
       const fill = Math.round(Math.min(1, done / Math.max(1, this.total)) * 24);
-      process.stderr.write(`\r\x1b[2K${this.label} [${'#'.repeat(fill)}${'.'.repeat(24 - fill)}] ${stats}${final ? '\n' : ''}`);
+      process.stderr.write(
+        `\r\x1b[2K${this.label} [${'#'.repeat(fill)}${'.'.repeat(24 - fill)}] ${stats}${final ? '\n' : ''}`,
+      );
     } else process.stderr.write(`${this.label}: ${stats}\n`);
   }
 }

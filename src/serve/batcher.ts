@@ -50,7 +50,9 @@ export class Batcher {
 
   /** Completions of each job (its n samples), in order. */
   submit(jobs: readonly Job[]): Promise<WorkerCompletion[][]> {
-    const done = jobs.map((job) => Promise.all(this.#split(job).map((part) => this.#enqueue(part))).then((parts) => parts.flat()));
+    const done = jobs.map((job) =>
+      Promise.all(this.#split(job).map((part) => this.#enqueue(part))).then((parts) => parts.flat()),
+    );
     this.#schedule();
     return Promise.all(done);
   }
@@ -126,7 +128,7 @@ export class Batcher {
       for (const q of batch) q.reject(e as Error);
       return;
     }
-    batch.forEach((q, i) => q.resolve(result.completions[i]!));
+    for (const [i, q] of batch.entries()) q.resolve(result.completions[i]!);
     this.o.onBatch?.({
       requests: new Set(batch.map((q) => q.requestId)).size,
       prompts: batch.length,

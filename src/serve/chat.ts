@@ -18,10 +18,14 @@ export function parseMessages(v: unknown): ChatMessage[] {
   if (!Array.isArray(v) || v.length === 0) throw badField('messages', "'messages' must be a non-empty list");
   return v.map((m, i) => {
     const param = `messages[${i}]`;
-    if (!m || typeof m !== 'object' || Array.isArray(m)) throw badField(param, `${param} must be an object with 'role' and 'content'`);
+    if (!m || typeof m !== 'object' || Array.isArray(m))
+      throw badField(param, `${param} must be an object with 'role' and 'content'`);
     const { role, content, ...rest } = m as Record<string, unknown>;
     if (typeof role !== 'string' || !ROLES.has(role))
-      throw badField(`${param}.role`, `${param}.role must be one of ${[...ROLES].join(', ')}, got ${JSON.stringify(role)}`);
+      throw badField(
+        `${param}.role`,
+        `${param}.role must be one of ${[...ROLES].join(', ')}, got ${JSON.stringify(role)}`,
+      );
     let text: string | null;
     if (typeof content === 'string') text = content;
     else if (content === null || content === undefined) {
@@ -31,8 +35,11 @@ export function parseMessages(v: unknown): ChatMessage[] {
       text = content
         .map((part, j) => {
           const p = part as { type?: unknown; text?: unknown };
-          if (!p || p.type !== 'text' || typeof p.text !== 'string')
-            throw badField(`${param}.content[${j}]`, `${param}.content[${j}]: only {"type": "text", "text": …} parts are supported`);
+          if (p?.type !== 'text' || typeof p.text !== 'string')
+            throw badField(
+              `${param}.content[${j}]`,
+              `${param}.content[${j}]: only {"type": "text", "text": …} parts are supported`,
+            );
           return p.text;
         })
         .join('\n');
@@ -66,7 +73,10 @@ export class ChatRenderer {
    * The prompt text. Template errors (raise_exception, e.g. "roles must alternate") are the
    * request's fault: they become 400s naming `messages`.
    */
-  render(messages: readonly ChatMessage[], o: { addGenerationPrompt?: boolean; kwargs?: Record<string, unknown> } = {}): string {
+  render(
+    messages: readonly ChatMessage[],
+    o: { addGenerationPrompt?: boolean; kwargs?: Record<string, unknown> } = {},
+  ): string {
     try {
       return this.#template.render({
         ...this.#tokens,

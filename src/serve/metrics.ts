@@ -37,12 +37,23 @@ export class Metrics {
       for (const [labels, v] of samples) lines.push(`${name}${labels ? `{${labels}}` : ''} ${v}`);
     };
     metric('kindling_http_requests_total', 'counter', 'HTTP requests by route and status.', [...this.requests]);
-    metric('kindling_generate_calls_total', 'counter', 'generate() calls (batches) run by the model worker.', [['', this.batches]]);
-    metric('kindling_generate_batch_requests', 'counter', 'generate() calls by the number of requests they served.', [
-      ...[...this.batchesBySize].sort((a, b) => a[0] - b[0]).map(([size, n]): [string, number] => [`requests="${size}"`, n]),
+    metric('kindling_generate_calls_total', 'counter', 'generate() calls (batches) run by the model worker.', [
+      ['', this.batches],
     ]);
-    metric('kindling_generate_batch_requests_max', 'gauge', 'Most requests served by one generate() call.', [['', this.maxRequestsPerBatch]]);
-    metric('kindling_generate_batch_rows_max', 'gauge', 'Most sequences (prompts × n) decoded by one generate() call.', [['', this.maxRowsPerBatch]]);
+    metric('kindling_generate_batch_requests', 'counter', 'generate() calls by the number of requests they served.', [
+      ...[...this.batchesBySize]
+        .sort((a, b) => a[0] - b[0])
+        .map(([size, n]): [string, number] => [`requests="${size}"`, n]),
+    ]);
+    metric('kindling_generate_batch_requests_max', 'gauge', 'Most requests served by one generate() call.', [
+      ['', this.maxRequestsPerBatch],
+    ]);
+    metric(
+      'kindling_generate_batch_rows_max',
+      'gauge',
+      'Most sequences (prompts × n) decoded by one generate() call.',
+      [['', this.maxRowsPerBatch]],
+    );
     metric('kindling_generate_rows_total', 'counter', 'Sequences decoded.', [['', this.batchedRows]]);
     metric('kindling_prompt_tokens_total', 'counter', 'Prompt tokens of answered requests.', [['', this.promptTokens]]);
     metric('kindling_generation_tokens_total', 'counter', 'Tokens generated.', [['', this.generatedTokens]]);

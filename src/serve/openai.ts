@@ -7,7 +7,17 @@ import { CHAR_TO_BYTE, type Tokenizer } from '../tokenizer/index.js';
 import type { Batcher, Job } from './batcher.js';
 import { type ChatRenderer, parseMessages } from './chat.js';
 import { ApiError, badField } from './errors.js';
-import { type Body, contextError, type GenParams, isPresent, optBool, optInt, parseGenParams, requireString, type SamplingDefaults } from './params.js';
+import {
+  type Body,
+  contextError,
+  type GenParams,
+  isPresent,
+  optBool,
+  optInt,
+  parseGenParams,
+  requireString,
+  type SamplingDefaults,
+} from './params.js';
 import type { BatchOptions, WorkerCompletion } from './worker-protocol.js';
 
 export interface ApiContext {
@@ -36,18 +46,32 @@ const MAX_LOGPROBS = 20;
 export function listModels(ctx: ApiContext): unknown {
   return {
     object: 'list',
-    data: [{ id: ctx.modelName, object: 'model', created: ctx.created, owned_by: 'kindling', root: ctx.modelName, max_model_len: ctx.maxModelLen }],
+    data: [
+      {
+        id: ctx.modelName,
+        object: 'model',
+        created: ctx.created,
+        owned_by: 'kindling',
+        root: ctx.modelName,
+        max_model_len: ctx.maxModelLen,
+      },
+    ],
   };
 }
 
 function checkModel(ctx: ApiContext, body: Body): void {
   const model = requireString(body, 'model');
   if (model !== ctx.modelName && !ctx.modelAliases.has(model))
-    throw badField('model', `The model '${model}' does not exist: this server serves '${ctx.modelName}'`, 'model_not_found');
+    throw badField(
+      'model',
+      `The model '${model}' does not exist: this server serves '${ctx.modelName}'`,
+      'model_not_found',
+    );
 }
 
 function refuse(body: Body, field: string, neutral: (v: unknown) => boolean, why: string): void {
-  if (isPresent(body, field) && !neutral(body[field])) throw badField(field, `'${field}' ${why}`, 'unsupported_parameter');
+  if (isPresent(body, field) && !neutral(body[field]))
+    throw badField(field, `'${field}' ${why}`, 'unsupported_parameter');
 }
 
 /** The prompt field: a string, a list of strings, a list of token ids, or a list of such lists. */
@@ -65,7 +89,11 @@ function parsePrompts(ctx: ApiContext, v: unknown): number[][] {
     return ctx.tokenizer.encode(s);
   };
   if (typeof v === 'string') return [encode(v, "'prompt'")];
-  if (!Array.isArray(v) || v.length === 0) throw badField('prompt', "'prompt' must be a string, a list of strings, a list of token ids or a list of token-id lists");
+  if (!Array.isArray(v) || v.length === 0)
+    throw badField(
+      'prompt',
+      "'prompt' must be a string, a list of strings, a list of token ids or a list of token-id lists",
+    );
   if (v.every((x) => typeof x === 'number')) return [checkIds(v, "'prompt'")];
   return v.map((p, i) => {
     if (typeof p === 'string') return encode(p, `prompt[${i}]`);
@@ -75,8 +103,21 @@ function parsePrompts(ctx: ApiContext, v: unknown): number[][] {
 }
 
 function batchOptions(ctx: ApiContext, p: GenParams, maxNewTokens: number): BatchOptions {
-  const eosTokenIds = p.ignoreEos ? [] : p.stopTokenIds.length > 0 ? [...ctx.tokenizer.eosTokenIds, ...p.stopTokenIds] : null;
-  return { maxNewTokens, n: p.n, temperature: p.temperature, topP: p.topP, topK: p.topK, minP: p.minP, stop: p.stop, eosTokenIds };
+  const eosTokenIds = p.ignoreEos
+    ? []
+    : p.stopTokenIds.length > 0
+      ? [...ctx.tokenizer.eosTokenIds, ...p.stopTokenIds]
+      : null;
+  return {
+    maxNewTokens,
+    n: p.n,
+    temperature: p.temperature,
+    topP: p.topP,
+    topK: p.topK,
+    minP: p.minP,
+    stop: p.stop,
+    eosTokenIds,
+  };
 }
 
 /** OpenAI's finish reasons: an EOS is a 'stop' too. */
@@ -119,7 +160,7 @@ function completionLogprobs(ctx: ApiContext, c: WorkerCompletion) {
     text_offset.push(off);
     off += t.length;
   }
-  const top_logprobs = c.tokenIds.map((t, i) => {
+  const top_logprobs = c.tokenIds.map((_, i) => {
     const entry: Record<string, number> = {};
     for (const alt of c.top[i] ?? []) entry[tokenText(ctx, alt.id)] ??= alt.logprob;
     entry[tokens[i]!] ??= c.logprobs[i]!;
@@ -135,12 +176,22 @@ function chatLogprobs(ctx: ApiContext, c: WorkerCompletion) {
       token: tokenText(ctx, t),
       logprob: c.logprobs[i]!,
       bytes: tokenBytes(ctx, t),
-      top_logprobs: (c.top[i] ?? []).map((alt) => ({ token: tokenText(ctx, alt.id), logprob: alt.logprob, bytes: tokenBytes(ctx, alt.id) })),
+      top_logprobs: (c.top[i] ?? []).map((alt) => ({
+        token: tokenText(ctx, alt.id),
+        logprob: alt.logprob,
+        bytes: tokenBytes(ctx, alt.id),
+      })),
     })),
   };
 }
 
-function jobsFor(requestId: string, prompts: number[][], p: GenParams, options: BatchOptions, topLogprobs: number): Job[] {
+function jobsFor(
+  requestId: string,
+  prompts: number[][],
+  p: GenParams,
+  options: BatchOptions,
+  topLogprobs: number,
+): Job[] {
   // Without a seed each prompt draws its own, so identical prompts batched together still differ.
   return prompts.map((prompt) => ({ requestId, prompt, seed: p.seed ?? randomInt(2 ** 31), topLogprobs, options }));
 }
@@ -153,7 +204,8 @@ export async function completions(ctx: ApiContext, body: Body): Promise<{ respon
   const logprobs = optInt(body, 'logprobs', 0, MAX_LOGPROBS);
   const prompts = parsePrompts(ctx, body.prompt);
   const maxTokens = p.maxTokens ?? 16; // OpenAI's default for /v1/completions
-  for (const ids of prompts) if (ids.length + maxTokens > ctx.maxModelLen) throw contextError(ctx.maxModelLen, ids.length, maxTokens, 'prompt');
+  for (const ids of prompts)
+    if (ids.length + maxTokens > ctx.maxModelLen) throw contextError(ctx.maxModelLen, ids.length, maxTokens, 'prompt');
 
   const requestId = id('cmpl');
   const options = batchOptions(ctx, p, maxTokens);
@@ -168,7 +220,10 @@ export async function completions(ctx: ApiContext, body: Body): Promise<{ respon
       stop_reason: c.stopString,
     })),
   );
-  return { response: { id: requestId, object: 'text_completion', created: now(), model: ctx.modelName, choices, usage }, usage };
+  return {
+    response: { id: requestId, object: 'text_completion', created: now(), model: ctx.modelName, choices, usage },
+    usage,
+  };
 }
 
 export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ response: unknown; usage: Usage }> {
@@ -177,7 +232,12 @@ export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ re
   const p = parseGenParams(body, ctx.defaults, ['max_completion_tokens', 'max_tokens']);
   refuse(body, 'tools', (v) => Array.isArray(v) && v.length === 0, 'are not supported');
   refuse(body, 'tool_choice', (v) => v === 'none', 'is not supported');
-  refuse(body, 'response_format', (v) => (v as { type?: unknown })?.type === 'text', "is not supported (only {type: 'text'})");
+  refuse(
+    body,
+    'response_format',
+    (v) => (v as { type?: unknown })?.type === 'text',
+    "is not supported (only {type: 'text'})",
+  );
   const logprobs = optBool(body, 'logprobs') ?? false;
   const top = optInt(body, 'top_logprobs', 0, MAX_LOGPROBS);
   if (top !== null && !logprobs) throw badField('top_logprobs', "'top_logprobs' needs 'logprobs': true");
@@ -186,14 +246,25 @@ export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ re
   if (isPresent(body, 'chat_template_kwargs') && (typeof kwargs !== 'object' || Array.isArray(kwargs)))
     throw badField('chat_template_kwargs', "'chat_template_kwargs' must be an object");
 
-  if (!ctx.chat) throw new ApiError(400, `this model cannot chat: ${ctx.chatError}`, 'invalid_request_error', 'messages', 'no_chat_template');
-  const text = ctx.chat.render(messages, { addGenerationPrompt, ...(kwargs ? { kwargs: kwargs as Record<string, unknown> } : {}) });
+  if (!ctx.chat)
+    throw new ApiError(
+      400,
+      `this model cannot chat: ${ctx.chatError}`,
+      'invalid_request_error',
+      'messages',
+      'no_chat_template',
+    );
+  const text = ctx.chat.render(messages, {
+    addGenerationPrompt,
+    ...(kwargs ? { kwargs: kwargs as Record<string, unknown> } : {}),
+  });
   // The template writes any BOS itself, so the tokenizer must not add special tokens again (as vLLM).
   const prompt = ctx.tokenizer.encode(text, { addSpecialTokens: false });
   if (prompt.length === 0) throw badField('messages', 'the rendered chat prompt is empty');
   const room = ctx.maxModelLen - prompt.length;
   const maxTokens = p.maxTokens ?? room; // OpenAI/vLLM: the rest of the context
-  if (maxTokens > room || room < 1) throw contextError(ctx.maxModelLen, prompt.length, Math.max(maxTokens, 1), 'messages');
+  if (maxTokens > room || room < 1)
+    throw contextError(ctx.maxModelLen, prompt.length, Math.max(maxTokens, 1), 'messages');
 
   const requestId = id('chatcmpl');
   const options = batchOptions(ctx, p, maxTokens);
@@ -206,5 +277,8 @@ export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ re
     finish_reason: finishReason(c),
     stop_reason: c.stopString,
   }));
-  return { response: { id: requestId, object: 'chat.completion', created: now(), model: ctx.modelName, choices, usage }, usage };
+  return {
+    response: { id: requestId, object: 'chat.completion', created: now(), model: ctx.modelName, choices, usage },
+    usage,
+  };
 }

@@ -1,6 +1,6 @@
 // Request bodies → validated generation parameters. Every rejection names the OpenAI field (the
 // error's `param`), and fields kindling cannot honour are refused rather than silently ignored.
-import { ApiError, badField } from './errors.js';
+import { type ApiError, badField } from './errors.js';
 
 /** Sampling defaults a model folder may set in generation_config.json (as vLLM reads them). */
 export interface SamplingDefaults {
@@ -35,7 +35,8 @@ export function isPresent(body: Body, field: string): boolean {
 export function optNumber(body: Body, field: string, check: (x: number) => boolean, what: string): number | null {
   if (!isPresent(body, field)) return null;
   const v = body[field];
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw badField(field, `'${field}' must be ${what}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v))
+    throw badField(field, `'${field}' must be ${what}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -46,30 +47,43 @@ export function optInt(body: Body, field: string, min: number, max = Number.MAX_
 
 export function optBool(body: Body, field: string): boolean | null {
   if (!isPresent(body, field)) return null;
-  if (typeof body[field] !== 'boolean') throw badField(field, `'${field}' must be true or false, got ${JSON.stringify(body[field])}`);
+  if (typeof body[field] !== 'boolean')
+    throw badField(field, `'${field}' must be true or false, got ${JSON.stringify(body[field])}`);
   return body[field] as boolean;
 }
 
 export function requireString(body: Body, field: string): string {
   const v = body[field];
   if (v === undefined || v === null) throw badField(field, `'${field}' is required`, 'missing_required_parameter');
-  if (typeof v !== 'string' || v === '') throw badField(field, `'${field}' must be a non-empty string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || v === '')
+    throw badField(field, `'${field}' must be a non-empty string, got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** A field kindling accepts only at its neutral value (e.g. presence_penalty 0). */
 function refuseUnless(body: Body, field: string, neutral: (v: unknown) => boolean, why: string): void {
-  if (isPresent(body, field) && !neutral(body[field])) throw badField(field, `'${field}' ${why}`, 'unsupported_parameter');
+  if (isPresent(body, field) && !neutral(body[field]))
+    throw badField(field, `'${field}' ${why}`, 'unsupported_parameter');
 }
 
 /** The sampling and stopping fields shared by /v1/completions and /v1/chat/completions. */
 export function parseGenParams(body: Body, defaults: SamplingDefaults, maxTokensFields: readonly string[]): GenParams {
-  if (body.stream === true) throw badField('stream', "'stream' is not supported by kindling serve: send stream=false (the default)", 'unsupported_parameter');
+  if (body.stream === true)
+    throw badField(
+      'stream',
+      "'stream' is not supported by kindling serve: send stream=false (the default)",
+      'unsupported_parameter',
+    );
   optBool(body, 'stream');
   refuseUnless(body, 'presence_penalty', (v) => v === 0, 'is not supported (only 0)');
   refuseUnless(body, 'frequency_penalty', (v) => v === 0, 'is not supported (only 0)');
   refuseUnless(body, 'repetition_penalty', (v) => v === 1, 'is not supported (only 1)');
-  refuseUnless(body, 'logit_bias', (v) => typeof v === 'object' && Object.keys(v as object).length === 0, 'is not supported');
+  refuseUnless(
+    body,
+    'logit_bias',
+    (v) => typeof v === 'object' && Object.keys(v as object).length === 0,
+    'is not supported',
+  );
 
   const temperature = optNumber(body, 'temperature', (x) => x >= 0, 'a number ≥ 0') ?? defaults.temperature;
   const topP = optNumber(body, 'top_p', (x) => x > 0 && x <= 1, 'a number in (0, 1]') ?? defaults.topP;
@@ -79,7 +93,8 @@ export function parseGenParams(body: Body, defaults: SamplingDefaults, maxTokens
   const minP = optNumber(body, 'min_p', (x) => x >= 0 && x <= 1, 'a number in [0, 1]') ?? defaults.minP;
   const n = optInt(body, 'n', 1, MAX_N) ?? 1;
   const bestOf = optInt(body, 'best_of', 1, MAX_N);
-  if (bestOf !== null && bestOf !== n) throw badField('best_of', `'best_of' is not supported unless it equals n (${n})`, 'unsupported_parameter');
+  if (bestOf !== null && bestOf !== n)
+    throw badField('best_of', `'best_of' is not supported unless it equals n (${n})`, 'unsupported_parameter');
   let maxTokens: number | null = null;
   for (const f of maxTokensFields) maxTokens ??= optInt(body, f, 1);
   const seed = optNumber(body, 'seed', Number.isSafeInteger, 'an integer');
@@ -89,9 +104,13 @@ export function parseGenParams(body: Body, defaults: SamplingDefaults, maxTokens
   if (isPresent(body, 'stop')) {
     const v = body.stop;
     stop = typeof v === 'string' ? [v] : Array.isArray(v) ? (v as unknown[]).map(String) : [];
-    const ok = (typeof v === 'string' || Array.isArray(v)) && (!Array.isArray(v) || v.every((s) => typeof s === 'string'));
+    const ok =
+      (typeof v === 'string' || Array.isArray(v)) && (!Array.isArray(v) || v.every((s) => typeof s === 'string'));
     if (!ok || stop.length > MAX_STOP || stop.some((s) => s === ''))
-      throw badField('stop', `'stop' must be a non-empty string or a list of up to ${MAX_STOP} non-empty strings, got ${JSON.stringify(v)}`);
+      throw badField(
+        'stop',
+        `'stop' must be a non-empty string or a list of up to ${MAX_STOP} non-empty strings, got ${JSON.stringify(v)}`,
+      );
   }
   let stopTokenIds: number[] = [];
   if (isPresent(body, 'stop_token_ids')) {

@@ -18,7 +18,8 @@ export function samplingDefaults(dir: string): SamplingDefaults {
   const num = (k: string, ok: (x: number) => boolean): number | undefined => {
     const v = g[k];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !ok(v)) throw new Error(`${file}: field '${k}' has an invalid value ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !ok(v))
+      throw new Error(`${file}: field '${k}' has an invalid value ${JSON.stringify(v)}`);
     return v;
   };
   return {

@@ -56,14 +56,18 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const config = readConfig(join(dir, 'config.json'));
   const tokenizer = loadTokenizer(dir);
   if (tokenizer.vocabSize > config.vocab_size)
-    throw new Error(`${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocab_size}`);
+    throw new Error(
+      `${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocab_size}`,
+    );
   let chat: ChatRenderer | null = null;
   let chatError: string | null = null;
   const cfgFile = join(dir, 'tokenizer_config.json');
   if (tokenizer.chatTemplate === null) chatError = `${cfgFile} has no chat_template`;
   else {
     try {
-      const names = Object.fromEntries(['bos_token', 'eos_token', 'pad_token', 'unk_token'].map((f) => [f, tokenName(tokenizer.config, f, cfgFile)]));
+      const names = Object.fromEntries(
+        ['bos_token', 'eos_token', 'pad_token', 'unk_token'].map((f) => [f, tokenName(tokenizer.config, f, cfgFile)]),
+      );
       chat = new ChatRenderer(tokenizer.chatTemplate, names, cfgFile);
     } catch (e) {
       chatError = (e as Error).message;
@@ -72,15 +76,22 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   }
 
   const maxBatch = o.maxBatch ?? 64;
-  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`maxBatch must be a positive integer, got ${o.maxBatch}`);
-  const worker = await ModelWorker.start({ modelDir: dir, device: o.device ?? 'cpu', ...(o.dtype ? { dtype: o.dtype } : {}) });
+  if (!Number.isInteger(maxBatch) || maxBatch < 1)
+    throw new Error(`maxBatch must be a positive integer, got ${o.maxBatch}`);
+  const worker = await ModelWorker.start({
+    modelDir: dir,
+    device: o.device ?? 'cpu',
+    ...(o.dtype ? { dtype: o.dtype } : {}),
+  });
   const metrics = new Metrics();
   const batcher = new Batcher(worker, {
     maxBatch,
     windowMs: o.batchWindowMs ?? 5,
     onBatch: (b) => {
       metrics.countBatch(b);
-      log(`batch: ${b.requests} request(s), ${b.prompts} prompt(s), ${b.rows} sequence(s), ${b.generatedTokens} tokens in ${b.ms.toFixed(0)} ms`);
+      log(
+        `batch: ${b.requests} request(s), ${b.prompts} prompt(s), ${b.rows} sequence(s), ${b.generatedTokens} tokens in ${b.ms.toFixed(0)} ms`,
+      );
     },
   });
   const modelName = o.modelName ?? basename(dir);
@@ -120,7 +131,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       else send(res, 200, JSON.stringify(result.json), 'application/json');
     } catch (e) {
       const err =
-        e instanceof ApiError ? e : new ApiError(500, `internal error: ${e instanceof Error ? e.message : String(e)}`, 'server_error', null, 'internal_error');
+        e instanceof ApiError
+          ? e
+          : new ApiError(
+              500,
+              `internal error: ${e instanceof Error ? e.message : String(e)}`,
+              'server_error',
+              null,
+              'internal_error',
+            );
       status = err.status;
       errorNote = ` error=${JSON.stringify(err.message)}`;
       send(res, status, JSON.stringify(err.body()), 'application/json');
@@ -128,19 +147,35 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     metrics.countRequest(route, status);
     if (usage) metrics.promptTokens += usage.prompt_tokens;
     const tokens = usage ? ` prompt_tokens=${usage.prompt_tokens} completion_tokens=${usage.completion_tokens}` : '';
-    log(`${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} "${req.method} ${path}" ${status} ${(performance.now() - t0).toFixed(0)}ms${tokens}${errorNote}`);
+    log(
+      `${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} "${req.method} ${path}" ${status} ${(performance.now() - t0).toFixed(0)}ms${tokens}${errorNote}`,
+    );
   }
 
   function send(res: ServerResponse, status: number, body: string, type: string): void {
     if (res.headersSent) return;
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...(closing ? { connection: 'close' } : {}) });
+    res.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      ...(closing ? { connection: 'close' } : {}),
+    });
     res.end(body);
   }
 
-  async function dispatch(req: IncomingMessage, path: string): Promise<{ json?: unknown; text?: string; usage?: Usage }> {
+  async function dispatch(
+    req: IncomingMessage,
+    path: string,
+  ): Promise<{ json?: unknown; text?: string; usage?: Usage }> {
     const method = req.method ?? 'GET';
     const allow = (m: string) => {
-      if (method !== m) throw new ApiError(405, `${method} ${path} is not allowed (use ${m})`, 'invalid_request_error', null, 'method_not_allowed');
+      if (method !== m)
+        throw new ApiError(
+          405,
+          `${method} ${path} is not allowed (use ${m})`,
+          'invalid_request_error',
+          null,
+          'method_not_allowed',
+        );
     };
     switch (path) {
       case '/v1/models':
@@ -163,7 +198,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         return { json: response, usage };
       }
       default:
-        throw new ApiError(404, `no route ${method} ${path} (this server has ${ROUTES.join(', ')})`, 'invalid_request_error', null, 'not_found');
+        throw new ApiError(
+          404,
+          `no route ${method} ${path} (this server has ${ROUTES.join(', ')})`,
+          'invalid_request_error',
+          null,
+          'not_found',
+        );
     }
   }
 
@@ -172,7 +213,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBody) throw new ApiError(413, `the request body is larger than ${maxBody} bytes`, 'invalid_request_error', null, 'request_too_large');
+      if (size > maxBody)
+        throw new ApiError(
+          413,
+          `the request body is larger than ${maxBody} bytes`,
+          'invalid_request_error',
+          null,
+          'request_too_large',
+        );
       chunks.push(chunk);
     }
     const text = Buffer.concat(chunks).toString('utf8');
@@ -180,7 +228,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     try {
       v = JSON.parse(text);
     } catch (e) {
-      throw new ApiError(400, `the request body is not valid JSON: ${(e as Error).message}`, 'invalid_request_error', null, 'invalid_json');
+      throw new ApiError(
+        400,
+        `the request body is not valid JSON: ${(e as Error).message}`,
+        'invalid_request_error',
+        null,
+        'invalid_json',
+      );
     }
     if (!v || typeof v !== 'object' || Array.isArray(v))
       throw new ApiError(400, 'the request body must be a JSON object', 'invalid_request_error', null, 'invalid_json');
@@ -198,7 +252,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
   const info = worker.info!;
-  log(`serving '${modelName}' (${(info.parameters / 1e6).toFixed(2)} M parameters, ${info.dtype} on ${info.device}) at ${url}/v1`);
+  log(
+    `serving '${modelName}' (${(info.parameters / 1e6).toFixed(2)} M parameters, ${info.dtype} on ${info.device}) at ${url}/v1`,
+  );
 
   const close = (): Promise<void> => {
     closing ??= (async () => {

@@ -17,7 +17,10 @@ let model: CausalLM;
 let tokenizer: ReturnType<typeof loadTokenizer>;
 try {
   tokenizer = loadTokenizer(init.modelDir);
-  model = loadModel(init.modelDir, { device: init.device, ...(init.dtype ? { dtype: init.dtype as torch.DType } : {}) });
+  model = loadModel(init.modelDir, {
+    device: init.device,
+    ...(init.dtype ? { dtype: init.dtype as torch.DType } : {}),
+  });
   for (const p of model.parameters()) p.requiresGrad_(false);
   post({ type: 'ready', parameters: model.numParameters(), device: model.device, dtype: model.dtype });
 } catch (e) {
@@ -35,8 +38,13 @@ function topAlternatives(prompt: number[], completion: number[], k: number, temp
   if (k === 0 || completion.length === 0) return completion.map(() => []);
   return torch.noGrad(() =>
     torch.scope(() => {
-      const ids = torch.tensor([...prompt, ...completion.slice(0, -1)], { dtype: 'int64', device: model.device }).unsqueeze(0);
-      const h = model.hidden(ids).select(0, 0).narrow(0, prompt.length - 1, completion.length);
+      const ids = torch
+        .tensor([...prompt, ...completion.slice(0, -1)], { dtype: 'int64', device: model.device })
+        .unsqueeze(0);
+      const h = model
+        .hidden(ids)
+        .select(0, 0)
+        .narrow(0, prompt.length - 1, completion.length);
       let logits = torch.nn.functional.linear(h, model.lmHead).float();
       if (temperature > 0 && temperature !== 1) logits = logits.div(temperature);
       const { values, indices } = logits.logSoftmax(-1).topk(Math.min(k, logits.shape[1]!), -1);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/paths.js';
 
 export function kindling(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 2 ** 20,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -12,7 +12,10 @@ import { ChatRenderer, parseMessages } from '../../src/serve/index.js';
 import { byteLevelTokenizer, CHATML_TEMPLATE } from '../../src/tokenizer/index.js';
 import { PYTHON } from '../peers.js';
 
-const QWEN_TEMPLATE = readFileSync(join(sharedDataDir(), 'tokenizers', 'qwen2.5', 'Qwen-Qwen2.5-7B-Instruct.jinja'), 'utf8');
+const QWEN_TEMPLATE = readFileSync(
+  join(sharedDataDir(), 'tokenizers', 'qwen2.5', 'Qwen-Qwen2.5-7B-Instruct.jinja'),
+  'utf8',
+);
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-chat-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -23,14 +26,24 @@ const CASES: { messages: unknown[]; add_generation_prompt: boolean }[] = [
       { role: 'system', content: 'Answer in one word.' },
       { role: 'user', content: 'Zoey says: "Oliver is a knave."' },
       { role: 'assistant', content: 'Knight.' },
-      { role: 'user', content: [{ type: 'text', text: 'Why?' }, { type: 'text', text: 'Be brief — ünïcödé too.' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Why?' },
+          { type: 'text', text: 'Be brief — ünïcödé too.' },
+        ],
+      },
     ],
     add_generation_prompt: true,
   },
   {
     messages: [
       { role: 'user', content: 'What is 2+2?' },
-      { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'add', arguments: { a: 2, b: [2, 'x'] } } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ type: 'function', function: { name: 'add', arguments: { a: 2, b: [2, 'x'] } } }],
+      },
       { role: 'tool', content: '4' },
       { role: 'tool', content: 'done' },
       { role: 'assistant', content: 'It is 4.' },
@@ -55,7 +68,12 @@ function reference(template: string, name: string, cases = CASES): string[] {
 }
 
 function ours(template: string, cases = CASES): string[] {
-  const r = new ChatRenderer(template, { eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', bos_token: null, unk_token: null });
+  const r = new ChatRenderer(template, {
+    eos_token: '<|endoftext|>',
+    pad_token: '<|endoftext|>',
+    bos_token: null,
+    unk_token: null,
+  });
   return cases.map((c) => r.render(parseMessages(c.messages), { addGenerationPrompt: c.add_generation_prompt }));
 }
 
@@ -79,8 +97,14 @@ describe('chat templates match transformers.apply_chat_template', () => {
     assert.throws(() => parseMessages([{ role: 'wizard', content: 'x' }]), /messages\[0\]\.role must be one of/);
     assert.throws(() => parseMessages([{ role: 'user' }]), /messages\[0\]\.content is required/);
     assert.throws(() => parseMessages([{ role: 'user', content: [{ type: 'image_url' }] }]), /only \{"type": "text"/);
-    assert.throws(() => new ChatRenderer('{% for %}', {}, 'x/tokenizer_config.json'), /x\/tokenizer_config.json: the chat template does not parse/);
+    assert.throws(
+      () => new ChatRenderer('{% for %}', {}, 'x/tokenizer_config.json'),
+      /x\/tokenizer_config.json: the chat template does not parse/,
+    );
     const strict = new ChatRenderer("{{ raise_exception('roles must alternate') }}", {});
-    assert.throws(() => strict.render([{ role: 'user', content: 'a' }]), /the chat template rejected the messages: .*roles must alternate/);
+    assert.throws(
+      () => strict.render([{ role: 'user', content: 'a' }]),
+      /the chat template rejected the messages: .*roles must alternate/,
+    );
   });
 });

@@ -12,9 +12,13 @@ after(cleanup);
 
 describe('kindling serve (process)', () => {
   it('serves on a free port, finishes in-flight work on SIGTERM, exits 0', async () => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', dir, '--port', '0', '--max-batch', '4'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', dir, '--port', '0', '--max-batch', '4'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { type Completion, generate, type GenerateOptions } from '../../src/generate/index.js';
+import { type Completion, type GenerateOptions, generate } from '../../src/generate/index.js';
 import { type CausalLM, loadModel } from '../../src/model/index.js';
 import { type RunningServer, startServer } from '../../src/serve/index.js';
 import { loadTokenizer, type Tokenizer } from '../../src/tokenizer/index.js';
@@ -33,7 +33,8 @@ after(async () => {
 });
 
 /** The library's completions for one prompt (what the server must reproduce). */
-const reference = (prompt: string | number[], o: GenerateOptions): Completion[] => generate(model, tok, [prompt], o)[0]!;
+const reference = (prompt: string | number[], o: GenerateOptions): Completion[] =>
+  generate(model, tok, [prompt], o)[0]!;
 
 // vLLM-style extra fields (top_k, min_p, ignore_eos) go in the body next to OpenAI's.
 type Extra = { top_k?: number; min_p?: number; ignore_eos?: boolean; stop_token_ids?: number[] };
@@ -52,7 +53,15 @@ describe('kindling serve through the openai client', () => {
 
   it('completes a string prompt like generate() at the same seed, with usage counts', async () => {
     const prompt = 'Knights always tell the truth';
-    const r = await complete({ model: 'tiny', prompt, max_tokens: 12, temperature: 0.8, top_k: 50, top_p: 0.95, seed: 11 });
+    const r = await complete({
+      model: 'tiny',
+      prompt,
+      max_tokens: 12,
+      temperature: 0.8,
+      top_k: 50,
+      top_p: 0.95,
+      seed: 11,
+    });
     const [ref] = reference(prompt, { maxNewTokens: 12, temperature: 0.8, topK: 50, topP: 0.95, seed: 11 });
     assert.equal(r.object, 'text_completion');
     assert.equal(r.model, 'tiny');
@@ -77,7 +86,10 @@ describe('kindling serve through the openai client', () => {
       const ref = reference(p, { maxNewTokens: 8, n: 3, seed: 4, minP: 0.01 });
       for (let k = 0; k < 3; k++) assert.equal(r.choices[i * 3 + k]!.text, ref[k]!.text, `prompt ${i} sample ${k}`);
     });
-    assert.equal(r.usage!.prompt_tokens, prompts.reduce((s, p) => s + tok.encode(p).length, 0));
+    assert.equal(
+      r.usage!.prompt_tokens,
+      prompts.reduce((s, p) => s + tok.encode(p).length, 0),
+    );
     assert.notEqual(r.choices[0]!.text, r.choices[1]!.text, 'the samples of a prompt differ');
   });
 
@@ -101,7 +113,14 @@ describe('kindling serve through the openai client', () => {
     const i = [...Array(text.length).keys()].find((j) => j >= 3 && /^[!-~]{2}$/.test(text.slice(j, j + 2)));
     assert.ok(i !== undefined, `no ASCII pair in ${JSON.stringify(text)}`);
     const stop = text.slice(i, i + 2);
-    const r = await complete({ model: 'tiny', prompt, max_tokens: 30, temperature: 0, ignore_eos: true, stop: [stop, 'never-there'] });
+    const r = await complete({
+      model: 'tiny',
+      prompt,
+      max_tokens: 30,
+      temperature: 0,
+      ignore_eos: true,
+      stop: [stop, 'never-there'],
+    });
     assert.equal(r.choices[0]!.finish_reason, 'stop');
     assert.equal(r.choices[0]!.text, text.slice(0, text.indexOf(stop)));
     assert.equal((r.choices[0] as unknown as { stop_reason: string }).stop_reason, stop);
@@ -114,8 +133,12 @@ describe('kindling serve through the openai client', () => {
     const [ref] = reference(prompt, { maxNewTokens: 6, temperature: 0, eosTokenIds: [] });
     const lp = r.choices[0]!.logprobs!;
     assert.equal(lp.tokens!.length, 6);
-    assert.deepEqual(lp.tokens, ref!.tokenIds.map((t) => tok.decode([t])));
-    lp.token_logprobs!.forEach((v, t) => assert.ok(Math.abs(v - ref!.logprobs[t]!) < 1e-4, `token ${t}: ${v} vs ${ref!.logprobs[t]}`));
+    assert.deepEqual(
+      lp.tokens,
+      ref!.tokenIds.map((t) => tok.decode([t])),
+    );
+    for (const [t, v] of lp.token_logprobs!.entries())
+      assert.ok(Math.abs(v - ref!.logprobs[t]!) < 1e-4, `token ${t}: ${v} vs ${ref!.logprobs[t]}`);
     lp.top_logprobs!.forEach((top, t) => {
       const values = Object.values(top);
       assert.ok(values.length >= 1 && values.length <= 4);
@@ -128,7 +151,13 @@ describe('kindling serve through the openai client', () => {
 
   it('chat completions render the chat template and sample like a completion of the rendered prompt', async () => {
     const question = 'Who is a knight?';
-    const chat = await client.chat.completions.create({ model: 'tiny', messages: [{ role: 'user', content: question }], max_tokens: 10, seed: 5, n: 2 });
+    const chat = await client.chat.completions.create({
+      model: 'tiny',
+      messages: [{ role: 'user', content: question }],
+      max_tokens: 10,
+      seed: 5,
+      n: 2,
+    });
     const plain = await complete({ model: 'tiny', prompt: CHATML(question), max_tokens: 10, seed: 5, n: 2 });
     assert.equal(chat.object, 'chat.completion');
     assert.deepEqual(
@@ -139,7 +168,14 @@ describe('kindling serve through the openai client', () => {
     assert.equal(chat.usage!.completion_tokens, plain.usage!.completion_tokens);
 
     const withLp = await client.chat.completions.create({
-      model: 'tiny', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: question }], max_tokens: 5, logprobs: true, top_logprobs: 2,
+      model: 'tiny',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: question },
+      ],
+      max_tokens: 5,
+      logprobs: true,
+      top_logprobs: 2,
     });
     const content = withLp.choices[0]!.logprobs!.content!;
     assert.equal(content.length, withLp.usage!.completion_tokens);
@@ -152,15 +188,31 @@ describe('kindling serve through the openai client', () => {
   it('batches concurrent requests into one generate() call without changing their outputs', async () => {
     const before = server.metrics.maxRequestsPerBatch;
     assert.equal(before, 1, 'sequential requests ran alone');
-    const bodies = Array.from({ length: 8 }, (_, i) => ({ model: 'tiny', prompt: `Puzzle ${i}: ${'x'.repeat(i)}`, max_tokens: 12, seed: 100 + i }));
+    const bodies = Array.from({ length: 8 }, (_, i) => ({
+      model: 'tiny',
+      prompt: `Puzzle ${i}: ${'x'.repeat(i)}`,
+      max_tokens: 12,
+      seed: 100 + i,
+    }));
     // two sampling groups at once: they cannot share a call, but each batches within itself
-    const greedy = Array.from({ length: 3 }, (_, i) => ({ model: 'tiny', prompt: `Greedy ${i}`, max_tokens: 6, temperature: 0 }));
+    const greedy = Array.from({ length: 3 }, (_, i) => ({
+      model: 'tiny',
+      prompt: `Greedy ${i}`,
+      max_tokens: 6,
+      temperature: 0,
+    }));
     const together = await Promise.all([...bodies, ...greedy].map((b) => complete(b)));
-    assert.ok(server.metrics.maxRequestsPerBatch > 1, `no generate() call served more than one request (${server.metrics.maxRequestsPerBatch})`);
+    assert.ok(
+      server.metrics.maxRequestsPerBatch > 1,
+      `no generate() call served more than one request (${server.metrics.maxRequestsPerBatch})`,
+    );
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const max = Number(/^kindling_generate_batch_requests_max (\d+)$/m.exec(metrics)?.[1]);
     assert.equal(max, server.metrics.maxRequestsPerBatch);
-    assert.ok(logs.some((l) => /^batch: [2-9]\d* request\(s\)/.test(l)), 'the log shows a batch of several requests');
+    assert.ok(
+      logs.some((l) => /^batch: [2-9]\d* request\(s\)/.test(l)),
+      'the log shows a batch of several requests',
+    );
     // each output is what the request gets alone
     for (const [i, b] of [...bodies, ...greedy].entries()) {
       const alone = await complete(b);
@@ -175,7 +227,10 @@ describe('kindling serve through the openai client', () => {
       const split = await fetch(`${small.url}/v1/completions`, { method: 'POST', body: JSON.stringify(body) });
       const whole = await complete(body);
       const texts = ((await split.json()) as { choices: { text: string }[] }).choices.map((c) => c.text);
-      assert.deepEqual(texts, whole.choices.map((c) => c.text));
+      assert.deepEqual(
+        texts,
+        whole.choices.map((c) => c.text),
+      );
       assert.equal(small.metrics.batches, 3);
       assert.equal(small.metrics.maxRowsPerBatch, 2);
     } finally {

@@ -38,9 +38,16 @@ export function registerGenerate(program: Command): Command {
     .option('--min-p <p>', 'drop tokens below min_p × the top probability, 0 = off', parseFloatOption('--min-p', 0, 1))
     .option('--max-new-tokens <n>', 'tokens to generate at most', parseIntOption('--max-new-tokens', 1), 128)
     .option('--stop <text>', 'stop string (repeat for several; not included in the output)', collect)
-    .option('--seed <n>', 'base seed: sample k of each prompt uses seed + k (default: random, printed with --json)', parseIntOption('--seed', 0))
+    .option(
+      '--seed <n>',
+      'base seed: sample k of each prompt uses seed + k (default: random, printed with --json)',
+      parseIntOption('--seed', 0),
+    )
     .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
-    .option('--json', 'print {"seed", "completions": [[{text, token_ids, logprobs, finish_reason, stop, prompt_tokens}] per prompt]}')
+    .option(
+      '--json',
+      'print {"seed", "completions": [[{text, token_ids, logprobs, finish_reason, stop, prompt_tokens}] per prompt]}',
+    )
     .action(async (o: GenerateCliOptions) => {
       const { loadModel } = await import('../../model/index.js');
       const { loadTokenizer } = await import('../../tokenizer/index.js');
@@ -77,11 +84,11 @@ export function registerGenerate(program: Command): Command {
         return;
       }
       const one = out.length === 1 && o.n === 1;
-      out.forEach((samples, p) =>
-        samples.forEach((c, k) => {
-          if (!one) console.log(`--- prompt ${p + 1}, sample ${k + 1} (${c.finishReason}, ${c.tokenIds.length} tokens)`);
+      for (const [p, samples] of out.entries())
+        for (const [k, c] of samples.entries()) {
+          if (!one)
+            console.log(`--- prompt ${p + 1}, sample ${k + 1} (${c.finishReason}, ${c.tokenIds.length} tokens)`);
           console.log(c.text);
-        }),
-      );
+        }
     });
 }

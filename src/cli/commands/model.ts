@@ -7,8 +7,6 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parseIntOption } from '../options.js';
 import { ProgressLine } from '../progress-line.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
 /** "1,2,3" → [1, 2, 3]. */
 function parseTokens(value: string): number[] {
   const ids = value.split(',').map((s) => s.trim());
@@ -20,7 +18,9 @@ function parseTokens(value: string): number[] {
 const collectTokens = (v: string, prev: number[][] = []) => [...prev, parseTokens(v)];
 
 export function registerModel(program: Command): Command {
-  const model = program.command('model').description('create model folders in Hugging Face format and inspect their logits');
+  const model = program
+    .command('model')
+    .description('create model folders in Hugging Face format and inspect their logits');
 
   model
     .command('init')
@@ -29,16 +29,36 @@ export function registerModel(program: Command): Command {
         'config.json, model.safetensors, generation_config.json, tokenizer.json, tokenizer_config.json. Without --tokenizer or ' +
         '--train-tokenizer the tokenizer is byte-level (256 bytes + <|endoftext|>, <|im_start|>, <|im_end|>), so vocab_size ≥ 259 is enough',
     )
-    .requiredOption('--config <file>', 'Hugging Face config.json (Qwen2ForCausalLM, LlamaForCausalLM or Qwen3ForCausalLM)')
+    .requiredOption(
+      '--config <file>',
+      'Hugging Face config.json (Qwen2ForCausalLM, LlamaForCausalLM or Qwen3ForCausalLM)',
+    )
     .requiredOption('--out <dir>', 'folder to write')
     .option('--tokenizer <dir>', 'copy the tokenizer of this folder (tokenizer.json, or vocab.json + merges.txt)')
     .option('--train-tokenizer <corpus.txt>', 'train a byte-level BPE on this UTF-8 text file')
-    .option('--vocab <n>', 'tokenizer size for --train-tokenizer (default: the config’s vocab_size)', parseIntOption('--vocab', 259))
+    .option(
+      '--vocab <n>',
+      'tokenizer size for --train-tokenizer (default: the config’s vocab_size)',
+      parseIntOption('--vocab', 259),
+    )
     .option('--seed <n>', 'initialisation seed', parseIntOption('--seed', 0), 0)
-    .addOption(new Option('--dtype <dtype>', 'weight dtype on disk').choices(['float32', 'bfloat16', 'float16']).default('float32'))
+    .addOption(
+      new Option('--dtype <dtype>', 'weight dtype on disk')
+        .choices(['float32', 'bfloat16', 'float16'])
+        .default('float32'),
+    )
     .option('--force', 'overwrite a folder that already holds a model')
     .action(
-      async (o: { config: string; out: string; tokenizer?: string; trainTokenizer?: string; vocab?: number; seed: number; dtype: string; force?: boolean }) => {
+      async (o: {
+        config: string;
+        out: string;
+        tokenizer?: string;
+        trainTokenizer?: string;
+        vocab?: number;
+        seed: number;
+        dtype: string;
+        force?: boolean;
+      }) => {
         const { readConfig } = await import('../../model/config.js');
         const tk = await import('../../tokenizer/index.js');
         if (o.tokenizer && o.trainTokenizer) throw new Error('use either --tokenizer or --train-tokenizer, not both');
@@ -58,7 +78,9 @@ export function registerModel(program: Command): Command {
           try {
             corpus = readFileSync(o.trainTokenizer, 'utf8');
           } catch (e) {
-            throw new Error(`cannot read --train-tokenizer corpus ${o.trainTokenizer}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+            throw new Error(
+              `cannot read --train-tokenizer corpus ${o.trainTokenizer}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+            );
           }
           if (corpus.trim() === '') throw new Error(`--train-tokenizer corpus ${o.trainTokenizer} is empty`);
           let progress: ProgressLine | null = null;
@@ -86,7 +108,8 @@ export function registerModel(program: Command): Command {
         const ids = tokenizer.generationTokenIds();
         const eos = [...tokenizer.eosTokenIds];
         const imEnd = tokenizer.tokenToId('<|im_end|>');
-        if (tokenizer.chatTemplate?.includes('<|im_end|>') && imEnd !== undefined && !eos.includes(imEnd)) eos.push(imEnd);
+        if (tokenizer.chatTemplate?.includes('<|im_end|>') && imEnd !== undefined && !eos.includes(imEnd))
+          eos.push(imEnd);
         const withIds = {
           ...config,
           bos_token_id: config.bos_token_id ?? ids.bos_token_id ?? null,
@@ -112,7 +135,11 @@ export function registerModel(program: Command): Command {
     .command('logits')
     .description('run a model folder on token id sequences and print the logits of every position')
     .requiredOption('--model <dir>', 'model folder (config.json + safetensors)')
-    .requiredOption('--tokens <ids>', 'comma-separated token ids, e.g. 1,2,3 (repeat for more sequences)', collectTokens)
+    .requiredOption(
+      '--tokens <ids>',
+      'comma-separated token ids, e.g. 1,2,3 (repeat for more sequences)',
+      collectTokens,
+    )
     .option('--json', 'print {"logits": [[[…vocab floats…] per position] per sequence]}')
     .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
     .action(async (o: { model: string; tokens: number[][]; json?: boolean; device: string }) => {
@@ -122,12 +149,20 @@ export function registerModel(program: Command): Command {
       const V = m.config.vocab_size;
       o.tokens.forEach((seq, i) => {
         const bad = seq.find((t) => t >= V);
-        if (bad !== undefined) throw new Error(`--tokens #${i + 1}: token id ${bad} is not below the model's vocab_size ${V}`);
+        if (bad !== undefined)
+          throw new Error(`--tokens #${i + 1}: token id ${bad} is not below the model's vocab_size ${V}`);
       });
       // Each sequence runs alone (no padding), in float32.
       const logits = torch.noGrad(() =>
         o.tokens.map((seq) =>
-          torch.scope(() => m.forward(torch.tensor([seq], { dtype: 'int64', device: o.device })).select(0, 0).float().tolist() as number[][]),
+          torch.scope(
+            () =>
+              m
+                .forward(torch.tensor([seq], { dtype: 'int64', device: o.device }))
+                .select(0, 0)
+                .float()
+                .tolist() as number[][],
+          ),
         ),
       );
       if (o.json) {
@@ -144,7 +179,9 @@ export function registerModel(program: Command): Command {
         const last = seq[seq.length - 1]!;
         const top = [...last.keys()].sort((a, b) => last[b]! - last[a]!).slice(0, 5);
         const show = (id: number) => (tok ? `${id} ${JSON.stringify(tok.decode([id]))}` : String(id));
-        console.log(`sequence ${i + 1}: ${seq.length} positions × ${V} logits; after the last token, the top 5: ${top.map((t) => `${show(t)} (${last[t]!.toFixed(3)})`).join(', ')}`);
+        console.log(
+          `sequence ${i + 1}: ${seq.length} positions × ${V} logits; after the last token, the top 5: ${top.map((t) => `${show(t)} (${last[t]!.toFixed(3)})`).join(', ')}`,
+        );
       });
     });
   return model;

@@ -12,34 +12,54 @@ export function registerServe(program: Command): Command {
     )
     .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port (0 = any free port; the chosen one is printed)', parseIntOption('--port', 0, 65535), 8000)
+    .option(
+      '--port <n>',
+      'port (0 = any free port; the chosen one is printed)',
+      parseIntOption('--port', 0, 65535),
+      8000,
+    )
     .option('--max-batch <n>', 'most sequences (prompts × n) decoded together', parseIntOption('--max-batch', 1), 64)
-    .option('--batch-window-ms <ms>', 'how long an idle server waits for more requests to batch with the first', parseIntOption('--batch-window-ms', 0), 5)
+    .option(
+      '--batch-window-ms <ms>',
+      'how long an idle server waits for more requests to batch with the first',
+      parseIntOption('--batch-window-ms', 0),
+      5,
+    )
     .option('--model-name <name>', 'the model id clients use (default: the folder’s name)')
     .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
-    .action(async (o: { model: string; host: string; port: number; maxBatch: number; batchWindowMs: number; modelName?: string; device: string }) => {
-      const { startServer } = await import('../../serve/index.js');
-      const server = await startServer({
-        modelDir: o.model,
-        host: o.host,
-        port: o.port,
-        maxBatch: o.maxBatch,
-        batchWindowMs: o.batchWindowMs,
-        device: o.device,
-        ...(o.modelName ? { modelName: o.modelName } : {}),
-      });
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.stderr.write(`${signal}: finishing in-flight requests, then exiting (send it again to exit now)\n`);
-          process.once(signal, () => process.exit(130));
-          server.close().then(resolve, (e) => {
-            process.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
-            process.exit(1);
-          });
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
-      process.stderr.write('server stopped\n');
-    });
+    .action(
+      async (o: {
+        model: string;
+        host: string;
+        port: number;
+        maxBatch: number;
+        batchWindowMs: number;
+        modelName?: string;
+        device: string;
+      }) => {
+        const { startServer } = await import('../../serve/index.js');
+        const server = await startServer({
+          modelDir: o.model,
+          host: o.host,
+          port: o.port,
+          maxBatch: o.maxBatch,
+          batchWindowMs: o.batchWindowMs,
+          device: o.device,
+          ...(o.modelName ? { modelName: o.modelName } : {}),
+        });
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            process.stderr.write(`${signal}: finishing in-flight requests, then exiting (send it again to exit now)\n`);
+            process.once(signal, () => process.exit(130));
+            server.close().then(resolve, (e) => {
+              process.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
+              process.exit(1);
+            });
+          };
+          process.once('SIGINT', () => stop('SIGINT'));
+          process.once('SIGTERM', () => stop('SIGTERM'));
+        });
+        process.stderr.write('server stopped\n');
+      },
+    );
 }
