@@ -7,7 +7,6 @@ import { registerEval } from './commands/eval.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerKk } from './commands/kk.js';
 import { registerModel } from './commands/model.js';
-import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
@@ -23,7 +22,6 @@ export function program(): Command {
   registerBench(p);
   registerSmoke(p);
   registerEval(p);
-  registerReport(p);
   registerKk(p);
   registerDistill(p);
   registerModel(p);
