@@ -1,0 +1,116 @@
+// GRPO's advantages and clipped surrogate loss, as TRL's GRPOTrainer defines them (token-level
+// importance ratios; loss types grpo / bnpo / dapo / dr_grpo; k3 KL estimator).
+import * as torch from '../torch/index.js';
+
+export type ScaleRewards = 'group' | 'batch' | 'none';
+export type LossType = 'grpo' | 'bnpo' | 'dapo' | 'dr_grpo';
+
+const sampleStd = (xs: number[]): number => {
+  if (xs.length < 2) return 0;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+};
+
+export interface Advantages {
+  advantages: number[];
+  /** Per completion: its group's rewards were all equal. */
+  zeroStd: boolean[];
+  groupStd: number[];
+}
+
+/** rewards are grouped consecutively: [p0 s0..sG-1, p1 s0.., …]. A = r − mean(group) [/ (std + 1e-4)]. */
+export function computeAdvantages(rewards: readonly number[], G: number, scale: ScaleRewards): Advantages {
+  if (rewards.length % G !== 0) throw new Error(`${rewards.length} rewards do not split into groups of ${G}`);
+  const batchStd = sampleStd([...rewards]);
+  const advantages: number[] = [];
+  const zeroStd: boolean[] = [];
+  const groupStd: number[] = [];
+  for (let g = 0; g < rewards.length; g += G) {
+    const group = rewards.slice(g, g + G);
+    const mean = group.reduce((a, b) => a + b, 0) / G;
+    const std = sampleStd(group);
+    const denom = scale === 'group' ? std : scale === 'batch' ? batchStd : 0;
+    for (const r of group) {
+      advantages.push(scale === 'none' ? r - mean : (r - mean) / (denom + 1e-4));
+      zeroStd.push(Math.abs(std) < 1e-8);
+      groupStd.push(std);
+    }
+  }
+  return { advantages, zeroStd, groupStd };
+}
+
+export interface LossInputs {
+  /** log π_θ(token) [B,T] with gradient */
+  logprobs: torch.Tensor;
+  /** log π_old(token) [B,T] (detached); equal to logprobs.detach() when μ = 1 */
+  oldLogprobs: torch.Tensor;
+  /** log π_ref(token) [B,T] when β > 0 */
+  refLogprobs?: torch.Tensor | null;
+  /** per completion [B] */
+  advantages: torch.Tensor;
+  /** 1 on completion tokens that count [B,T] */
+  mask: torch.Tensor;
+}
+
+export interface LossSettings {
+  lossType: LossType;
+  epsilonLow: number;
+  epsilonHigh: number;
+  beta: number;
+  /** dapo: the number of loss tokens in the whole optimizer step (all micro-batches). */
+  stepTokens: number;
+  /** grpo / bnpo / dr_grpo: micro-batches per optimizer step (their losses are averaged). */
+  microBatches: number;
+  /** dr_grpo's constant normaliser. */
+  maxCompletionLength: number;
+}
+
+export interface LossOutput {
+  loss: torch.Tensor;
+  /** Sums over mask tokens, for metrics: clipped (low/high) counts, KL sum. */
+  clippedLow: number;
+  clippedHigh: number;
+  klSum: number;
+  tokens: number;
+}
+
+export function grpoLoss(x: LossInputs, s: LossSettings): LossOutput {
+  return torch.scope(() => {
+    const adv = x.advantages.unsqueeze(1); // [B,1]
+    const ratio = x.logprobs.sub(x.oldLogprobs).exp();
+    const clipped = ratio.clamp(1 - s.epsilonLow, 1 + s.epsilonHigh);
+    let perToken = ratio.mul(adv).minimum(clipped.mul(adv)).neg();
+    let klSum = 0;
+    if (s.beta > 0) {
+      if (!x.refLogprobs) throw new Error('beta > 0 needs reference log-probs');
+      const d = x.refLogprobs.sub(x.logprobs);
+      const kl = d.exp().sub(d).sub(1); // k3 estimator
+      perToken = perToken.add(kl.mul(s.beta));
+      klSum = torch.noGrad(() => kl.mul(x.mask).sum().item());
+    }
+    const masked = perToken.mul(x.mask);
+    const B = x.mask.shape[0]!;
+    let loss: torch.Tensor;
+    switch (s.lossType) {
+      case 'grpo':
+        loss = masked.sum(-1).div(x.mask.sum(-1).clamp(1)).mean().div(s.microBatches);
+        break;
+      case 'bnpo':
+        loss = masked.sum().div(Math.max(1, x.mask.sum().item())).div(s.microBatches);
+        break;
+      case 'dr_grpo':
+        loss = masked.sum().div(B * s.maxCompletionLength).div(s.microBatches);
+        break;
+      case 'dapo':
+        loss = masked.sum().div(Math.max(1, s.stepTokens));
+        break;
+    }
+    const stats = torch.noGrad(() => {
+      const r = ratio.detach();
+      const low = r.lt(1 - s.epsilonLow).logicalAnd(adv.lt(0)).float().mul(x.mask).sum().item();
+      const high = r.gt(1 + s.epsilonHigh).logicalAnd(adv.gt(0)).float().mul(x.mask).sum().item();
+      return { low, high, tokens: x.mask.sum().item() };
+    });
+    return { loss, clippedLow: stats.low, clippedHigh: stats.high, klSum, tokens: stats.tokens };
+  });
+}

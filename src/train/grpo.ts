@@ -1,0 +1,340 @@
+// RLVR with GRPO, shaped like TRL's GRPOTrainer: each step samples G completions for each of
+// `prompts_per_step` prompts (one shared prefill per prompt), scores them with verifiable rewards,
+// turns rewards into group-relative advantages, and updates the policy with the clipped surrogate
+// loss. The paper's recipe: no KL (β = 0, no reference model), no std scaling, token-mean loss
+// (dapo), one update per batch.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Completion, generate } from '../generate/generate.js';
+import type { CausalLM } from '../model/decoder.js';
+import { loadModel, saveModel } from '../model/load.js';
+import { tokenLogprobs } from '../model/logprobs.js';
+import type { Example, Task } from '../tasks/types.js';
+import { loadTokenizer } from '../tokenizer/load.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import * as torch from '../torch/index.js';
+import { Progress } from '../util/progress.js';
+import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import type { GrpoConfig } from './grpo-config.js';
+import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
+import { MetricsLog } from './metrics.js';
+import { makeOptimizer } from './optimizer.js';
+import { type NamedReward, scoreCompletions } from './rewards.js';
+import { mulberry32, permutation } from './rng.js';
+import { type SchedulerType, lrLambda, warmupStepsFor } from './schedule.js';
+import { gradientNorm } from './sft.js';
+
+/** Periodic evaluation hook (the evaluation harness plugs in here): returns metrics to log. */
+export type Evaluator = (model: CausalLM, tokenizer: Tokenizer, step: number) => Promise<Record<string, number>>;
+
+export interface GrpoOptions {
+  model: string;
+  task: Task;
+  /** Training rows (at most config.limit are used, in file order). */
+  train: Example[];
+  out: string;
+  config: GrpoConfig;
+  /** Extra reward functions beyond the task's own ('task'); weights come from config.reward_weights. */
+  rewards?: NamedReward[];
+  evaluate?: Evaluator;
+  resume?: boolean;
+  stopAfterSteps?: number;
+  log?: (line: string) => void;
+  progress?: boolean;
+}
+
+export interface GrpoResult {
+  steps: number;
+  modelDir: string;
+  metrics: Record<string, number>[];
+  stopped: boolean;
+}
+
+/** One sampled completion prepared for the update. */
+interface Rollout {
+  example: Example;
+  promptIds: number[];
+  completion: Completion;
+  reward: number;
+  advantage: number;
+  /** Loss mask weight for the whole completion (0 when masked as truncated). */
+  keep: number;
+}
+
+/** log π(completion tokens | prompt) [B,Lc] for a micro-batch, with the mask [B,Lc]. */
+function rolloutLogprobs(model: CausalLM, rows: readonly Rollout[], temperature: number, pad: number, withEntropy: boolean) {
+  const Lp = Math.max(...rows.map((r) => r.promptIds.length));
+  const Lc = Math.max(1, ...rows.map((r) => r.completion.tokenIds.length));
+  const ids: number[] = [];
+  const att: number[] = [];
+  const pos: number[] = [];
+  const tgt: number[] = [];
+  const msk: number[] = [];
+  for (const r of rows) {
+    const p = r.promptIds;
+    const c = r.completion.tokenIds;
+    for (let i = 0; i < Lp; i++) {
+      const real = i >= Lp - p.length;
+      ids.push(real ? p[i - (Lp - p.length)]! : pad);
+      att.push(real ? 1 : 0);
+      pos.push(real ? i - (Lp - p.length) : 0);
+    }
+    for (let j = 0; j < Lc; j++) {
+      ids.push(c[j] ?? pad);
+      att.push(j < c.length ? 1 : 0);
+      pos.push(p.length + j);
+      tgt.push(c[j] ?? pad);
+      msk.push(j < c.length ? r.keep : 0);
+    }
+  }
+  const B = rows.length;
+  const dev = model.device;
+  const input = torch.tensor(ids, { dtype: 'int64', shape: [B, Lp + Lc], device: dev });
+  const anyPad = att.includes(0);
+  const h = model.hidden(input, {
+    positionIds: torch.tensor(pos, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }),
+    ...(anyPad ? { attentionMask: torch.tensor(att, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }) } : {}),
+  });
+  const out = tokenLogprobs(model, h.narrow(1, Lp - 1, Lc), torch.tensor(tgt, { dtype: 'int64', shape: [B, Lc], device: dev }), { temperature, entropy: withEntropy });
+  return { ...out, mask: torch.tensor(msk, { shape: [B, Lc], device: dev }) };
+}
+
+/** Left truncation to max_prompt_length (the paper keeps the end of the prompt, where the question is). */
+function promptIds(tok: Tokenizer, text: string, max: number): number[] {
+  const ids = tok.encode(text);
+  return ids.length > max ? ids.slice(ids.length - max) : ids;
+}
+
+export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
+  const cfg = o.config;
+  const log = o.log ?? ((s: string) => console.error(s));
+  if (cfg.threads) torch.setNumThreads(cfg.threads);
+  mkdirSync(o.out, { recursive: true });
+  const train = cfg.limit ? o.train.slice(0, cfg.limit) : o.train;
+  if (train.length === 0) throw new Error('GRPO needs at least one training example');
+
+  const ckpt = o.resume ? latestCheckpoint(o.out) : null;
+  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
+  if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
+  const tokenizer = loadTokenizer(ckpt ?? o.model);
+  const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
+  // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
+  const ref = cfg.beta > 0 ? loadModel(o.model, { device: cfg.device, dtype: cfg.dtype }) : null;
+  if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
+  writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'grpo', model: o.model, task: o.task.name, train_rows: train.length, ...cfg }, null, 2)}\n`);
+
+  const rewards: NamedReward[] = [
+    { name: 'task', fn: (c, e) => o.task.reward(c, e), weight: cfg.reward_weights.task ?? 1 },
+    ...(o.rewards ?? []).map((r) => ({ ...r, weight: cfg.reward_weights[r.name] ?? r.weight })),
+  ];
+  const G = cfg.num_generations;
+  const P = Math.min(cfg.prompts_per_step, train.length);
+  const stepsPerEpoch = Math.max(1, Math.ceil(train.length / P));
+  const totalSteps = cfg.max_steps > 0 ? cfg.max_steps : Math.max(1, Math.ceil(cfg.num_train_epochs * stepsPerEpoch));
+  const warmup = warmupStepsFor(cfg.warmup_steps, cfg.warmup_ratio, totalSteps);
+  const opt = makeOptimizer(model, cfg);
+  if (ckpt) restoreOptimizer(ckpt, model, opt);
+  else torch.manualSeed(cfg.seed);
+  const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
+  const epsLow = cfg.epsilon;
+  const epsHigh = cfg.epsilon_high ?? cfg.epsilon;
+  const metricsLog = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
+  const progress = new Progress({ label: `grpo ${o.task.name}`, total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) });
+  progress.set(state.global_step);
+  const history: Record<string, number>[] = [];
+  let order = permutation(train.length, cfg.seed, state.epoch);
+  const t0 = Date.now();
+  let stepsThisRun = 0;
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    log('interrupt: finishing this step, then saving a checkpoint');
+  };
+  process.once('SIGINT', onSigint);
+
+  const nextPrompts = (n: number): Example[] => {
+    const out: Example[] = [];
+    while (out.length < n) {
+      if (state.cursor >= order.length) {
+        state.epoch++;
+        state.cursor = 0;
+        order = permutation(train.length, cfg.seed, state.epoch);
+      }
+      out.push(train[order[state.cursor++]!]!);
+    }
+    return out;
+  };
+
+  const runEval = async (step: number, row: Record<string, unknown>) => {
+    if (!o.evaluate) return;
+    const m = await o.evaluate(model, tokenizer, step);
+    for (const [k, v] of Object.entries(m)) row[k.startsWith('eval/') ? k : `eval/${k}`] = v;
+  };
+
+  try {
+    if (state.global_step === 0 && o.evaluate && cfg.eval_steps !== 0) {
+      const row: Record<string, unknown> & { step: number } = { step: 0 };
+      await runEval(0, row);
+      metricsLog.log(row);
+    }
+    while (state.global_step < totalSteps) {
+      const step = state.global_step;
+      const timing = { generate: 0, score: 0, train: 0 };
+      // Seeds depend only on (seed, step, round): a resumed run samples exactly what the original would have.
+      const rng = mulberry32((cfg.seed * 7919 + step * 104729) >>> 0);
+
+      // ---- rollouts: sample, score, keep groups with signal (dynamic sampling)
+      const groups: Rollout[][] = [];
+      let zeroStdGroups = 0;
+      let generated = 0;
+      const failures: string[] = [];
+      const perFunction: Record<string, number[]> = {};
+      const reasonCounts: Record<string, number> = {};
+      for (let round = 0; round <= (cfg.dynamic_sampling === 'resample' ? cfg.max_resample_rounds : 0); round++) {
+        const need = round === 0 ? P : P - groups.length;
+        if (need <= 0) break;
+        const examples = nextPrompts(need);
+        const prompts = examples.map((e) => promptIds(tokenizer, o.task.prompt(e, { mode: 'train' }), cfg.max_prompt_length));
+        let t = Date.now();
+        const completions = generate(model, tokenizer, prompts, {
+          n: G, maxNewTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p, topK: cfg.top_k,
+          minP: cfg.min_p, stop: cfg.stop, seeds: examples.map(() => Math.floor(rng() * 2 ** 30)),
+        });
+        timing.generate += Date.now() - t;
+        generated += examples.length * G;
+        t = Date.now();
+        const items = examples.flatMap((e, i) => completions[i]!.map((c) => ({ completion: c.text, example: e })));
+        const scored = await scoreCompletions(items, rewards, { timeoutSeconds: cfg.reward_timeout, onError: cfg.reward_on_error });
+        timing.score += Date.now() - t;
+        for (const f of scored.failures) failures.push(`${f.name}: ${f.message}`);
+        for (const [k, v] of Object.entries(scored.perFunction)) (perFunction[k] ??= []).push(...v);
+        for (const r of scored.reasons) reasonCounts[r] = (reasonCounts[r] ?? 0) + 1;
+        const adv = computeAdvantages(scored.total, G, cfg.scale_rewards);
+        examples.forEach((e, i) => {
+          const group: Rollout[] = completions[i]!.map((c, k) => ({
+            example: e, promptIds: prompts[i]!, completion: c, reward: scored.total[i * G + k]!, advantage: adv.advantages[i * G + k]!,
+            keep: cfg.mask_truncated_completions && c.finishReason === 'length' ? 0 : 1,
+          }));
+          const flat = adv.zeroStd[i * G]!;
+          if (flat) zeroStdGroups++;
+          if (!(flat && cfg.dynamic_sampling !== 'off') && groups.length < P) groups.push(group);
+        });
+        if (cfg.dynamic_sampling !== 'resample') break;
+      }
+      if (failures.length) log(`step ${step + 1}: ${failures.length} reward call(s) failed and scored ${cfg.reward_on_error}, e.g. ${failures[0]}`);
+      const rollouts = groups.flat();
+
+      // ---- update: μ iterations over the batch, micro-batches accumulate into one optimizer step each
+      let t = Date.now();
+      const mb = cfg.per_device_train_batch_size;
+      const chunks: Rollout[][] = [];
+      for (let i = 0; i < rollouts.length; i += mb) chunks.push(rollouts.slice(i, i + mb));
+      const stepTokens = rollouts.reduce((n, r) => n + r.keep * r.completion.tokenIds.length, 0);
+      const lossSettings = {
+        lossType: cfg.loss_type as LossType, epsilonLow: epsLow, epsilonHigh: epsHigh, beta: cfg.beta, stepTokens,
+        microBatches: chunks.length, maxCompletionLength: cfg.max_completion_length,
+      };
+      // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
+      const old = cfg.num_iterations > 1 ? chunks.map((c) => torch.keep(torch.noGrad(() => torch.scope(() => rolloutLogprobs(model, c, cfg.temperature, pad, false).logprobs)))) : null;
+      const refLp = ref ? chunks.map((c) => torch.keep(torch.noGrad(() => torch.scope(() => rolloutLogprobs(ref, c, cfg.temperature, pad, false).logprobs)))) : null;
+      let lossValue = 0;
+      let clipLow = 0;
+      let clipHigh = 0;
+      let klSum = 0;
+      let tokens = 0;
+      let entropySum = 0;
+      let gradNorm = 0;
+      const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, step, warmup, totalSteps);
+      if (rollouts.length > 0 && stepTokens > 0) {
+        for (let it = 0; it < cfg.num_iterations; it++) {
+          chunks.forEach((c, ci) =>
+            torch.scope(() => {
+              const lp = rolloutLogprobs(model, c, cfg.temperature, pad, it === 0);
+              const out = grpoLoss(
+                {
+                  logprobs: lp.logprobs, oldLogprobs: old ? old[ci]! : lp.logprobs.detach(), refLogprobs: refLp?.[ci] ?? null,
+                  advantages: torch.tensor(c.map((r) => r.advantage), { device: model.device }), mask: lp.mask,
+                },
+                lossSettings,
+              );
+              out.loss.backward();
+              if (it === 0) {
+                lossValue += out.loss.item();
+                clipLow += out.clippedLow;
+                clipHigh += out.clippedHigh;
+                klSum += out.klSum;
+                tokens += out.tokens;
+                entropySum += lp.entropy!.mul(lp.mask).sum().item();
+              }
+            }),
+          );
+          gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
+          opt.setLr(lr);
+          opt.step();
+          opt.zeroGrad();
+        }
+      }
+      for (const x of [...(old ?? []), ...(refLp ?? [])]) x.dispose();
+      timing.train += Date.now() - t;
+      state.global_step++;
+      stepsThisRun++;
+
+      // ---- metrics (TRL names)
+      const all = groups.length ? groups.flat() : [];
+      const lengths = all.map((r) => r.completion.tokenIds.length);
+      const rewardsAll = all.map((r) => r.reward);
+      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+      const std = (xs: number[]) => {
+        const m = mean(xs);
+        return xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
+      };
+      const total = timing.generate + timing.score + timing.train;
+      const row: Record<string, unknown> & { step: number } = {
+        step: state.global_step, epoch: +(state.epoch + state.cursor / train.length).toFixed(4),
+        loss: lossValue, reward: mean(rewardsAll), reward_std: std(rewardsAll),
+        frac_reward_zero_std: zeroStdGroups / Math.max(1, generated / G),
+        'completions/mean_length': mean(lengths), 'completions/min_length': lengths.length ? Math.min(...lengths) : 0,
+        'completions/max_length': lengths.length ? Math.max(...lengths) : 0,
+        'completions/clipped_ratio': all.length ? all.filter((r) => r.completion.finishReason === 'length').length / all.length : 0,
+        clip_ratio: tokens ? (clipLow + clipHigh) / tokens : 0, 'clip_ratio/low_mean': tokens ? clipLow / tokens : 0, 'clip_ratio/high_mean': tokens ? clipHigh / tokens : 0,
+        entropy: tokens ? entropySum / tokens : 0, grad_norm: gradNorm, learning_rate: lr,
+        'time/generate': timing.generate / 1000, 'time/score': timing.score / 1000, 'time/train': timing.train / 1000,
+        'time/generate_share': total ? timing.generate / total : 0, 'rewards/failures': failures.length, elapsed: (Date.now() - t0) / 1000,
+        groups_used: groups.length,
+      };
+      if (cfg.beta > 0) row.kl = tokens ? klSum / tokens : 0;
+      for (const [k, v] of Object.entries(perFunction)) row[`rewards/${k}/mean`] = mean(v);
+      for (const [k, v] of Object.entries(reasonCounts)) if (k) row[`reasons/${k}`] = v;
+      const last = state.global_step === totalSteps;
+      if (o.evaluate && cfg.eval_steps !== 0 && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last)) await runEval(state.global_step, row);
+      if (state.global_step % cfg.logging_steps === 0 || last) metricsLog.log(row);
+      history.push(row as Record<string, number>);
+      if (cfg.log_completions_steps > 0 && (state.global_step % cfg.log_completions_steps === 0 || state.global_step === 1)) {
+        const lines = all.map((r) =>
+          JSON.stringify({
+            step: state.global_step, example_id: r.example.id, completion: r.completion.text, reward: r.reward, advantage: r.advantage,
+            finish_reason: r.completion.finishReason, tokens: r.completion.tokenIds.length,
+          }),
+        );
+        appendFileSync(join(o.out, 'samples.jsonl'), lines.map((l) => `${l}\n`).join(''));
+      }
+      progress.set(state.global_step, `reward ${(row.reward as number).toFixed(3)} len ${(row['completions/mean_length'] as number).toFixed(0)}`);
+
+      const stopNow = interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
+      if (state.global_step % cfg.save_steps === 0 || last || interrupted) saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+      if (stopNow && !last) {
+        progress.close('stopped');
+        return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, metrics: history, stopped: true };
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  progress.close();
+  const modelDir = join(o.out, 'model');
+  saveModel(model, modelDir, { tokenizer });
+  log(`grpo: ${state.global_step} steps on ${o.task.name}; final mean reward ${history[history.length - 1]?.reward?.toFixed(3) ?? '-'}; model saved to ${modelDir}`);
+  for (const p of model.parameters()) p.dispose();
+  if (ref) for (const p of ref.parameters()) p.dispose();
+  return { steps: state.global_step, modelDir, metrics: history, stopped: false };
+}
