@@ -8,10 +8,10 @@
 //   completion length = per trial the mean completion tokens, then mean ± std over trials;
 //   truncation rate = fraction of samples that ended at the token budget.
 // Paired comparisons of two models on one task use per-example accuracy (mean over trials) and a
-// paired t-interval on the differences (stats.ts).
+// paired t-interval on the differences (stratified by category for macro-averaged tasks; stats.ts).
 import type { CellSummary } from './store.js';
 import { cellKey } from './records.js';
-import { type MeanStd, meanStd, mean, type PairedInterval, pairedTInterval, passAtK, reportedKs } from './stats.js';
+import { type MeanStd, mean, meanStd, type PairedInterval, pairedTInterval, passAtK, reportedKs, stratifiedPairedInterval } from './stats.js';
 
 export interface MeanStdTrials extends MeanStd {
   per_trial: number[];
@@ -51,6 +51,8 @@ export interface TaskResult {
   finish_reasons: Record<string, number>;
   /** Correct trials per example id, examples with every trial only (paired comparisons across folders). */
   per_example: Record<string, number>;
+  /** Category of each example id, for macro-averaged tasks with several categories (stratified comparisons). */
+  example_category?: Record<string, string>;
 }
 
 export interface TaskSelection {
@@ -151,6 +153,9 @@ export function aggregateTask(
     truncation_rate: found ? truncated / found : Number.NaN,
     finish_reasons: finish,
     per_example: perExample,
+    ...(sel.overall === 'macro' && categories.length > 1
+      ? { example_category: Object.fromEntries(sel.examples.map((e) => [e.id, e.category])) }
+      : {}),
   };
 }
 
@@ -161,12 +166,27 @@ export interface Comparison extends PairedInterval {
   b: string;
 }
 
-/** Paired comparison of two results on the same task (examples both have), b − a. */
+/**
+ * Paired comparison of two results on the same task (examples both have), b − a, on the task's
+ * headline: per-example accuracy over trials, paired t-interval; for a macro-averaged task, the
+ * stratified version (one stratum per category).
+ */
 export function compareResults(a: TaskResult, b: TaskResult, confidence = 0.95): Comparison {
   const ids = Object.keys(a.per_example).filter((id) => id in b.per_example);
-  const xa = ids.map((id) => a.per_example[id]! / a.trials);
-  const xb = ids.map((id) => b.per_example[id]! / b.trials);
-  return { task: a.task, a: a.model, b: b.model, ...pairedTInterval(xa, xb, confidence) };
+  const acc = (r: TaskResult, id: string) => r.per_example[id]! / r.trials;
+  const cats = a.overall === 'macro' ? (a.example_category ?? b.example_category) : undefined;
+  if (cats) {
+    const groups = new Map<string, { a: number[]; b: number[] }>();
+    for (const id of ids) {
+      const c = cats[id] ?? '';
+      let g = groups.get(c);
+      if (!g) groups.set(c, (g = { a: [], b: [] }));
+      g.a.push(acc(a, id));
+      g.b.push(acc(b, id));
+    }
+    return { task: a.task, a: a.model, b: b.model, ...stratifiedPairedInterval([...groups.values()], confidence) };
+  }
+  return { task: a.task, a: a.model, b: b.model, ...pairedTInterval(ids.map((id) => acc(a, id)), ids.map((id) => acc(b, id)), confidence) };
 }
 
 /** Every pair (earlier model = a, later = b) per task. */

@@ -137,7 +137,7 @@ export interface PairedInterval {
   confidence: number;
   /** Two-sided p-value of "mean difference = 0" (paired t-test); 1 when every difference is 0. */
   pValue: number;
-  method: 'paired-t';
+  method: 'paired-t' | 'paired-t-stratified';
 }
 
 /**
@@ -158,4 +158,38 @@ export function pairedTInterval(a: readonly number[], b: readonly number[], conf
   const stat = diff / se;
   const pValue = 2 * (1 - studentTCdf(Math.abs(stat), n - 1));
   return { n, diff, low: diff - t * se, high: diff + t * se, confidence, pValue, method: 'paired-t' };
+}
+
+/**
+ * The same for a macro average over categories: the difference of macro averages is
+ * (1/K) Σ_k d̄_k, its standard error √(Σ_k s_k²/n_k) / K, and the t quantile uses the
+ * Welch–Satterthwaite degrees of freedom (Σ_k w_k)² / Σ_k w_k²/(n_k − 1), w_k = s_k²/n_k.
+ * Categories with one example add their difference but no variance.
+ */
+export function stratifiedPairedInterval(groups: readonly { a: readonly number[]; b: readonly number[] }[], confidence = 0.95): PairedInterval {
+  const used = groups.filter((g) => g.a.length > 0);
+  const K = used.length;
+  const n = used.reduce((s, g) => s + g.a.length, 0);
+  if (K === 0) return { n, diff: Number.NaN, low: Number.NaN, high: Number.NaN, confidence, pValue: Number.NaN, method: 'paired-t-stratified' };
+  let sum = 0;
+  let w = 0;
+  let denom = 0;
+  for (const g of used) {
+    if (g.a.length !== g.b.length) throw new RangeError(`paired samples differ in length: ${g.a.length} vs ${g.b.length}`);
+    const d = g.a.map((x, i) => g.b[i]! - x);
+    sum += mean(d);
+    if (d.length >= 2) {
+      const wk = sampleStd(d) ** 2 / d.length;
+      w += wk;
+      denom += (wk * wk) / (d.length - 1);
+    }
+  }
+  const diff = sum / K;
+  const se = Math.sqrt(w) / K;
+  if (se === 0 || denom === 0)
+    return { n, diff, low: se === 0 && n >= 2 ? diff : Number.NaN, high: se === 0 && n >= 2 ? diff : Number.NaN, confidence, pValue: se === 0 && n >= 2 ? (diff === 0 ? 1 : 0) : Number.NaN, method: 'paired-t-stratified' };
+  const df = (w * w) / denom;
+  const t = studentTQuantile((1 + confidence) / 2, df);
+  const pValue = 2 * (1 - studentTCdf(Math.abs(diff / se), df));
+  return { n, diff, low: diff - t * se, high: diff + t * se, confidence, pValue, method: 'paired-t-stratified' };
 }

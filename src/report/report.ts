@@ -1,0 +1,85 @@
+// `kindling report`: results folders and training runs → one self-contained HTML file, the same
+// figures as PNG files beside it (<name>-<figure>.png) and a Markdown summary (<name>.md).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { allFigures } from './figures.js';
+import { type RenderedFigure, renderHtml } from './html.js';
+import { loadReportInput } from './load.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSvg, svgToPng } from './render.js';
+import { ResultIndex } from './roles.js';
+import { type BrowserOptions, collectSamples } from './samples.js';
+
+export interface ReportOptions extends BrowserOptions {
+  /** Results folders and/or training run folders. */
+  dirs: readonly string[];
+  /** The HTML file to write. */
+  out: string;
+  title?: string;
+  /** Write PNG files (default true). */
+  png?: boolean;
+  /** Write the Markdown summary (default true). */
+  markdown?: boolean;
+}
+
+export interface ReportSummary {
+  html: string;
+  markdown: string | null;
+  pngs: string[];
+  figures: { id: string; drawn: boolean; missing?: string }[];
+  samples: { embedded: number; total: number };
+  notes: string[];
+}
+
+export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
+  const input = loadReportInput(o.dirs);
+  const index = new ResultIndex(input.evals.flatMap((e) => e.results.results));
+  const notes: string[] = [];
+  if (index.duplicates.length)
+    notes.push(`Evaluated in more than one folder (the first folder given counts): ${[...new Set(index.duplicates)].join('; ')}.`);
+  for (const e of input.evals)
+    for (const r of e.results.results)
+      if (!r.complete) notes.push(`${r.model} on ${r.task} is incomplete (${r.cells} of ${r.examples * r.trials} samples) in ${e.dir}.`);
+
+  const html = resolve(o.out);
+  const outDir = dirname(html);
+  const stem = basename(html).replace(/\.html?$/i, '');
+  mkdirSync(outDir, { recursive: true });
+
+  const figures: RenderedFigure[] = [];
+  const pngs: string[] = [];
+  for (const f of allFigures(index, input)) {
+    if (!f.spec) {
+      figures.push({ ...f, svg: null, png: null });
+      continue;
+    }
+    const svg = await renderSvg(f.spec);
+    let png: string | null = null;
+    if (o.png !== false) {
+      const file = join(outDir, `${stem}-${f.id}.png`);
+      writeFileSync(file, svgToPng(svg));
+      pngs.push(file);
+      png = relative(outDir, file);
+    }
+    figures.push({ ...f, svg, png });
+  }
+
+  const samples = await collectSamples(input.evals, o);
+  const title = o.title ?? 'kindling report';
+  const generated = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const sources = o.dirs.map((d) => relative(process.cwd(), resolve(d)) || '.');
+  writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes }));
+  let markdown: string | null = null;
+  if (o.markdown !== false) {
+    markdown = join(outDir, `${stem}.md`);
+    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes }));
+  }
+  return {
+    html,
+    markdown,
+    pngs,
+    figures: figures.map((f) => ({ id: f.id, drawn: f.svg !== null, ...(f.missing ? { missing: f.missing } : {}) })),
+    samples: { embedded: samples.samples.length, total: samples.total },
+    notes,
+  };
+}
