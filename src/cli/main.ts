@@ -4,6 +4,7 @@ import { registerBench } from './commands/bench.js';
 import { registerDistill } from './commands/distill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
+import { registerReport } from './commands/report.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerKk } from './commands/kk.js';
 import { registerModel } from './commands/model.js';
@@ -22,6 +23,7 @@ export function program(): Command {
   registerBench(p);
   registerSmoke(p);
   registerEval(p);
+  registerReport(p);
   registerKk(p);
   registerDistill(p);
   registerModel(p);
