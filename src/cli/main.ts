@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerVerify } from './commands/verify.js';
+import { registerVerifyCode } from './commands/verify-code.js';
 
 export function program(): Command {
   const p = new Command('kindling')
@@ -31,6 +32,7 @@ export function program(): Command {
   registerServe(p);
   registerSft(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
+  registerVerifyCode(verify);
   return p;
 }
 

@@ -1,0 +1,162 @@
+// `kindling verify code --in F.jsonl [--out G.jsonl]`: judge programs on HumanEval+ / HumanEval
+// rows in the code sandbox. Rows are evalplus-format problems (task_id, prompt, entry_point,
+// canonical_solution, base_input, plus_input, atol; or test for plain HumanEval) plus `completion`,
+// a full program. Rows are read as Python writes JSON (NaN/Infinity, big integers) and echoed
+// member by member from their source text, so nothing in them changes; the verdict fields follow.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { SandboxPool } from '../../sandbox/index.js';
+import { type CheckOptions, checkProgram, jsonlLines, parseCodeRow, readJsonlText } from '../../tasks/code/index.js';
+import { parseIntOption } from '../options.js';
+
+interface VerifyCodeOptions {
+  in: string;
+  out?: string;
+  concurrency: number;
+  memoryMb: number;
+  minTimeLimitMs: number;
+  timeLimitFactor: number;
+  sampleCapMs: number;
+  strictTypes: boolean;
+  cache: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+}
+
+const ADDED = ['base_passed', 'plus_passed', 'passed', 'status', 'base_status', 'plus_status', 'detail'] as const;
+
+/** The row's members from their source text, minus those the verdict replaces, then the verdict. */
+function echo(raw: Map<string, string>, added: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of raw) if (!(k in added)) parts.push(`${JSON.stringify(k)}: ${v}`);
+  for (const [k, v] of Object.entries(added)) parts.push(`${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+/** Progress on stderr: a bar with rate and ETA on a terminal, a plain line every ~10% otherwise. */
+function progress(total: number, quiet: boolean) {
+  const t0 = performance.now();
+  const tty = Boolean(process.stderr.isTTY);
+  let n = 0;
+  let lastPlain = 0;
+  return {
+    tick() {
+      n++;
+      if (quiet || total === 0) return;
+      const s = (performance.now() - t0) / 1000;
+      const rate = n / Math.max(s, 1e-9);
+      const stats = `${n}/${total} ${rate.toFixed(2)} rows/s ETA ${((total - n) / Math.max(rate, 1e-9)).toFixed(0)}s`;
+      if (tty) {
+        const full = Math.round((24 * n) / total);
+        process.stderr.write(`\rverify code [${'#'.repeat(full)}${'.'.repeat(24 - full)}] ${stats}  `);
+      } else if (n === total || n - lastPlain >= Math.max(1, Math.ceil(total / 10))) {
+        lastPlain = n;
+        process.stderr.write(`verify code: ${stats}\n`);
+      }
+    },
+    done() {
+      if (!quiet && tty && total > 0) process.stderr.write('\n');
+    },
+  };
+}
+
+export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: number }> {
+  let text: string;
+  try {
+    text = readJsonlText(o.in);
+  } catch (e) {
+    throw new Error(`${o.in}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  // Validate every row before starting the sandbox: bad input fails fast with file:line and field.
+  const rows = jsonlLines(text).map(({ line, lineNo }) => {
+    const where = `${o.in}:${lineNo}`;
+    const { problem, fields, raw } = parseCodeRow(line, where);
+    const completion = fields.completion;
+    if (typeof completion !== 'string') throw new Error(`${where}: field 'completion' must be a string (a full program)${completion === undefined ? ' (missing)' : ''}`);
+    return { where, problem, completion, raw };
+  });
+  const check: CheckOptions = {
+    minTimeLimitMs: o.minTimeLimitMs,
+    timeLimitFactor: o.timeLimitFactor,
+    sampleCapMs: o.sampleCapMs,
+    strictOutputTypes: o.strictTypes,
+    cacheDir: o.cache ? o.cacheDir : null,
+  };
+  const toStdout = o.out === undefined || o.out === '-';
+  const out = toStdout ? process.stdout : createWriteStream(o.out!);
+  const bar = progress(rows.length, o.quiet ?? false);
+  const pool = new SandboxPool({ workers: o.concurrency, memoryLimitMb: o.memoryMb });
+  const results: (string | undefined)[] = new Array(rows.length);
+  let written = 0;
+  let next = 0;
+  const flush = async () => {
+    while (written < rows.length && results[written] !== undefined) {
+      if (!out.write(`${results[written]}\n`)) await once(out, 'drain');
+      results[written] = undefined;
+      written++;
+    }
+  };
+  // Keep every worker busy while the next row's data is prepared.
+  const lane = async () => {
+    while (next < rows.length) {
+      const k = next++;
+      const r = rows[k]!;
+      let verdict: Awaited<ReturnType<typeof checkProgram>>;
+      try {
+        verdict = await checkProgram(pool, r.problem, r.completion, check);
+      } catch (e) {
+        throw new Error(`${r.where}: ${(e as Error).message}`);
+      }
+      const added: Record<string, unknown> = {};
+      for (const key of ADDED) added[key] = verdict[key];
+      results[k] = echo(r.raw, added);
+      bar.tick();
+      await flush();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: pool.size * 2 }, lane));
+  } finally {
+    bar.done();
+    await pool.close();
+    if (!toStdout) {
+      (out as ReturnType<typeof createWriteStream>).end();
+      await once(out, 'finish');
+    }
+  }
+  return { rows: rows.length };
+}
+
+function parseFactor(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--time-limit-factor must be a positive number, got '${value}'`);
+  return n;
+}
+
+export function registerVerifyCode(verify: Command): Command {
+  return verify
+    .command('code')
+    .description('rows = HumanEval+/HumanEval problems + completion (a full program): does it pass? (evalplus semantics, Pyodide sandbox)')
+    .requiredOption(
+      '--in <file>',
+      'input JSONL (or .jsonl.gz): evalplus rows {task_id, prompt, entry_point, canonical_solution, base_input, plus_input, atol} or HumanEval rows {…, test}, plus "completion"',
+    )
+    .option('--out <file>', "output JSONL ('-' = stdout, the default)")
+    .option('--concurrency <n>', 'sandbox worker threads', parseIntOption('--concurrency', 1, 64), 2)
+    .option('--memory-mb <n>', "memory cap of one program's interpreter, MiB", parseIntOption('--memory-mb', 64, 4096), 1024)
+    .option('--min-time-limit-ms <n>', 'floor of the per-input time limit', parseIntOption('--min-time-limit-ms', 1), 4000)
+    .option('--time-limit-factor <x>', 'per-input limit = max(floor, factor × the reference solution’s time)', parseFactor, 4)
+    .option('--sample-cap-ms <n>', 'cap on the summed per-input limits of one sample', parseIntOption('--sample-cap-ms', 1), 60000)
+    .option('--no-strict-types', 'accept outputs that are not built-in values (evalplus does; an object with a custom __eq__ can then pass)')
+    .option('--cache-dir <dir>', 'where expected outputs are cached (default $KINDLING_CACHE or ~/.cache/kindling)')
+    .option('--no-cache', 'recompute expected outputs instead of reading/writing the cache')
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      '\nAdds: base_passed, plus_passed (null for HumanEval rows), passed (base ∧ plus), status (pass | fail | timeout | error),\nbase_status, plus_status, detail. Expected outputs come from running prompt + canonical_solution in the sandbox (cached).',
+    )
+    .action(async (o: VerifyCodeOptions) => {
+      await verifyCodeFile(o);
+    });
+}

@@ -1,0 +1,9 @@
+export { SandboxPool } from './pool.js';
+export type {
+  CapturedOutput,
+  PayloadValue,
+  SandboxJob,
+  SandboxOutcome,
+  SandboxPoolOptions,
+  SandboxResult,
+} from './types.js';
