@@ -4,10 +4,11 @@ import { registerBench } from './commands/bench.js';
 import { registerDistill } from './commands/distill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
-import { registerReport } from './commands/report.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerGrpo } from './commands/grpo.js';
 import { registerKk } from './commands/kk.js';
 import { registerModel } from './commands/model.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
@@ -31,6 +32,7 @@ export function program(): Command {
   registerGenerate(p);
   registerServe(p);
   registerSft(p);
+  registerGrpo(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
   registerVerifyCode(verify);
   return p;

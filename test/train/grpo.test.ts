@@ -99,3 +99,36 @@ describe('GRPO trainer', () => {
     }
   });
 });
+
+describe('GRPO CLI and presets', () => {
+  it('the paper and demo presets validate', async () => {
+    const { SftConfigSchema } = await import('../../src/train/sft-config.js');
+    const { REPO_ROOT } = await import('../../src/paths.js');
+    const paper = resolveConfig(GrpoConfigSchema, join(REPO_ROOT, 'configs/grpo/paper.yaml'), {});
+    assert.equal(paper.beta, 0);
+    assert.equal(paper.num_generations, 10);
+    assert.equal(paper.loss_type, 'dapo');
+    assert.equal(paper.scale_rewards, 'none');
+    resolveConfig(GrpoConfigSchema, join(REPO_ROOT, 'configs/grpo/demo.yaml'), {});
+    assert.equal(resolveConfig(SftConfigSchema, join(REPO_ROOT, 'configs/sft/paper.yaml'), {}).learning_rate, 1e-6);
+    resolveConfig(SftConfigSchema, join(REPO_ROOT, 'configs/sft/demo.yaml'), {});
+  });
+
+  it('kindling grpo runs a K&K step from the command line with periodic evaluation', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { REPO_ROOT } = await import('../../src/paths.js');
+    const out = join(tmp, 'cli');
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin/kindling.js'), 'grpo', '--model', base, '--task', 'kk', '--out', out, '--limit', '4', '--max_steps', '1',
+        '--prompts_per_step', '2', '--num_generations', '2', '--max_completion_length', '4', '--no-progress',
+        '--eval-tasks', 'kk:3', '--eval_limit', '2', '--max_prompt_length', '200'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(rows[rows.length - 1].step, 1);
+    assert.equal(rows[rows.length - 1].reward, -2, 'a random model never closes </think>');
+    assert.ok(Object.keys(rows[0]).some((k) => k.startsWith('eval/')), 'step-0 evaluation logged');
+  });
+});
