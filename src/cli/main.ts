@@ -9,6 +9,7 @@ import { registerGrpo } from './commands/grpo.js';
 import { registerKk } from './commands/kk.js';
 import { registerModel } from './commands/model.js';
 import { registerReport } from './commands/report.js';
+import { registerPretrain } from './commands/pretrain.js';
 import { registerServe } from './commands/serve.js';
 import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
@@ -31,6 +32,7 @@ export function program(): Command {
   registerModel(p);
   registerGenerate(p);
   registerServe(p);
+  registerPretrain(p);
   registerSft(p);
   registerGrpo(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this

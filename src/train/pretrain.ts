@@ -1,0 +1,147 @@
+// Pretraining a small causal LM from scratch: documents are tokenised, joined with EOS into one
+// stream, and cut into windows at seeded random offsets. Reuses the trainers' optimizer,
+// schedule, metrics and checkpoints, so a pretraining run resumes exactly like SFT.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CausalLM } from '../model/decoder.js';
+import { loadModel, saveModel } from '../model/load.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import * as torch from '../torch/index.js';
+import { Progress } from '../util/progress.js';
+import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { MetricsLog } from './metrics.js';
+import { makeOptimizer } from './optimizer.js';
+import type { PretrainConfig } from './pretrain-config.js';
+import { mulberry32, permutation } from './rng.js';
+import { type SchedulerType, lrLambda, warmupStepsFor } from './schedule.js';
+import { gradientNorm } from './sft.js';
+
+export interface PretrainOptions {
+  /** An initialised model folder (config + weights + tokenizer), e.g. from `kindling model init`. */
+  model: string;
+  /** Documents (separated by blank lines in the corpus file). */
+  documents: string[];
+  out: string;
+  config: PretrainConfig;
+  resume?: boolean;
+  log?: (line: string) => void;
+  progress?: boolean;
+  stopAfterSteps?: number;
+}
+
+/** Token stream of documents joined by EOS. */
+function stream(tok: Tokenizer, docs: readonly string[]): Int32Array {
+  const eos = tok.eosTokenId ?? 0;
+  const parts: number[][] = docs.map((d) => [...tok.encode(d), eos]);
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function windowBatch(s: Int32Array, starts: readonly number[], L: number, device: string): torch.Tensor {
+  const flat = new Int32Array(starts.length * (L + 1));
+  starts.forEach((st, i) => flat.set(s.subarray(st, st + L + 1), i * (L + 1)));
+  return torch.scope(() => torch.tensor(flat, { shape: [starts.length, L + 1] }).to({ dtype: 'int64', device }));
+}
+
+function lmLoss(model: CausalLM, batch: torch.Tensor, L: number): torch.Tensor {
+  return torch.scope(() => {
+    const logits = model.forward(batch.narrow(1, 0, L));
+    const V = logits.shape[2]!;
+    return torch.nn.functional.crossEntropy(logits.reshape(-1, V).float(), batch.narrow(1, 1, L).reshape(-1));
+  });
+}
+
+export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Promise<{ steps: number; modelDir: string; losses: number[]; evalLoss: number | null }> {
+  const cfg = o.config;
+  const log = o.log ?? ((s: string) => console.error(s));
+  if (cfg.threads) torch.setNumThreads(cfg.threads);
+  mkdirSync(o.out, { recursive: true });
+  const ckpt = o.resume ? latestCheckpoint(o.out) : null;
+  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
+  const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
+  writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'pretrain', model: o.model, documents: o.documents.length, ...cfg }, null, 2)}\n`);
+
+  const order = permutation(o.documents.length, cfg.seed, -1);
+  const nEval = Math.floor(o.documents.length * cfg.eval_split);
+  const evalDocs = order.slice(0, nEval).map((i) => o.documents[i]!);
+  const trainDocs = order.slice(nEval).map((i) => o.documents[i]!);
+  const train = stream(tokenizer, trainDocs);
+  const evalStream = stream(tokenizer, evalDocs);
+  const L = cfg.seq_length;
+  if (train.length < L + 1) throw new Error(`corpus too small: ${train.length} tokens for sequences of ${L}`);
+  log(`pretrain: ${train.length} training tokens (${trainDocs.length} documents), ${evalStream.length} held out; ${model.numParameters()} parameters`);
+
+  const B = cfg.per_device_train_batch_size;
+  const total = cfg.max_steps;
+  const warmup = warmupStepsFor(cfg.warmup_steps, cfg.warmup_ratio, total);
+  const opt = makeOptimizer(model, cfg);
+  if (ckpt) restoreOptimizer(ckpt, model, opt);
+  else torch.manualSeed(cfg.seed);
+  const metrics = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
+  const progress = new Progress({ label: 'pretrain', total, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) });
+  progress.set(state.global_step);
+  const losses: number[] = [];
+  let evalLoss: number | null = null;
+  const t0 = Date.now();
+  let stepsThisRun = 0;
+
+  const evaluate = () =>
+    torch.noGrad(() => {
+      if (evalStream.length < L + 1) return null;
+      const starts: number[] = [];
+      for (let s = 0; s + L + 1 <= evalStream.length && starts.length < 64; s += L) starts.push(s);
+      let sum = 0;
+      for (let i = 0; i < starts.length; i += B)
+        sum += torch.scope(() => lmLoss(model, windowBatch(evalStream, starts.slice(i, i + B), L, cfg.device), L).item()) * Math.min(B, starts.length - i);
+      return sum / starts.length;
+    });
+
+  while (state.global_step < total) {
+    // Window offsets depend only on (seed, step): resuming replays the same batches.
+    const r = mulberry32((cfg.seed * 2654435761 + state.global_step * 40503) >>> 0);
+    let lossValue = 0;
+    for (let a = 0; a < cfg.gradient_accumulation_steps; a++) {
+      const starts = Array.from({ length: B }, () => Math.floor(r() * (train.length - L - 1)));
+      torch.scope(() => {
+        const loss = lmLoss(model, windowBatch(train, starts, L, cfg.device), L).div(cfg.gradient_accumulation_steps);
+        loss.backward();
+        lossValue += loss.item();
+      });
+    }
+    const gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
+    const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, total);
+    opt.setLr(lr);
+    opt.step();
+    opt.zeroGrad();
+    state.global_step++;
+    stepsThisRun++;
+    losses.push(lossValue);
+    const last = state.global_step === total;
+    const row: Record<string, unknown> & { step: number } = {
+      step: state.global_step, loss: lossValue, grad_norm: gradNorm, learning_rate: lr,
+      tokens_per_s: (stepsThisRun * B * L * cfg.gradient_accumulation_steps) / Math.max(1e-3, (Date.now() - t0) / 1000), elapsed: (Date.now() - t0) / 1000,
+    };
+    if (state.global_step % cfg.eval_steps === 0 || last) {
+      evalLoss = evaluate();
+      if (evalLoss !== null) row.eval_loss = evalLoss;
+    }
+    if (state.global_step % cfg.logging_steps === 0 || last) metrics.log(row);
+    progress.set(state.global_step, `loss ${lossValue.toFixed(3)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(3)}` : ''}`);
+    if (state.global_step % cfg.save_steps === 0 || last) saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+    if (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps && !last) {
+      progress.close('stopped');
+      return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss };
+    }
+  }
+  progress.close();
+  const modelDir = join(o.out, 'model');
+  saveModel(model, modelDir, { tokenizer });
+  log(`pretrain: ${state.global_step} steps, loss ${losses[losses.length - 1]?.toFixed(3)}, eval_loss ${evalLoss?.toFixed(3) ?? '-'}; saved ${modelDir}`);
+  for (const p of model.parameters()) p.dispose();
+  return { steps: state.global_step, modelDir, losses, evalLoss };
+}
