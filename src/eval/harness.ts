@@ -170,9 +170,12 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
       if (todo.length === 0) continue;
       const owned = !m.source;
       const src = m.source ?? loadSource(m);
+      const maxPos = src.model.config.max_position_embeddings;
+      if (protocol.maxTotalTokens > maxPos)
+        log(`${m.label}: the model has ${maxPos} positions; prompt + completion capped at ${maxPos} instead of ${protocol.maxTotalTokens}`);
       try {
         for (const p of todo) {
-          await evalModelTask(m.label, src, p, protocol, batchPrompts, store, missing, log, o.signal, (n) => {
+          await evalModelTask(m.label, src, p, protocol, batchPrompts, store, missing, o.signal, (n) => {
             done += n;
             o.onProgress?.({ model: m.label, task: p.entry.selector, done, total });
           });
@@ -225,7 +228,6 @@ async function evalModelTask(
   batchPrompts: number,
   store: CellStore,
   missing: (label: string, p: Prepared, i: number) => number[],
-  log: (m: string) => void,
   signal: AbortSignal | undefined,
   tick: (cells: number) => void,
 ): Promise<void> {
@@ -233,8 +235,6 @@ async function evalModelTask(
   const T = protocol.trials;
   const maxPos = model.config.max_position_embeddings;
   const totalCap = Math.min(protocol.maxTotalTokens, maxPos);
-  if (protocol.maxTotalTokens > maxPos)
-    log(`${label}: the model has ${maxPos} positions; prompt + completion capped at ${maxPos} instead of ${protocol.maxTotalTokens}`);
   const stop = protocol.stop ?? p.entry.task.evalStop ?? PAPER_EVAL_STOP;
 
   // One job per example with every trial missing (its trials share one prefill), one per missing

@@ -28,7 +28,7 @@ const CONFIG = {
   background: 'white',
   padding: 8,
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom', direction: 'horizontal' },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom', direction: 'horizontal', labelLimit: 480, columns: 3 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: '#ddd' },
 };

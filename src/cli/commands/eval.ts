@@ -2,7 +2,6 @@
 // protocol over models × tasks, cached per (model, task, example, trial) in DIR/samples.jsonl.
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { parseFloatOption, parseIntOption } from '../options.js';
 
 interface EvalCliOptions {
@@ -33,12 +32,12 @@ export function parseModelSpecs(values: readonly string[]): { label: string; dir
     const eq = part.indexOf('=');
     const label = eq > 0 ? part.slice(0, eq) : basename(resolve(part));
     const dir = eq > 0 ? part.slice(eq + 1) : part;
-    if (!dir) throw new InvalidArgumentError(`--model '${part}': the folder is missing`);
+    if (!dir) throw new Error(`--model '${part}': the folder is missing`);
     if (out.some((m) => m.label === label))
-      throw new InvalidArgumentError(`--model: two models are labelled '${label}'; name them with LABEL=DIR`);
+      throw new Error(`--model: two models are labelled '${label}'; name them with LABEL=DIR`);
     out.push({ label, dir });
   }
-  if (out.length === 0) throw new InvalidArgumentError('--model: give at least one model folder');
+  if (out.length === 0) throw new Error('--model: give at least one model folder');
   return out;
 }
 
