@@ -119,7 +119,7 @@ describe('kindling generate', () => {
   it('rejects bad options with the option name; --help lists the sampling options', () => {
     assert.match(
       kindling(['generate', '--model', dir, '--prompt', 'x', '--top-p', '2']).stderr,
-      /--top-p must be a number in/,
+      /--top-p must be a number in \[0, 1\]/,
     );
     assert.match(
       kindling(['generate', '--model', dir, '--prompt', 'x', '--n', '0']).stderr,

@@ -33,7 +33,7 @@ export function registerGenerate(program: Command): Command {
     .requiredOption('--prompt <text>', 'prompt text (repeat for a batch of prompts)', collect)
     .option('--n <n>', 'samples per prompt (they share the prompt’s prefill)', parseIntOption('--n', 1), 1)
     .option('--temperature <t>', '0 = greedy', parseFloatOption('--temperature', 0))
-    .option('--top-p <p>', 'nucleus sampling mass, 1 = off', parseFloatOption('--top-p', Number.MIN_VALUE, 1))
+    .option('--top-p <p>', 'nucleus sampling mass, 1 = off', parseFloatOption('--top-p', 0, 1))
     .option('--top-k <k>', 'keep the k most likely tokens, 0 = off', parseIntOption('--top-k', 0))
     .option('--min-p <p>', 'drop tokens below min_p × the top probability, 0 = off', parseFloatOption('--min-p', 0, 1))
     .option('--max-new-tokens <n>', 'tokens to generate at most', parseIntOption('--max-new-tokens', 1), 128)
