@@ -120,13 +120,21 @@ export function registerModel(program: Command): Command {
         if (ids.bos_token_id != null) generation.bos_token_id = ids.bos_token_id;
         if (ids.pad_token_id != null) generation.pad_token_id = ids.pad_token_id;
 
-        const { initModel, saveModel } = await import('../../model/index.js');
+        const { initModel, saveModel, expectedParameterNames, parameterShape } = await import('../../model/index.js');
+        // No per-tensor hooks in init/save: a status line before each slow phase (large configs take minutes).
+        const count = expectedParameterNames(config).reduce(
+          (n, name) => n + parameterShape(config, name).reduce((a, b) => a * b, 1),
+          0,
+        );
+        const t0 = Date.now();
+        process.stderr.write(`model init: initialising ${(count / 1e6).toFixed(2)} M parameters…\n`);
         const m = initModel(withIds, { seed: o.seed });
+        process.stderr.write(`model init: writing ${o.out}…\n`);
         saveModel(m, o.out, { tokenizer, generation, dtype: o.dtype as 'float32' | 'bfloat16' | 'float16' });
         const files = readdirSync(o.out).sort().join(', ');
         console.log(
           `model init: ${config.architecture}, ${(m.numParameters() / 1e6).toFixed(2)} M parameters (seed ${o.seed}, ${o.dtype}), ` +
-            `${source}, vocab_size ${config.vocab_size} → ${o.out} (${files})`,
+            `${source}, vocab_size ${config.vocab_size} → ${o.out} (${files}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
         );
       },
     );
