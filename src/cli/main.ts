@@ -10,6 +10,7 @@ import { registerKk } from './commands/kk.js';
 import { registerModel } from './commands/model.js';
 import { registerReport } from './commands/report.js';
 import { registerPretrain } from './commands/pretrain.js';
+import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
@@ -34,6 +35,7 @@ export function program(): Command {
   registerServe(p);
   registerPretrain(p);
   registerSft(p);
+  registerRun(p);
   registerGrpo(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
   registerVerifyCode(verify);

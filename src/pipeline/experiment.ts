@@ -1,0 +1,109 @@
+// `kindling run`: plan, run (with caching), then the verdicts and a terminal summary.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatSeconds } from '../util/progress.js';
+import type { Experiment } from './config.js';
+import { buildPlan, type Plan } from './plan.js';
+import { type RunResult, describePlan, runPlan } from './runner.js';
+import { type ClaimResult, computeVerdicts, readResults, verdictsMarkdown } from './verdict.js';
+
+export interface ExperimentOutcome {
+  plan: Plan;
+  run: RunResult | null;
+  verdicts: ClaimResult[];
+  summary: string;
+}
+
+/** In-domain evaluation task of each RLVR domain: its periodic-eval selector when that is evaluated, else the task. */
+function inDomainTasks(e: Experiment): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of e.rlvr.domains) {
+    const pick = [d.eval, d.task, d.domain].find((x) => x && e.eval.tasks.includes(x));
+    if (pick) out[d.domain] = pick;
+  }
+  return out;
+}
+
+export function summarise(e: Experiment, plan: Plan, verdicts: ClaimResult[], run: RunResult | null): string {
+  const lines: string[] = [];
+  const byLabel = new Map<string, Map<string, number[]>>();
+  for (const d of plan.evalDirs)
+    for (const r of readResults(d.dir)) {
+      const m = byLabel.get(r.model) ?? new Map<string, number[]>();
+      m.set(r.task, [...(m.get(r.task) ?? []), r.score.mean]);
+      byLabel.set(r.model, m);
+    }
+  const tasks = e.eval.tasks;
+  const w = Math.max(8, ...[...byLabel.keys()].map((l) => l.length));
+  lines.push(`${'model'.padEnd(w)}  ${tasks.map((t) => t.padStart(12)).join('  ')}`);
+  for (const [label, m] of byLabel) {
+    const cells = tasks.map((t) => {
+      const xs = m.get(t);
+      if (!xs) return '—'.padStart(12);
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return `${(100 * mean).toFixed(1)}%`.padStart(12);
+    });
+    lines.push(`${label.padEnd(w)}  ${cells.join('  ')}`);
+  }
+  lines.push('');
+  for (const c of verdicts) {
+    const eff = c.effect ? `${(100 * c.effect.mean).toFixed(1)} points [${(100 * c.effect.lo).toFixed(1)}, ${(100 * c.effect.hi).toFixed(1)}]` : 'not measured';
+    lines.push(`${c.verdict.toUpperCase().padEnd(14)} ${c.claim}  — ${eff}`);
+  }
+  if (run) {
+    lines.push('', 'stage times:');
+    for (const s of plan.stages) lines.push(`  ${s.id.padEnd(34)} ${formatSeconds(run.seconds[s.id] ?? 0)}${run.skipped.includes(s.id) ? ' (cached)' : ''}`);
+  }
+  lines.push('', `report: ${plan.report}`);
+  return lines.join('\n');
+}
+
+/** Checks what can be checked before hours of compute: trainer settings and evaluation task names. */
+export async function validateExperiment(e: Experiment): Promise<void> {
+  const { resolveConfig } = await import('../train/config-load.js');
+  const { SftConfigSchema } = await import('../train/sft-config.js');
+  const { GrpoConfigSchema } = await import('../train/grpo-config.js');
+  const { parseOverrides } = await import('../train/config-load.js');
+  const kebab = (s: Record<string, unknown>) => parseOverrides(Object.entries(s).flatMap(([k, v]) => [`--${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const where = (what: string, f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      throw new Error(`${e.file}: ${what}: ${(err as Error).message}`);
+    }
+  };
+  where('warmup settings', () => resolveConfig(SftConfigSchema, e.warmup.config ?? undefined, kebab(e.warmup.settings)));
+  where('rlvr settings', () => resolveConfig(GrpoConfigSchema, e.rlvr.config ?? undefined, kebab(e.rlvr.settings)));
+  const { listTasks } = await import('../tasks/registry.js');
+  const known = new Set(listTasks().flatMap((t) => [t.name, ...t.aliases]));
+  for (const sel of [...e.eval.tasks, ...e.rlvr.domains.flatMap((d) => (d.eval ? d.eval.split(',') : []))]) {
+    const name = sel.split(':')[0]!;
+    if (!known.has(name)) throw new Error(`${e.file}: evaluation task '${sel}' is unknown (known: ${[...known].join(', ')})`);
+  }
+}
+
+export async function runExperiment(e: Experiment, o: { dryRun?: boolean; log?: (s: string) => void } = {}): Promise<ExperimentOutcome> {
+  const log = o.log ?? ((s: string) => console.error(s));
+  await validateExperiment(e);
+  const plan = buildPlan(e);
+  if (o.dryRun) {
+    const text = `plan for ${e.name} → ${e.out} (${plan.stages.length} stages)\n${describePlan(e.out, plan)}`;
+    return { plan, run: null, verdicts: [], summary: text };
+  }
+  log(`${e.name}: ${plan.stages.length} stages → ${e.out}`);
+  const run = await runPlan(e.out, plan, { log });
+  const verdicts = computeVerdicts({
+    evalDirs: plan.evalDirs.map((d) => d.dir),
+    rlvrRuns: plan.rlvrDirs.map((dir) => {
+      const m = /rlvr-(base|warmup)-(.+)-s\d+$/.exec(dir)!;
+      return { start: m[1] as 'base' | 'warmup', domain: m[2]!, dir };
+    }),
+    inDomainTask: inDomainTasks(e),
+    excludeFromTargets: e.eval.tasks.filter((t) => t === 'kk' || t.startsWith('kk:')),
+  });
+  writeFileSync(join(e.out, 'verdicts.json'), `${JSON.stringify({ seeds: e.seeds, claims: verdicts }, null, 2)}\n`);
+  writeFileSync(join(e.out, 'verdicts.md'), verdictsMarkdown(verdicts));
+  const summary = summarise(e, plan, verdicts, run);
+  writeFileSync(join(e.out, 'summary.txt'), `${summary}\n`);
+  return { plan, run, verdicts, summary };
+}

@@ -1,0 +1,180 @@
+// The stages of an experiment, each one `kindling` command whose result is cached under a hash of
+// everything it depends on: its settings, the contents of its input files and its upstream stages.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Experiment } from './config.js';
+
+export interface Stage {
+  id: string;
+  title: string;
+  deps: string[];
+  /** Settings that determine the result (hashed). */
+  spec: Record<string, unknown>;
+  /** Files or folders whose contents determine the result (hashed). */
+  inputs: string[];
+  /** Arguments of `kindling` (the stage's output folder is `dir`). */
+  command: string[];
+  /** Flag to add when re-entering an interrupted stage (trainers); eval and distill resume by themselves. */
+  resumeFlag: string | null;
+  dir: string;
+  hash?: string;
+}
+
+export interface ModelRef {
+  label: string;
+  seed: number | null;
+  dir: string;
+  stage: string | null;
+}
+
+export interface Plan {
+  stages: Stage[];
+  /** Evaluation results folders by seed (what the verdicts and the report read). */
+  evalDirs: { seed: number; label: string; dir: string }[];
+  rlvrDirs: string[];
+  report: string;
+}
+
+const flag = (k: string) => `--${k.replace(/_/g, '-')}`;
+const settingsArgs = (s: Record<string, unknown>): string[] =>
+  Object.entries(s).flatMap(([k, v]) => [flag(k), typeof v === 'string' ? v : JSON.stringify(v)]);
+
+export function buildPlan(e: Experiment): Plan {
+  const stages: Stage[] = [];
+  const out = e.out;
+  const add = (s: Stage) => {
+    stages.push(s);
+    return s;
+  };
+
+  // 1. K&K puzzles (generated unless files are given)
+  let puzzles: string[];
+  let puzzleDeps: string[] = [];
+  if (e.kk.files.length) puzzles = e.kk.files;
+  else {
+    const dir = join(out, 'kk-puzzles');
+    const file = join(dir, 'puzzles.jsonl');
+    add({
+      id: 'kk-puzzles', title: `K&K puzzles (${e.kk.people} people, ${e.kk.per_size} per size)`, deps: [], dir,
+      spec: { people: e.kk.people, per_size: e.kk.per_size, seed: e.kk.seed }, inputs: [],
+      command: ['kk', 'generate', '--people', e.kk.people, '--per-size', String(e.kk.per_size), '--seed', String(e.kk.seed), '--out', file],
+      resumeFlag: null,
+    });
+    puzzles = [file];
+    puzzleDeps = ['kk-puzzles'];
+  }
+
+  // 2. teacher traces
+  const tracesDir = join(out, 'traces');
+  const traces = join(tracesDir, 'traces.jsonl');
+  add({
+    id: 'traces', title: `teacher traces (${e.teacher.spec}, ${e.teacher.samples_per_puzzle} per puzzle)`, deps: puzzleDeps, dir: tracesDir,
+    spec: { teacher: e.teacher.spec, samples: e.teacher.samples_per_puzzle, options: e.teacher.options },
+    inputs: e.kk.files,
+    command: ['distill', '--teacher', e.teacher.spec, ...puzzles.flatMap((p) => ['--puzzles', p]), '--out', traces,
+      '--samples-per-puzzle', String(e.teacher.samples_per_puzzle), '--summary', join(tracesDir, 'summary.json'), '--tokenizer', e.base_model,
+      ...settingsArgs(e.teacher.options)],
+    resumeFlag: null,
+  });
+
+  // 3. warmup SFT
+  const warmupDir = join(out, 'warmup');
+  add({
+    id: 'warmup', title: 'warmup SFT on the traces', deps: ['traces'], dir: warmupDir,
+    spec: { settings: e.warmup.settings, device: e.device }, inputs: [e.base_model, ...(e.warmup.config ? [e.warmup.config] : [])],
+    command: ['sft', '--model', e.base_model, '--data', traces, '--out', warmupDir, ...(e.warmup.config ? ['--config', e.warmup.config] : []),
+      '--device', e.device, ...settingsArgs(e.warmup.settings), '--no-progress'],
+    resumeFlag: '--resume',
+  });
+
+  const models: ModelRef[] = [
+    { label: 'base', seed: null, dir: e.base_model, stage: null },
+    { label: 'warmup', seed: null, dir: join(warmupDir, 'model'), stage: 'warmup' },
+  ];
+
+  // 4. RLVR per (start × domain × seed)
+  const rlvrDirs: string[] = [];
+  for (const seed of e.seeds)
+    for (const start of e.rlvr.starts)
+      for (const d of e.rlvr.domains) {
+        const id = `rlvr-${start}-${d.domain}-s${seed}`;
+        const dir = join(out, id);
+        const startModel = models.find((m) => m.label === start)!;
+        const label = `${start}+rlvr:${d.domain}`;
+        add({
+          id, title: `RLVR ${label} (seed ${seed})`, deps: startModel.stage ? [startModel.stage] : [], dir,
+          spec: { task: d.task, eval: d.eval, settings: e.rlvr.settings, seed, device: e.device },
+          inputs: [...(start === 'base' ? [e.base_model] : []), ...(e.rlvr.config ? [e.rlvr.config] : []), ...(d.train ? [d.train] : [])],
+          command: ['grpo', '--model', startModel.dir, '--task', d.task, '--out', dir, ...(d.train ? ['--train', d.train] : []),
+            ...(e.rlvr.config ? ['--config', e.rlvr.config] : []), ...(d.eval ? ['--eval-tasks', d.eval, '--eval-label', label] : []),
+            '--seed', String(seed), '--device', e.device, ...settingsArgs(e.rlvr.settings), '--no-progress'],
+          resumeFlag: '--resume',
+        });
+        rlvrDirs.push(dir);
+        models.push({ label, seed, dir: join(dir, 'model'), stage: id });
+      }
+
+  // 5. evaluation of every model on every task, per seed
+  const evalDirs: Plan['evalDirs'] = [];
+  for (const seed of e.seeds)
+    for (const m of models) {
+      if (m.seed !== null && m.seed !== seed) continue;
+      const id = `eval-${m.label.replace(/[^a-z0-9-]+/gi, '_')}-s${seed}`;
+      const dir = join(out, 'eval', id);
+      const ev = e.eval;
+      add({
+        id, title: `evaluate ${m.label} (seed ${seed})`, deps: m.stage ? [m.stage] : [], dir,
+        spec: { ...ev, seed, label: m.label, device: e.device }, inputs: m.stage ? [] : [m.dir],
+        command: ['eval', '--model', `${m.label}=${m.dir}`, '--tasks', ev.tasks.join(','), '--out', dir, '--trials', String(ev.trials),
+          '--temperature', String(ev.temperature), '--top-p', String(ev.top_p), '--max-total-tokens', String(ev.max_total_tokens),
+          ...(ev.max_new_tokens ? ['--max-new-tokens', String(ev.max_new_tokens)] : []), ...(ev.limit ? ['--limit', String(ev.limit)] : []),
+          '--kk-per-size', String(ev.kk_per_size), '--batch-size', String(ev.batch_size), '--seed', String(seed * 1000), '--device', e.device, '--quiet'],
+        resumeFlag: null,
+      });
+      evalDirs.push({ seed, label: m.label, dir });
+    }
+
+  // 6. the report (first seed's evaluations + every RLVR run for curves)
+  const report = join(out, 'report.html');
+  const first = e.seeds[0]!;
+  add({
+    id: 'report', title: 'report', deps: stages.filter((s) => s.id.startsWith('eval-') || s.id.startsWith('rlvr-')).map((s) => s.id), dir: join(out, 'report'),
+    spec: { title: e.report.title }, inputs: [],
+    command: ['report', ...evalDirs.filter((d) => d.seed === first).map((d) => d.dir), ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`)), '--out', report, '--title', e.report.title],
+    resumeFlag: null,
+  });
+
+  // hashes, in dependency order
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  for (const s of stages) {
+    const h = createHash('sha256');
+    h.update(JSON.stringify({ id: s.id, spec: s.spec, command: s.command }));
+    for (const f of s.inputs) h.update(contentHash(f));
+    for (const d of s.deps) h.update(byId.get(d)!.hash!);
+    s.hash = h.digest('hex').slice(0, 16);
+  }
+  return { stages, evalDirs, rlvrDirs, report };
+}
+
+/** Content hash of a file, or of every file in a folder (names and bytes), recursively. */
+export function contentHash(path: string): string {
+  const h = createHash('sha256');
+  const walk = (p: string, rel: string) => {
+    if (!existsSync(p)) {
+      h.update(`missing:${rel}`);
+      return;
+    }
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        if (name === 'checkpoints' || name.startsWith('.')) continue;
+        walk(join(p, name), `${rel}/${name}`);
+      }
+    } else {
+      h.update(rel);
+      h.update(readFileSync(p));
+    }
+  };
+  walk(path, '');
+  return h.digest('hex');
+}
