@@ -6,6 +6,8 @@
 //                                    100-row train part); overall = macro average over categories
 //   kk[:3-7]                         fresh K&K puzzles, 100 per size, disjoint from training (kk-heldout.ts)
 // A user domain is one registerTask() call; the harness only sees TaskEntry and the Task interface.
+import type { CodeProblem } from './code/problem.js';
+import { createHumanEvalPlusTask } from './code/task.js';
 import { kkHeldOutSet } from './kk-heldout.js';
 import type { KkExample } from './kk/dataset.js';
 import { kkTask } from './kk/task.js';
@@ -185,33 +187,22 @@ registerTask('kk', {
   },
 });
 
-// The code domain is built beside this registry; it is imported when first asked for, so the
-// other tasks work while it is missing and a clear error says so.
-const CODE_MODULE = './code/index.js';
 registerTask('humanevalplus', {
   describe: 'HumanEval+ (base ∧ plus tests in the Pyodide sandbox), the 114 tasks left after the 50-task RLVR train split',
   aliases: ['humaneval+', 'code'],
-  async create(args) {
+  create(args, o) {
     if (args) throw new Error(`humanevalplus takes no arguments, got '${args}'`);
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(CODE_MODULE)) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error(`humanevalplus: the code task could not be loaded (${(e as Error).message})`);
-    }
-    const make = mod.createHumanEvalPlusTask as (() => Task) | undefined;
-    const task = (typeof make === 'function' ? make() : mod.humanEvalPlusTask) as Task | undefined;
-    if (!task || typeof task.score !== 'function') throw new Error('humanevalplus: src/tasks/code exports no humanEvalPlusTask yet');
-    return {
+    const task = createHumanEvalPlusTask(); // its own sandbox pool, released by close()
+    return asEntry<CodeProblem>({
       selector: 'humanevalplus',
       name: 'humanevalplus',
       domain: 'code',
       task,
       overall: 'micro',
-      load: () => task.load('test'),
+      load: () => task.load('test', o.dataDir ? { dataDir: o.dataDir } : {}),
       category: () => 'all',
       gold: () => null,
-      ...(task.close ? { close: () => task.close!() } : {}),
-    };
+      close: () => task.close(),
+    });
   },
 });

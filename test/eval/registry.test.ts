@@ -1,6 +1,10 @@
 // The task registry: selectors, and what each built-in task evaluates on (real data).
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runEval } from '../../src/eval/harness.js';
 import { sharedDataDir } from '../../src/paths.js';
 import { logicRlFile } from '../../src/tasks/kk/dataset.js';
 import { readRows } from '../../src/tasks/kk/files.js';
@@ -9,6 +13,7 @@ import { solve } from '../../src/tasks/kk/solver.js';
 import { KK_HELDOUT_SEED, kkHeldOutSet } from '../../src/tasks/kk-heldout.js';
 import { mmluProTask } from '../../src/tasks/mcq/task.js';
 import { listTasks, resolveTask, splitSelectors } from '../../src/tasks/registry.js';
+import { tinySource } from './helpers.js';
 
 describe('task registry', () => {
   it('splits --tasks values into selectors', () => {
@@ -81,5 +86,26 @@ describe('task registry', () => {
     );
     assert.ok(rows[0]!.id.includes(`s${KK_HELDOUT_SEED}`));
     assert.equal(again.checkedAgainst.length, 1);
+  });
+
+  it('HumanEval+ evaluates the 114 tasks outside the 50-task RLVR train split, through the sandbox', async () => {
+    const entry = await resolveTask('humanevalplus');
+    try {
+      const test = await entry.load();
+      const train = await entry.task.load('train');
+      assert.equal(test.length, 114);
+      assert.equal(train.length, 50);
+      const trainIds = new Set(train.map((e) => e.id));
+      assert.ok(test.every((e) => !trainIds.has(e.id)));
+      // one real evaluation through the harness: a tiny model's samples are judged in the sandbox
+      const out = mkdtempSync(join(tmpdir(), 'kindling-eval-code-'));
+      const r = await runEval({ out, models: [{ label: 'tiny', source: tinySource(5) }], tasks: [entry], limit: 2, protocol: { trials: 1, maxNewTokens: 8 } });
+      const res = r.results.results[0]!;
+      assert.equal(res.examples, 2);
+      assert.equal(res.complete, true);
+      assert.equal(res.accuracy.mean, 0);
+    } finally {
+      await entry.close?.();
+    }
   });
 });
