@@ -90,7 +90,8 @@ export class DatasetBuilder {
   private fatal: Error | null = null;
 
   constructor(private readonly o: BuildOptions) {
-    if (!Number.isInteger(o.samplesPerPuzzle) || o.samplesPerPuzzle < 1) throw new Error('samplesPerPuzzle must be ≥ 1');
+    if (!Number.isInteger(o.samplesPerPuzzle) || o.samplesPerPuzzle < 1)
+      throw new Error('samplesPerPuzzle must be ≥ 1');
     if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new Error('concurrency must be ≥ 1');
   }
 
@@ -131,7 +132,11 @@ export class DatasetBuilder {
       const wantTeacher = teacherIdentity(teacher.id);
       const wantParams = stable(teacher.params);
       const sampleRow = (file: string) => (row: Row, line: number) => {
-        if (typeof row.teacher !== 'string' || teacherIdentity(row.teacher) !== wantTeacher || stable(row.params) !== wantParams)
+        if (
+          typeof row.teacher !== 'string' ||
+          teacherIdentity(row.teacher) !== wantTeacher ||
+          stable(row.params) !== wantParams
+        )
           throw new Error(
             `${file}:${line}: written by teacher ${JSON.stringify(row.teacher)} with params ${stable(row.params)}; this run uses ${JSON.stringify(teacher.id)} with ${wantParams}. Resume with the same model and settings, or write to another --out`,
           );
@@ -174,7 +179,13 @@ export class DatasetBuilder {
       let streak = 0;
       let pauseUntil = 0;
       const progress = () =>
-        o.onProgress?.({ done: thisRun.written + thisRun.failed, total, errors: thisRun.errors, failed: thisRun.failed, inFlight });
+        o.onProgress?.({
+          done: thisRun.written + thisRun.failed,
+          total,
+          errors: thisRun.errors,
+          failed: thisRun.failed,
+          inFlight,
+        });
       progress();
 
       const waitSignal = AbortSignal.any([this.stopCtl.signal, this.abortCtl.signal]);
@@ -240,7 +251,8 @@ export class DatasetBuilder {
               this.abortCtl.signal,
             );
           } catch (e) {
-            const err = e instanceof TeacherError ? e : new TeacherError('bad_response', (e as Error)?.message ?? String(e));
+            const err =
+              e instanceof TeacherError ? e : new TeacherError('bad_response', (e as Error)?.message ?? String(e));
             if (err.kind === 'aborted' || this.abortCtl.signal.aborted) return;
             thisRun.errors++;
             if (err.fatal) {
@@ -252,7 +264,9 @@ export class DatasetBuilder {
               const delay = backoffDelay(attempt, backoff, err.retryAfterMs);
               if (err.retryAfterMs !== null) {
                 pauseUntil = Math.max(pauseUntil, Date.now() + delay);
-                log(`${u.puzzle.id}: ${err.message}; server asked to wait ${(err.retryAfterMs / 1000).toFixed(1)} s, pausing all requests`);
+                log(
+                  `${u.puzzle.id}: ${err.message}; server asked to wait ${(err.retryAfterMs / 1000).toFixed(1)} s, pausing all requests`,
+                );
               }
               progress();
               await sleep(delay, waitSignal).catch(() => undefined);
@@ -295,7 +309,13 @@ export class DatasetBuilder {
         }
       if (this.fatal) status = 'aborted';
       else if (this.stopping) status = 'interrupted';
-      o.onProgress?.({ done: thisRun.written + thisRun.failed, total, errors: thisRun.errors, failed: thisRun.failed, inFlight: 0 });
+      o.onProgress?.({
+        done: thisRun.written + thisRun.failed,
+        total,
+        errors: thisRun.errors,
+        failed: thisRun.failed,
+        inFlight: 0,
+      });
     } finally {
       const closing = stores.map((s) => s.close());
       try {

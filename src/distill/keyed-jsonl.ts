@@ -14,7 +14,8 @@ export const keyOf = (puzzleId: string, sample: number): string => `${puzzleId}\
 
 /** The key of a row read back from a file; throws naming the field when it has none. */
 export function rowKey(row: Row): string {
-  if (typeof row.puzzle_id !== 'string' || !row.puzzle_id) throw new Error("field 'puzzle_id' must be a non-empty string");
+  if (typeof row.puzzle_id !== 'string' || !row.puzzle_id)
+    throw new Error("field 'puzzle_id' must be a non-empty string");
   if (!Number.isInteger(row.sample) || (row.sample as number) < 0)
     throw new Error("field 'sample' must be an integer ≥ 0");
   return keyOf(row.puzzle_id, row.sample as number);
@@ -112,7 +113,8 @@ export class KeyedJsonl {
   }
 
   private accept(row: unknown, line: number, onRow: (row: Row, line: number) => void, result: OpenResult): void {
-    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Error(`${this.file}:${line}: expected a JSON object`);
+    if (!row || typeof row !== 'object' || Array.isArray(row))
+      throw new Error(`${this.file}:${line}: expected a JSON object`);
     let key: string;
     try {
       key = rowKey(row as Row);
@@ -135,7 +137,8 @@ export class KeyedJsonl {
   /** Appends one row (never a key already in the file: that throws, it would be a duplicate). */
   append(row: Row): Promise<void> {
     const key = rowKey(row);
-    if (this.keys.has(key)) return Promise.reject(new Error(`internal: ${this.file} already has ${JSON.stringify(key)}`));
+    if (this.keys.has(key))
+      return Promise.reject(new Error(`internal: ${this.file} already has ${JSON.stringify(key)}`));
     this.keys.add(key);
     const buf = Buffer.from(`${JSON.stringify(row)}\n`, 'utf8');
     const write = async () => {

@@ -22,14 +22,17 @@ export class FileLock {
         writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
         return new FileLock(path);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${path}: cannot create lock (${(e as Error).message})`);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw new Error(`${path}: cannot create lock (${(e as Error).message})`);
       }
       let pid = Number.NaN;
       try {
         pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
       } catch {}
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-        throw new Error(`${target} is being written by another process (pid ${pid}, lock ${path}); wait for it or stop it`);
+        throw new Error(
+          `${target} is being written by another process (pid ${pid}, lock ${path}); wait for it or stop it`,
+        );
       try {
         unlinkSync(path); // stale: its owner is gone
       } catch {}

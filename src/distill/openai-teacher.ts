@@ -119,20 +119,24 @@ export class OpenAITeacher implements Teacher {
     let raw: unknown;
     if (o.api === 'chat') {
       body.messages = [{ role: 'user', content: request.prompt }];
-      raw = await this.call((s) =>
-        this.client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
-          signal: s,
-          maxRetries: 0,
-        }),
-      signal);
+      raw = await this.call(
+        (s) =>
+          this.client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
+            signal: s,
+            maxRetries: 0,
+          }),
+        signal,
+      );
     } else {
       body.prompt = request.prompt;
-      raw = await this.call((s) =>
-        this.client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, {
-          signal: s,
-          maxRetries: 0,
-        }),
-      signal);
+      raw = await this.call(
+        (s) =>
+          this.client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, {
+            signal: s,
+            maxRetries: 0,
+          }),
+        signal,
+      );
     }
     return this.samples(raw);
   }
@@ -155,7 +159,11 @@ export class OpenAITeacher implements Teacher {
         if (!m || (typeof m.content !== 'string' && m.content !== null)) throw bad("a choice has no 'message.content'");
         text = chatToCompletion(
           typeof m.content === 'string' ? m.content : '',
-          typeof m.reasoning_content === 'string' ? m.reasoning_content : typeof m.reasoning === 'string' ? m.reasoning : null,
+          typeof m.reasoning_content === 'string'
+            ? m.reasoning_content
+            : typeof m.reasoning === 'string'
+              ? m.reasoning
+              : null,
         );
       } else {
         if (typeof c.text !== 'string') throw bad("a choice has no 'text'");
@@ -200,7 +208,8 @@ export function toTeacherError(e: unknown): TeacherError {
   if (e instanceof APIConnectionTimeoutError) return new TeacherError('timeout', 'request timed out');
   if (e instanceof APIConnectionError) {
     const cause = (e as { cause?: unknown }).cause;
-    const code = (cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? (cause as { code?: string })?.code;
+    const code =
+      (cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? (cause as { code?: string })?.code;
     return new TeacherError('connection', `connection failed${code ? ` (${code})` : ''}: ${e.message}`);
   }
   if (e instanceof APIError && typeof e.status === 'number') {

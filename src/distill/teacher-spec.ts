@@ -7,7 +7,9 @@ export type TeacherSpec = { kind: 'symbolic' } | { kind: 'openai'; baseURL: stri
 export function parseTeacherSpec(value: string): TeacherSpec {
   if (value === 'symbolic') return { kind: 'symbolic' };
   if (!value.startsWith('openai:'))
-    throw new Error(`--teacher must be 'symbolic' or 'openai:URL#MODEL' (e.g. openai:http://127.0.0.1:8000/v1#Qwen/QwQ-32B), got '${value}'`);
+    throw new Error(
+      `--teacher must be 'symbolic' or 'openai:URL#MODEL' (e.g. openai:http://127.0.0.1:8000/v1#Qwen/QwQ-32B), got '${value}'`,
+    );
   const rest = value.slice('openai:'.length);
   const hash = rest.indexOf('#');
   const urlText = hash >= 0 ? rest.slice(0, hash) : rest;

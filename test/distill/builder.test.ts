@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  DatasetBuilder,
   type BuildOptions,
+  DatasetBuilder,
   OpenAITeacher,
   sidecarPath,
   type TeacherPuzzle,
@@ -101,7 +101,11 @@ describe('dataset builder under faults', () => {
         else assert.deepEqual([f.kind, f.attempts], ['request', 1]);
         assert.match(String(f.error), /^HTTP (500|400)/);
       }
-      assert.equal(server.requests.filter((r) => r.body.prompt === prompts[POISON]).length, 4, 'N tries for a poison row');
+      assert.equal(
+        server.requests.filter((r) => r.body.prompt === prompts[POISON]).length,
+        4,
+        'N tries for a poison row',
+      );
       assert.equal(server.requests.filter((r) => r.body.prompt === prompts[REJECTED]).length, 1);
 
       // Retry-After: 1 is a floor for the retry of the rate-limited prompt, and it was logged.
@@ -117,8 +121,18 @@ describe('dataset builder under faults', () => {
       // Rows: fields, the paper's prompt, reward, and </answer> put back where it was the stop.
       for (const r of rows) {
         assert.deepEqual(Object.keys(r), [
-          'id', 'puzzle_id', 'sample', 'people', 'prompt', 'completion', 'finish_reason',
-          'reward', 'correct', 'completion_tokens', 'teacher', 'params',
+          'id',
+          'puzzle_id',
+          'sample',
+          'people',
+          'prompt',
+          'completion',
+          'finish_reason',
+          'reward',
+          'correct',
+          'completion_tokens',
+          'teacher',
+          'params',
         ]);
         const p = puzzles.find((x) => x.id === r.puzzle_id)!;
         assert.equal(r.id, `${p.id}-s${r.sample}`);
@@ -147,7 +161,9 @@ describe('dataset builder under faults', () => {
       assert.equal(readJsonl(sidecarPath(out, 'failed')).length, 6);
       // Other sampling settings on the same file are refused, naming the file and line.
       await assert.rejects(
-        new DatasetBuilder(options(server.url, out, { teacher: new OpenAITeacher({ ...teacherArgs(server.url), temperature: 0.7 }) })).run(),
+        new DatasetBuilder(
+          options(server.url, out, { teacher: new OpenAITeacher({ ...teacherArgs(server.url), temperature: 0.7 }) }),
+        ).run(),
         /faults\.jsonl:1: written by teacher .* with params .*"temperature":0\.6.*this run uses .*"temperature":0\.7/,
       );
       // The server restarted elsewhere (same model, new URL) and healthy: the failed keys are filled.
@@ -242,7 +258,10 @@ describe('dataset builder under faults', () => {
       assert.equal(s.this_run.written, 12, 'the 4 requests in flight were finished and written');
       assert.equal(s.missing, puzzles.length * 3 - 12);
       const s2 = await new DatasetBuilder(options(server.url, out)).run();
-      assert.deepEqual([s2.status, s2.kept, s2.missing, s2.this_run.written], ['complete', puzzles.length * 3, 0, puzzles.length * 3 - 12]);
+      assert.deepEqual(
+        [s2.status, s2.kept, s2.missing, s2.this_run.written],
+        ['complete', puzzles.length * 3, 0, puzzles.length * 3 - 12],
+      );
       assert.equal(new Set(readJsonl(out).map(key)).size, readJsonl(out).length);
     } finally {
       await server.close();

@@ -28,8 +28,8 @@ function start(...args: string[]): Run {
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, out, err })),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
+    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })),
   );
   return { child, done };
 }
@@ -56,7 +56,11 @@ before(async () => {
   const rows = [...(await readRows(kkFile(3))).slice(0, 3), ...(await readRows(kkFile(7))).slice(0, 3)];
   writeFileSync(
     mixed,
-    rows.map(({ quiz, solution_text_format, names, index }) => JSON.stringify({ quiz, solution_text_format, names, index })).join('\n'),
+    rows
+      .map(({ quiz, solution_text_format, names, index }) =>
+        JSON.stringify({ quiz, solution_text_format, names, index }),
+      )
+      .join('\n'),
   );
 });
 
@@ -65,8 +69,22 @@ describe('kindling distill', () => {
     const out = join(dir, 'sym.jsonl');
     const summary = join(dir, 'sym-summary.json');
     const tokenizer = join(sharedDataDir(), 'tokenizers', 'qwen2.5');
-    const r = await kindling('--teacher', 'symbolic', '--puzzles', mixed, '--samples-per-puzzle', '2', '--seed', '5',
-      '--tokenizer', tokenizer, '--out', out, '--summary', summary);
+    const r = await kindling(
+      '--teacher',
+      'symbolic',
+      '--puzzles',
+      mixed,
+      '--samples-per-puzzle',
+      '2',
+      '--seed',
+      '5',
+      '--tokenizer',
+      tokenizer,
+      '--out',
+      out,
+      '--summary',
+      summary,
+    );
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /distill complete: 12\/12 samples \(12 kept\), 0 failed, 0 missing/);
     assert.match(r.out, /accuracy 100\.0 % \(3 ppl 100\.0 % of 6, 7 ppl 100\.0 % of 6\)/);
@@ -75,7 +93,23 @@ describe('kindling distill', () => {
     const rows = readJsonl(out);
     const teach = join(dir, 'teach.jsonl');
     const t = await new Promise<number | null>((resolve) =>
-      spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), 'kk', 'teach', '--in', mixed, '--samples-per-puzzle', '2', '--seed', '5', '--out', teach], { stdio: 'ignore' }).on('exit', resolve),
+      spawn(
+        process.execPath,
+        [
+          join(REPO_ROOT, 'bin', 'kindling.js'),
+          'kk',
+          'teach',
+          '--in',
+          mixed,
+          '--samples-per-puzzle',
+          '2',
+          '--seed',
+          '5',
+          '--out',
+          teach,
+        ],
+        { stdio: 'ignore' },
+      ).on('exit', resolve),
     );
     assert.equal(t, 0);
     const byId = new Map(readJsonl(teach).map((x) => [x.id, x]));
@@ -85,15 +119,33 @@ describe('kindling distill', () => {
       assert.equal(row.prompt, k.prompt);
       assert.equal(row.correct, true);
       assert.equal(row.finish_reason, 'stop');
-      assert.ok(Number.isInteger(row.completion_tokens) && (row.completion_tokens as number) < (row.completion as string).length / 2);
+      assert.ok(
+        Number.isInteger(row.completion_tokens) &&
+          (row.completion_tokens as number) < (row.completion as string).length / 2,
+      );
     }
     const s = JSON.parse(readFileSync(summary, 'utf8'));
-    assert.deepEqual(s.accuracy.by_size, { '3': { samples: 6, correct: 6, accuracy: 1 }, '7': { samples: 6, correct: 6, accuracy: 1 } });
+    assert.deepEqual(s.accuracy.by_size, {
+      '3': { samples: 6, correct: 6, accuracy: 1 },
+      '7': { samples: 6, correct: 6, accuracy: 1 },
+    });
     assert.equal(s.completion_length.unit, 'tokens');
     assert.deepEqual(s.finish_reasons, { stop: 12 });
     // Re-running does nothing and says so.
-    const again = await kindling('--teacher', 'symbolic', '--puzzles', mixed, '--samples-per-puzzle', '2', '--seed', '5',
-      '--tokenizer', tokenizer, '--out', out);
+    const again = await kindling(
+      '--teacher',
+      'symbolic',
+      '--puzzles',
+      mixed,
+      '--samples-per-puzzle',
+      '2',
+      '--seed',
+      '5',
+      '--tokenizer',
+      tokenizer,
+      '--out',
+      out,
+    );
     assert.equal(again.code, 0, again.err);
     assert.match(again.out, /this run: 0 written/);
     assert.equal(lineCount(out), 12);
@@ -103,8 +155,20 @@ describe('kindling distill', () => {
     const puzzles = await somePuzzles(3, 30);
     const server = await startFaultServer({ answer: answerer(puzzles), delayMs: 40 });
     try {
-      const args = (out: string) => ['--teacher', `openai:${server.url}#fault-model`, '--puzzles', kkFile(3), '--limit', '30',
-        '--samples-per-puzzle', '2', '--concurrency', '3', '--out', out];
+      const args = (out: string) => [
+        '--teacher',
+        `openai:${server.url}#fault-model`,
+        '--puzzles',
+        kkFile(3),
+        '--limit',
+        '30',
+        '--samples-per-puzzle',
+        '2',
+        '--concurrency',
+        '3',
+        '--out',
+        out,
+      ];
       const whole = join(dir, 'whole.jsonl');
       const w = await kindling(...args(whole));
       assert.equal(w.code, 0, w.err);
@@ -119,7 +183,10 @@ describe('kindling distill', () => {
       assert.ok(before >= 8 && before < 60, `${before} rows before the kill`);
       assert.ok(existsSync(`${out}.lock`), 'the killed run left its lock');
       // What a kill in the middle of a write leaves: part of a row, no newline.
-      appendFileSync(out, '{"id":"kk-3ppl-129-s1","puzzle_id":"kk-3ppl-129","sample":1,"people":3,"prompt":"\\n    A conv');
+      appendFileSync(
+        out,
+        '{"id":"kk-3ppl-129-s1","puzzle_id":"kk-3ppl-129","sample":1,"people":3,"prompt":"\\n    A conv',
+      );
 
       const requestsBefore = server.requests.length;
       const r = await kindling(...args(out));
@@ -141,8 +208,22 @@ describe('kindling distill', () => {
     const server = await startFaultServer({ answer: answerer(puzzles), delayMs: 400 });
     try {
       const out = join(dir, 'int.jsonl');
-      const args = ['--teacher', `openai:${server.url}#fault-model`, '--puzzles', kkFile(4), '--limit', '12',
-        '--samples-per-puzzle', '2', '--concurrency', '4', '--out', out, '--summary', join(dir, 'int.json')];
+      const args = [
+        '--teacher',
+        `openai:${server.url}#fault-model`,
+        '--puzzles',
+        kkFile(4),
+        '--limit',
+        '12',
+        '--samples-per-puzzle',
+        '2',
+        '--concurrency',
+        '4',
+        '--out',
+        out,
+        '--summary',
+        join(dir, 'int.json'),
+      ];
       const run = start(...args);
       await until(() => server.requests.length >= 4, 'requests in flight');
       run.child.kill('SIGINT');
@@ -171,12 +252,24 @@ describe('kindling distill', () => {
     r = await kindling('--teacher', 'symbolic', '--puzzles', mixed, '--puzzles', mixed, '--out', join(dir, 'x.jsonl'));
     assert.match(r.err, /mixed\.jsonl:1: puzzle id 'kk-3ppl-100' is already used by .*mixed\.jsonl:1/);
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, '{"quiz": "A very special island is inhabited only by knights and knaves. Hello.", "solution_text_format": "(1) A is a knight", "names": ["A"]}\n');
+    writeFileSync(
+      bad,
+      '{"quiz": "A very special island is inhabited only by knights and knaves. Hello.", "solution_text_format": "(1) A is a knight", "names": ["A"]}\n',
+    );
     r = await kindling('--teacher', 'symbolic', '--puzzles', bad, '--out', join(dir, 'x.jsonl'));
     assert.match(r.err, /bad\.jsonl:1: field 'quiz': the quiz does not/);
     r = await kindling('--teacher', 'symbolic', '--puzzles', mixed, '--filter', 'best', '--out', join(dir, 'x.jsonl'));
     assert.match(r.err, /--filter must be one of none, format, correct; got 'best'/);
-    r = await kindling('--teacher', 'openai:http://127.0.0.1:9/v1', '--puzzles', mixed, '--request-timeout', '2', '--out', join(dir, 'x.jsonl'));
+    r = await kindling(
+      '--teacher',
+      'openai:http://127.0.0.1:9/v1',
+      '--puzzles',
+      mixed,
+      '--request-timeout',
+      '2',
+      '--out',
+      join(dir, 'x.jsonl'),
+    );
     assert.equal(r.code, 1);
     assert.match(r.err, /--teacher openai:http:\/\/127\.0\.0\.1:9\/v1: connection failed/);
   });
@@ -184,11 +277,36 @@ describe('kindling distill', () => {
   it('has --help with the documented options', async () => {
     const r = await kindling('--help');
     assert.equal(r.code, 0);
-    for (const opt of ['--teacher <spec>', '--puzzles <file>', '--out <file>', '--samples-per-puzzle <n>', '--temperature <t>',
-      '--top-p <p>', '--top-k <k>', '--min-p <p>', '--seed <n>', '--max-tokens <n>', '--stop <s>', '--api <kind>',
-      '--append-answer-close <when>', '--api-key-env <name>', '--concurrency <n>', '--filter <which>', '--request-timeout <s>',
-      '--max-attempts <n>', '--backoff <s>', '--backoff-max <s>', '--max-consecutive-failures <n>', '--no-retry-failed',
-      '--tokenizer <dir>', '--summary <file>', '--slip-rate <p>', '--wrong-rate <p>', '--verbosity <level>', '--limit <n>'])
+    for (const opt of [
+      '--teacher <spec>',
+      '--puzzles <file>',
+      '--out <file>',
+      '--samples-per-puzzle <n>',
+      '--temperature <t>',
+      '--top-p <p>',
+      '--top-k <k>',
+      '--min-p <p>',
+      '--seed <n>',
+      '--max-tokens <n>',
+      '--stop <s>',
+      '--api <kind>',
+      '--append-answer-close <when>',
+      '--api-key-env <name>',
+      '--concurrency <n>',
+      '--filter <which>',
+      '--request-timeout <s>',
+      '--max-attempts <n>',
+      '--backoff <s>',
+      '--backoff-max <s>',
+      '--max-consecutive-failures <n>',
+      '--no-retry-failed',
+      '--tokenizer <dir>',
+      '--summary <file>',
+      '--slip-rate <p>',
+      '--wrong-rate <p>',
+      '--verbosity <level>',
+      '--limit <n>',
+    ])
       assert.ok(r.out.includes(opt), opt);
   });
 });

@@ -94,7 +94,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       res.on('close', () => inFlight--);
       switch (fault) {
         case 'rate_limit':
-          return json(res, 429, apiError('rate limited', 'rate_limit_error'), { 'retry-after': options.retryAfter ?? '1' });
+          return json(res, 429, apiError('rate limited', 'rate_limit_error'), {
+            'retry-after': options.retryAfter ?? '1',
+          });
         case 'error500':
           return json(res, 500, apiError('internal error', 'server_error'));
         case 'bad_request':
@@ -120,7 +122,13 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         const c = options.answer(prompt, i);
         return chat
           ? { index: i, message: { role: 'assistant', content: c.text }, finish_reason: c.finish_reason }
-          : { index: i, text: c.text, finish_reason: c.finish_reason, logprobs: null, stop_reason: c.stop_reason ?? null };
+          : {
+              index: i,
+              text: c.text,
+              finish_reason: c.finish_reason,
+              logprobs: null,
+              stop_reason: c.stop_reason ?? null,
+            };
       });
       const count = options.tokens ?? ((t: string) => t.split(/\s+/).filter(Boolean).length);
       const tokens = choices.reduce((a, c) => a + count('text' in c ? (c.text ?? '') : (c.message?.content ?? '')), 0);

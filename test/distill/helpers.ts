@@ -21,8 +21,11 @@ export function answerer(puzzles: readonly TeacherPuzzle[]): (prompt: string, in
     const g = gold.get(prompt) ?? gold.get(prompt.trim());
     if (g === undefined) return { text: 'I do not know this puzzle.', finish_reason: 'stop', stop_reason: null };
     if (index === 2) return { text: 'Let me think step by step about who', finish_reason: 'length', stop_reason: null };
-    const answer =
-      index === 1 ? g.replace(/knight|knave/, (r) => (r === 'knight' ? 'knave' : 'knight')) : g;
-    return { text: `Let me check each claim.\n</think> <answer> ${answer} `, finish_reason: 'stop', stop_reason: '</answer>' };
+    const answer = index === 1 ? g.replace(/knight|knave/, (r) => (r === 'knight' ? 'knave' : 'knight')) : g;
+    return {
+      text: `Let me check each claim.\n</think> <answer> ${answer} `,
+      finish_reason: 'stop',
+      stop_reason: '</answer>',
+    };
   };
 }

@@ -17,9 +17,13 @@ let url = '';
 let serveErr = '';
 
 before(async () => {
-  serve = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', model.dir, '--port', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  serve = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', model.dir, '--port', '0'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kindling serve did not start; stderr:\n${serveErr}`)), 60_000);
     serve.stderr!.on('data', (d: Buffer) => {
@@ -47,9 +51,30 @@ describe('kindling distill against kindling serve', () => {
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       const c = spawn(
         process.execPath,
-        [join(REPO_ROOT, 'bin', 'kindling.js'), 'distill', '--teacher', `openai:${url}`, '--puzzles', kkFile(3), '--limit', '3',
-          '--samples-per-puzzle', '2', '--max-tokens', '24', '--concurrency', '2', '--seed', '1', '--tokenizer', model.dir,
-          '--out', out, '--summary', summary],
+        [
+          join(REPO_ROOT, 'bin', 'kindling.js'),
+          'distill',
+          '--teacher',
+          `openai:${url}`,
+          '--puzzles',
+          kkFile(3),
+          '--limit',
+          '3',
+          '--samples-per-puzzle',
+          '2',
+          '--max-tokens',
+          '24',
+          '--concurrency',
+          '2',
+          '--seed',
+          '1',
+          '--tokenizer',
+          model.dir,
+          '--out',
+          out,
+          '--summary',
+          summary,
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let o = '';
@@ -60,9 +85,15 @@ describe('kindling distill against kindling serve', () => {
     });
     assert.equal(r.code, 0, `${r.err}\n--- serve:\n${serveErr}`);
     const puzzles = await somePuzzles(3, 3);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(rows.length, 6);
-    assert.deepEqual(rows.map((x) => `${x.puzzle_id}/${x.sample}`).sort(), puzzles.flatMap((p) => [`${p.id}/0`, `${p.id}/1`]).sort());
+    assert.deepEqual(
+      rows.map((x) => `${x.puzzle_id}/${x.sample}`).sort(),
+      puzzles.flatMap((p) => [`${p.id}/0`, `${p.id}/1`]).sort(),
+    );
     for (const row of rows) {
       const p = puzzles.find((x) => x.id === row.puzzle_id)!;
       assert.equal(row.id, `${p.id}-s${row.sample}`);
@@ -76,12 +107,21 @@ describe('kindling distill against kindling serve', () => {
       assert.ok(Number.isInteger(row.completion_tokens) && (row.completion_tokens as number) > 0);
       assert.equal(row.teacher, `openai:${url}#distill-tiny`);
       assert.deepEqual(row.params, {
-        api: 'completions', temperature: 0.6, top_p: 0.95, top_k: 40, seed: 1, max_tokens: 24,
-        stop: ['</answer>', 'User:', 'Assistant:'], append_answer_close: 'stop',
+        api: 'completions',
+        temperature: 0.6,
+        top_p: 0.95,
+        top_k: 40,
+        seed: 1,
+        max_tokens: 24,
+        stop: ['</answer>', 'User:', 'Assistant:'],
+        append_answer_close: 'stop',
       });
     }
     // The two samples of a puzzle come from one request with n = 2 and differ.
-    assert.notEqual(rows.find((x) => x.sample === 0)!.completion, rows.find((x) => x.sample === 1 && x.puzzle_id === rows.find((y) => y.sample === 0)!.puzzle_id)!.completion);
+    assert.notEqual(
+      rows.find((x) => x.sample === 0)!.completion,
+      rows.find((x) => x.sample === 1 && x.puzzle_id === rows.find((y) => y.sample === 0)!.puzzle_id)!.completion,
+    );
     const s = JSON.parse(readFileSync(summary, 'utf8'));
     assert.deepEqual([s.status, s.samples, s.failed, s.missing], ['complete', 6, 0, 0]);
     assert.equal(s.completion_length.unit, 'tokens');

@@ -17,7 +17,10 @@ const lines = (f: string) => readFileSync(f, 'utf8').split('\n');
 describe('keyed JSONL store', () => {
   it('drops a half-written last line, then appends cleanly', async () => {
     const f = join(dir, 'a.jsonl');
-    writeFileSync(f, `${JSON.stringify(row('p', 0))}\n${JSON.stringify(row('p', 1))}\n${JSON.stringify(row('p', 2)).slice(0, 30)}`);
+    writeFileSync(
+      f,
+      `${JSON.stringify(row('p', 0))}\n${JSON.stringify(row('p', 1))}\n${JSON.stringify(row('p', 2)).slice(0, 30)}`,
+    );
     const seen: Row[] = [];
     const [store, r] = await KeyedJsonl.open(f, (x) => seen.push(x));
     assert.match(r.repaired!, /a\.jsonl:3: dropped a half-written last line \(30 bytes\)/);
@@ -65,7 +68,9 @@ describe('keyed JSONL store', () => {
 
   it('reads a file larger than one read chunk', async () => {
     const f = join(dir, 'e.jsonl');
-    const big = Array.from({ length: 300 }, (_, i) => JSON.stringify({ ...row('p', i), completion: 'y'.repeat(1000 + i) }));
+    const big = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({ ...row('p', i), completion: 'y'.repeat(1000 + i) }),
+    );
     writeFileSync(f, `${big.join('\n')}\n${big[0]!.slice(0, 500)}`);
     let n = 0;
     const [store, r] = await KeyedJsonl.open(f, () => n++);
@@ -97,7 +102,11 @@ describe('output lock', () => {
     const lock = FileLock.acquire(target);
     const other = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `import { FileLock } from ${JSON.stringify(new URL('../../src/distill/lock.js', import.meta.url).href)}; FileLock.acquire(${JSON.stringify(target)});`],
+      [
+        '--input-type=module',
+        '-e',
+        `import { FileLock } from ${JSON.stringify(new URL('../../src/distill/lock.js', import.meta.url).href)}; FileLock.acquire(${JSON.stringify(target)});`,
+      ],
       { encoding: 'utf8' },
     );
     assert.notEqual(other.status, 0);

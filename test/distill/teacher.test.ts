@@ -163,11 +163,29 @@ describe('openai teacher', () => {
 describe('retry timing and teacher specs', () => {
   it('backs off exponentially with jitter and honours Retry-After as a floor', () => {
     const o = { baseMs: 100, maxMs: 1000, maxRetryAfterMs: 5000 };
-    assert.equal(backoffDelay(1, o, null, () => 0), 50);
-    assert.equal(backoffDelay(3, o, null, () => 0.999999), 399.9998);
-    assert.equal(backoffDelay(10, o, null, () => 0), 500, 'capped at maxMs, then jittered');
-    assert.equal(backoffDelay(1, o, 2000, () => 0), 2000, 'Retry-After wins over a shorter backoff');
-    assert.equal(backoffDelay(1, o, 60_000, () => 0), 5000, 'but is capped');
+    assert.equal(
+      backoffDelay(1, o, null, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelay(3, o, null, () => 0.999999),
+      399.9998,
+    );
+    assert.equal(
+      backoffDelay(10, o, null, () => 0),
+      500,
+      'capped at maxMs, then jittered',
+    );
+    assert.equal(
+      backoffDelay(1, o, 2000, () => 0),
+      2000,
+      'Retry-After wins over a shorter backoff',
+    );
+    assert.equal(
+      backoffDelay(1, o, 60_000, () => 0),
+      5000,
+      'but is capped',
+    );
     const seen = new Set(Array.from({ length: 20 }, () => backoffDelay(2, o)));
     assert.ok(seen.size > 1, 'jitter');
     for (const d of seen) assert.ok(d >= 100 && d < 200);
@@ -191,7 +209,10 @@ describe('retry timing and teacher specs', () => {
       baseURL: 'http://127.0.0.1:8000/v1',
       model: 'Qwen/QwQ-32B',
     });
-    assert.deepEqual(parseTeacherSpec('openai:http://localhost:11434'), { kind: 'openai', baseURL: 'http://localhost:11434/v1' });
+    assert.deepEqual(parseTeacherSpec('openai:http://localhost:11434'), {
+      kind: 'openai',
+      baseURL: 'http://localhost:11434/v1',
+    });
     assert.throws(() => parseTeacherSpec('vllm:x'), /--teacher must be 'symbolic' or 'openai:URL#MODEL'/);
     assert.throws(() => parseTeacherSpec('openai:not a url#m'), /not a URL/);
   });
