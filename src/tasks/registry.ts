@@ -16,6 +16,7 @@ import { mathTask } from './math/task.js';
 import { MMLU_PRO_CATEGORIES, type McqExample } from './mcq/data.js';
 import { mmluProTask } from './mcq/task.js';
 import type { Example, Task } from './types.js';
+import { registerLiteTasks } from './lite/register.js';
 
 /** A task as evaluation sees it: the Task plus which rows to evaluate and how to group them. */
 export interface TaskEntry<E extends Example = Example> {
@@ -206,3 +207,6 @@ registerTask('humanevalplus', {
     });
   },
 });
+
+// The demo's mini domains (math-lite, code-lite, mcq-lite): src/tasks/lite/register.ts.
+registerLiteTasks(registerTask);

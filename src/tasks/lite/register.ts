@@ -1,0 +1,84 @@
+// Registry entries for the demo's mini domains. registry.ts calls registerLiteTasks(registerTask)
+// after its own entries: a function, not an import side effect, because this file and registry.ts
+// would otherwise import each other and register into a registry not yet initialised.
+//   math-lite   300 integer word problems (categories: 1-op, 2-op, 3-op)
+//   code-lite   300 small Python functions in the sandbox (categories: int, list, str)
+//   mcq-lite    300 10-option questions about the synthetic world (categories: geography, people, animals)
+// Each entry's `domain` is its own name, so `+rlvr:math-lite` labels match (the real benchmarks
+// keep `math`, `code`, `mmlu-pro`). No arguments; the data is generated, so dataDir is ignored.
+import type { TaskDefinition, TaskEntry } from '../registry.js';
+import type { Example } from '../types.js';
+import type { CodeLiteExample } from './code-items.js';
+import type { MathLiteExample } from './math-items.js';
+import { createMathLiteTask } from './math-lite.js';
+import type { McqLiteExample } from './mcq-items.js';
+import { createMcqLiteTask } from './mcq-lite.js';
+
+export const LITE_TASK_NAMES = ['math-lite', 'code-lite', 'mcq-lite'] as const;
+
+const noArgs = (name: string, args: string | undefined) => {
+  if (args) throw new Error(`${name} takes no arguments, got '${args}'`);
+};
+
+const asEntry = <E extends Example>(e: TaskEntry<E>): TaskEntry => e as unknown as TaskEntry;
+
+export const LITE_TASK_DEFINITIONS: Record<(typeof LITE_TASK_NAMES)[number], TaskDefinition> = {
+  'math-lite': {
+    describe: 'demo mini domain: 300 integer word problems, 1–3 operations (math reward and MATH-500 scoring)',
+    create(args) {
+      noArgs('math-lite', args);
+      const task = createMathLiteTask();
+      return asEntry<MathLiteExample>({
+        selector: 'math-lite',
+        name: 'math-lite',
+        domain: 'math-lite',
+        task,
+        overall: 'micro',
+        load: () => task.load('test'),
+        category: (e) => `${e.level}-op`,
+        gold: (e) => e.answer,
+      });
+    },
+  },
+  'code-lite': {
+    describe: 'demo mini domain: 300 small Python functions, base ∧ plus tests in the Pyodide sandbox',
+    async create(args) {
+      noArgs('code-lite', args);
+      // Loaded on first use, as registry.ts does for the code domain (the sandbox is heavy).
+      const { createCodeLiteTask } = await import('./code-lite.js');
+      const task = createCodeLiteTask();
+      return asEntry<CodeLiteExample>({
+        selector: 'code-lite',
+        name: 'code-lite',
+        domain: 'code-lite',
+        task,
+        overall: 'micro',
+        load: () => task.load('test'),
+        category: (e) => e.group,
+        gold: (e) => e.prompt + e.canonical_solution,
+        close: () => task.close(),
+      });
+    },
+  },
+  'mcq-lite': {
+    describe: 'demo mini domain: 300 10-option questions about the synthetic world (MMLU-Pro reward and extraction)',
+    create(args) {
+      noArgs('mcq-lite', args);
+      const task = createMcqLiteTask();
+      return asEntry<McqLiteExample>({
+        selector: 'mcq-lite',
+        name: 'mcq-lite',
+        domain: 'mcq-lite',
+        task,
+        overall: 'micro',
+        load: () => task.load('test'),
+        category: (e) => e.category,
+        gold: (e) => `${e.answer}. ${e.options[e.answerIndex]}`,
+      });
+    },
+  },
+};
+
+export function registerLiteTasks(register: (name: string, def: TaskDefinition) => void): void {
+  for (const name of LITE_TASK_NAMES) register(name, LITE_TASK_DEFINITIONS[name]);
+}
