@@ -18,23 +18,22 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "handles.h"
 
 // ---------------------------------------------------------------- handles
+
+// Box, g_boxes, wrap and box_at live in namespace kindling (declared in handles.h) so that
+// distributed.cpp can take and return tensor handles too.
+namespace kindling {
 
 // A tensor handle is a Napi::External<Box> without a native finalizer: Node defers N-API
 // finalizers to the event loop, so a long synchronous training loop would pile up millions of
 // them. Instead the JS side frees boxes explicitly (dispose(), scopes) and, for tensors nobody
 // disposed, through a FinalizationRegistry. Live boxes are kept in a set so a stale handle is
 // reported as "used after dispose()" instead of touching freed memory.
-struct Box {
-  torch::Tensor t;
-  int64_t accounted = 0;  // bytes reported to V8 as external memory
-};
-
 std::unordered_set<Box*> g_boxes;
 
-int64_t accountable_bytes(const torch::Tensor& t) {
+static int64_t accountable_bytes(const torch::Tensor& t) {
   if (!t.defined() || t.is_view() || !t.has_storage()) return 0;
   if (!t.device().is_cpu()) return 0;  // only host memory pressures V8's heuristics
   return static_cast<int64_t>(t.storage().nbytes());
@@ -57,6 +56,16 @@ Box* box_at(const Napi::CallbackInfo& info, size_t i) {
     throw Napi::Error::New(info.Env(), "tensor used after dispose() (argument " + std::to_string(i) + ")");
   return b;
 }
+
+}  // namespace kindling
+
+namespace {
+
+using kindling::Box;
+using kindling::box_at;
+using kindling::g_boxes;
+using kindling::guarded;
+using kindling::wrap;
 
 torch::Tensor& T(const Napi::CallbackInfo& info, size_t i) { return box_at(info, i)->t; }
 
@@ -149,20 +158,6 @@ torch::TensorOptions opts(const Napi::CallbackInfo& info, size_t dt, size_t dev)
 std::optional<at::Generator> gen_at(const Napi::CallbackInfo& info, size_t i) {
   if (!present(info, i)) return std::nullopt;
   return *info[i].As<Napi::External<at::Generator>>().Data();
-}
-
-// Every exported function goes through this guard: libtorch's errors become JS errors.
-template <Napi::Value (*F)(const Napi::CallbackInfo&)>
-Napi::Value guarded(const Napi::CallbackInfo& info) {
-  try {
-    return F(info);
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const c10::Error& e) {
-    throw Napi::Error::New(info.Env(), e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), e.what());
-  }
 }
 
 #define FN(name) Napi::Value name(const Napi::CallbackInfo& info)
@@ -795,6 +790,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(version); EXPORT(showConfig); EXPORT(parallelInfo); EXPORT(getNumThreads); EXPORT(setNumThreads);
   EXPORT(getNumInteropThreads); EXPORT(cudaIsAvailable); EXPORT(cudaDeviceCount); EXPORT(cudaSynchronize);
   EXPORT(mpsIsAvailable); EXPORT(cxx11Abi);
+  kindling::register_distributed(env, exports);
   return exports;
 }
 

@@ -1,7 +1,8 @@
 // Builds native/build/kindling_torch.node against the libtorch that find-libtorch.mjs finds.
-// A direct compiler call (no node-gyp): node-gyp would download Node headers from the internet and
+// Direct compiler calls (no node-gyp): node-gyp would download Node headers from the internet and
 // turns off exceptions/RTTI, which libtorch needs. Headers come from the node-api-headers and
-// node-addon-api npm packages.
+// node-addon-api npm packages. Each source compiles to its own object in native/build/obj/, reused
+// while its source, the shared headers and the flags are unchanged (each takes ~30 s).
 //   node scripts/build-native.mjs              build (always)
 //   node scripts/build-native.mjs --if-missing build only when sources or libtorch changed
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,8 @@ const require = createRequire(import.meta.url);
 const outDir = join(repo, 'native', 'build');
 const out = join(outDir, 'kindling_torch.node');
 const infoPath = join(outDir, 'build-info.json');
-const sources = [join(repo, 'native', 'binding.cpp')];
+// Headers the sources include from native/ (part of every object's cache key).
+const headers = ['handles.h', 'gloo-shim.h'].map((f) => join(repo, 'native', f));
 const ifMissing = process.argv.includes('--if-missing');
 
 let torch;
@@ -33,22 +35,43 @@ try {
 const napiInclude = require('node-api-headers').include_dir;
 const addonInclude = require('node-addon-api').include_dir;
 const cxx = process.env.CXX || 'g++';
-const flags = [
-  '-std=c++17', '-O2', '-fPIC', '-shared', '-w',
+const compileFlags = [
+  '-std=c++17', '-O2', '-fPIC', '-w',
   '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED',
   ...(torch.cxx11abi === null ? [] : [`-D_GLIBCXX_USE_CXX11_ABI=${torch.cxx11abi ? 1 : 0}`]),
   `-I${napiInclude}`, `-I${resolve(repo, addonInclude)}`, ...torch.include.map((d) => `-I${d}`),
-  ...sources,
-  `-L${torch.lib}`, `-Wl,-rpath,${torch.lib}`,
+];
+
+// distributed.cpp includes torch's ProcessGroupGloo.hpp, which includes gloo's headers; pip wheels
+// do not ship them, so native/gloo-shim.h stands in for them (see its comment) unless they exist.
+const shimDir = join(outDir, 'gloo-shim');
+const glooHeaders = ['gloo/algorithm.h', 'gloo/common/error.h', 'gloo/context.h', 'gloo/rendezvous/store.h', 'gloo/transport/device.h'];
+const haveGloo = torch.include.some((d) => existsSync(join(d, 'gloo', 'context.h')));
+// NCCL: only with a CUDA libtorch and nccl.h (pip: the nvidia-nccl package beside torch).
+const ncclInclude = torch.cuda
+  ? [join(torch.root, '..', 'nvidia', 'nccl', 'include'), '/usr/include', '/usr/local/cuda/include'].find((d) => existsSync(join(d, 'nccl.h')))
+  : undefined;
+const distributedFlags = (nccl) => [
+  // Hidden: nothing this file instantiates (it sees gloo only through the shim) may interpose libtorch's code.
+  '-fvisibility=hidden', '-fvisibility-inlines-hidden',
+  ...(haveGloo ? [] : [`-I${shimDir}`]),
+  ...(nccl ? ['-DKINDLING_WITH_NCCL', `-I${ncclInclude}`] : []),
+];
+const units = [
+  { src: join(repo, 'native', 'binding.cpp'), flags: [] },
+  { src: join(repo, 'native', 'distributed.cpp'), flags: distributedFlags(Boolean(ncclInclude)), fallback: ncclInclude ? distributedFlags(false) : null },
+];
+const linkFlags = [
+  '-shared', `-L${torch.lib}`, `-Wl,-rpath,${torch.lib}`,
   // --no-as-needed keeps libtorch_cuda loaded so its kernels register even though we call no symbol of it.
   '-Wl,--no-as-needed', '-ltorch', '-ltorch_cpu', '-lc10',
   ...(torch.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : []),
   '-Wl,--as-needed',
 ];
-const key = createHash('sha256')
-  .update(JSON.stringify({ flags, cxx }))
-  .update(sources.map((s) => readFileSync(s)).join('\0'))
-  .digest('hex');
+const hash = (...parts) => createHash('sha256').update(parts.join('\0')).digest('hex');
+const headerText = headers.map((h) => readFileSync(h, 'utf8')).join('\0');
+const unitKey = (u, flags) => hash(JSON.stringify({ flags: [...compileFlags, ...flags], cxx }), readFileSync(u.src, 'utf8'), headerText);
+const key = hash(JSON.stringify({ linkFlags, cxx }), ...units.map((u) => unitKey(u, u.flags)));
 
 if (ifMissing && existsSync(out) && existsSync(infoPath)) {
   try {
@@ -56,18 +79,53 @@ if (ifMissing && existsSync(out) && existsSync(infoPath)) {
   } catch {}
 }
 
-mkdirSync(outDir, { recursive: true });
+mkdirSync(join(outDir, 'obj'), { recursive: true });
+if (!haveGloo)
+  for (const h of glooHeaders) {
+    mkdirSync(dirname(join(shimDir, h)), { recursive: true });
+    writeFileSync(join(shimDir, h), `#include "${join(repo, 'native', 'gloo-shim.h')}"\n`);
+  }
 console.error(`kindling: building the libtorch binding against ${torch.how}: ${torch.root} (torch ${torch.version})`);
 const t0 = Date.now();
+
+function compile(u, flags) {
+  const name = u.src.split('/').pop().replace(/\.cpp$/, '');
+  const obj = join(outDir, 'obj', `${name}.o`);
+  const k = unitKey(u, flags);
+  const keyFile = `${obj}.key`;
+  if (existsSync(obj) && existsSync(keyFile) && readFileSync(keyFile, 'utf8') === k) return { obj, ok: true };
+  console.error(`kindling: compiling native/${name}.cpp`);
+  const r = spawnSync(cxx, [...compileFlags, ...flags, '-c', u.src, '-o', `${obj}.tmp`], { stdio: 'inherit' });
+  if (r.status !== 0) return { obj, ok: false, why: `${cxx} exit ${r.status ?? r.signal}` };
+  renameSync(`${obj}.tmp`, obj);
+  writeFileSync(keyFile, k);
+  return { obj, ok: true };
+}
+
+const objects = [];
+let nccl = Boolean(ncclInclude);
+for (const u of units) {
+  let c = compile(u, u.flags);
+  if (!c.ok && u.fallback) {
+    nccl = false;
+    console.error(`kindling: native/${u.src.split('/').pop()} did not compile with NCCL (${c.why}); building it without (gloo only)`);
+    c = compile(u, u.fallback);
+  }
+  if (!c.ok) {
+    console.error(`kindling: compiling ${u.src} failed (${c.why})`);
+    process.exit(1);
+  }
+  objects.push(c.obj);
+}
 const tmp = `${out}.tmp`;
-const r = spawnSync(cxx, [...flags, '-o', tmp], { stdio: 'inherit' });
+const r = spawnSync(cxx, [...objects, ...linkFlags, '-o', tmp], { stdio: 'inherit' });
 if (r.status !== 0) {
-  console.error(`kindling: compiling native/binding.cpp failed (${cxx} exit ${r.status ?? r.signal})`);
+  console.error(`kindling: linking ${out} failed (${cxx} exit ${r.status ?? r.signal})`);
   process.exit(1);
 }
 renameSync(tmp, out);
 writeFileSync(
   infoPath,
-  `${JSON.stringify({ key, libtorch: torch, builtAt: new Date().toISOString(), node: process.version }, null, 2)}\n`,
+  `${JSON.stringify({ key, libtorch: torch, gloo: haveGloo ? 'headers' : 'shim', nccl, builtAt: new Date().toISOString(), node: process.version }, null, 2)}\n`,
 );
 console.error(`kindling: built ${out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
