@@ -9,9 +9,19 @@
 //   truncation rate = fraction of samples that ended at the token budget.
 // Paired comparisons of two models on one task use per-example accuracy (mean over trials) and a
 // paired t-interval on the differences (stratified by category for macro-averaged tasks; stats.ts).
-import type { CellSummary } from './store.js';
+
 import { cellKey } from './records.js';
-import { type MeanStd, mean, meanStd, type PairedInterval, pairedTInterval, passAtK, reportedKs, stratifiedPairedInterval } from './stats.js';
+import {
+  type MeanStd,
+  mean,
+  meanStd,
+  type PairedInterval,
+  pairedTInterval,
+  passAtK,
+  reportedKs,
+  stratifiedPairedInterval,
+} from './stats.js';
+import type { CellSummary } from './store.js';
 
 export interface MeanStdTrials extends MeanStd {
   per_trial: number[];
@@ -78,7 +88,10 @@ export function aggregateTask(
   const byCat = new Map<string, { examples: number; perTrial: number[][] }>();
   for (const e of sel.examples) {
     let c = byCat.get(e.category);
-    if (!c) byCat.set(e.category, (c = { examples: 0, perTrial: Array.from({ length: trials }, () => []) }));
+    if (!c) {
+      c = { examples: 0, perTrial: Array.from({ length: trials }, () => []) };
+      byCat.set(e.category, c);
+    }
     c.examples++;
   }
   const finish: Record<string, number> = {};
@@ -133,7 +146,8 @@ export function aggregateTask(
   }
   const accuracy = withTrials(accPerTrial);
   const pass: Record<string, number> = {};
-  if (correctCounts.length) for (const k of reportedKs(trials)) pass[String(k)] = mean(correctCounts.map((c) => passAtK(trials, c, k)));
+  if (correctCounts.length)
+    for (const k of reportedKs(trials)) pass[String(k)] = mean(correctCounts.map((c) => passAtK(trials, c, k)));
   return {
     model,
     task: sel.selector,
@@ -180,13 +194,25 @@ export function compareResults(a: TaskResult, b: TaskResult, confidence = 0.95):
     for (const id of ids) {
       const c = cats[id] ?? '';
       let g = groups.get(c);
-      if (!g) groups.set(c, (g = { a: [], b: [] }));
+      if (!g) {
+        g = { a: [], b: [] };
+        groups.set(c, g);
+      }
       g.a.push(acc(a, id));
       g.b.push(acc(b, id));
     }
     return { task: a.task, a: a.model, b: b.model, ...stratifiedPairedInterval([...groups.values()], confidence) };
   }
-  return { task: a.task, a: a.model, b: b.model, ...pairedTInterval(ids.map((id) => acc(a, id)), ids.map((id) => acc(b, id)), confidence) };
+  return {
+    task: a.task,
+    a: a.model,
+    b: b.model,
+    ...pairedTInterval(
+      ids.map((id) => acc(a, id)),
+      ids.map((id) => acc(b, id)),
+      confidence,
+    ),
+  };
 }
 
 /** Every pair (earlier model = a, later = b) per task. */
@@ -195,7 +221,8 @@ export function allComparisons(results: readonly TaskResult[], confidence = 0.95
   const tasks = [...new Set(results.map((r) => r.task))];
   for (const task of tasks) {
     const rs = results.filter((r) => r.task === task);
-    for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) out.push(compareResults(rs[i]!, rs[j]!, confidence));
+    for (let i = 0; i < rs.length; i++)
+      for (let j = i + 1; j < rs.length; j++) out.push(compareResults(rs[i]!, rs[j]!, confidence));
   }
   return out;
 }

@@ -43,9 +43,16 @@ const empty = (promptTokens: number): Completion => ({
 });
 
 /** Completions[job][sample] for every job, each within its own budget. Jobs are processed in the given order. */
-export function generateCells(model: CausalLM, tokenizer: TextCodec, jobs: readonly CellJob[], o: GenerateCellsOptions): Completion[][] {
+export function generateCells(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  jobs: readonly CellJob[],
+  o: GenerateCellsOptions,
+): Completion[][] {
   const maxPos = model.config.max_position_embeddings;
-  const out: Completion[][] = jobs.map((j) => (j.budget < 1 ? Array.from({ length: j.n }, () => empty(j.ids.length)) : []));
+  const out: Completion[][] = jobs.map((j) =>
+    j.budget < 1 ? Array.from({ length: j.n }, () => empty(j.ids.length)) : [],
+  );
   const live = jobs.map((j, i) => ({ j, i })).filter(({ j }) => j.budget >= 1);
   for (let b = 0; b < live.length; b += o.batchPrompts) {
     const batch = live.slice(b, b + o.batchPrompts);
@@ -54,26 +61,45 @@ export function generateCells(model: CausalLM, tokenizer: TextCodec, jobs: reado
       const group = batch.filter(({ j }) => j.n === n);
       const maxPrompt = Math.max(...group.map(({ j }) => j.ids.length));
       const maxNew = Math.min(Math.max(...group.map(({ j }) => j.budget)), maxPos - maxPrompt);
-      const res = generate(model, tokenizer, group.map(({ j }) => j.ids), {
-        n,
-        maxNewTokens: maxNew,
-        temperature: o.temperature,
-        topP: o.topP,
-        topK: o.topK,
-        stop: o.stop,
-        seeds: group.map(({ j }) => j.seed),
-      });
+      const res = generate(
+        model,
+        tokenizer,
+        group.map(({ j }) => j.ids),
+        {
+          n,
+          maxNewTokens: maxNew,
+          temperature: o.temperature,
+          topP: o.topP,
+          topK: o.topK,
+          stop: o.stop,
+          seeds: group.map(({ j }) => j.seed),
+        },
+      );
       const again: { at: [number, number]; job: CellJob; head: Completion }[] = [];
       group.forEach(({ j, i }, g) => {
         out[i] = res[g]!.map((c, k) => {
           if (c.tokenIds.length > j.budget) return cut(c, j.budget, tokenizer);
           if (c.finishReason === 'length' && c.tokenIds.length < j.budget)
-            again.push({ at: [i, k], head: c, job: { ids: [...j.ids, ...c.tokenIds], n: 1, seed: j.seed + k + 0x9e3779b1, budget: j.budget - c.tokenIds.length } });
+            again.push({
+              at: [i, k],
+              head: c,
+              job: {
+                ids: [...j.ids, ...c.tokenIds],
+                n: 1,
+                seed: j.seed + k + 0x9e3779b1,
+                budget: j.budget - c.tokenIds.length,
+              },
+            });
           return c;
         });
       });
       if (again.length) {
-        const tails = generateCells(model, tokenizer, again.map((a) => a.job), { ...o, onBatch: undefined });
+        const tails = generateCells(
+          model,
+          tokenizer,
+          again.map((a) => a.job),
+          { ...o, onBatch: undefined },
+        );
         again.forEach((a, q) => {
           out[a.at[0]]![a.at[1]] = join(a.head, tails[q]![0]!, tokenizer, o.stop);
         });

@@ -12,7 +12,13 @@ import { loadTokenizer } from '../tokenizer/index.js';
 import { aggregateTask, allComparisons, type TaskResult, type TaskSelection } from './aggregate.js';
 import { type CellJob, generateCells } from './generate-cells.js';
 import { exampleSeed, lengthBatches, limitPerCategory } from './plan.js';
-import { type EvalProtocol, PAPER_EVAL_STOP, PAPER_PROTOCOL, protocolDifferences, validateProtocol } from './protocol.js';
+import {
+  type EvalProtocol,
+  PAPER_EVAL_STOP,
+  PAPER_PROTOCOL,
+  protocolDifferences,
+  validateProtocol,
+} from './protocol.js';
 import { cellKey, type SampleRecord } from './records.js';
 import {
   type EvalResults,
@@ -92,12 +98,14 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
   const protocol: EvalProtocol = { ...PAPER_PROTOCOL, ...o.protocol };
   validateProtocol(protocol);
   const batchPrompts = o.batchPrompts ?? 8;
-  if (!Number.isInteger(batchPrompts) || batchPrompts < 1) throw new RangeError(`batch size must be an integer ≥ 1, got ${batchPrompts}`);
+  if (!Number.isInteger(batchPrompts) || batchPrompts < 1)
+    throw new RangeError(`batch size must be an integer ≥ 1, got ${batchPrompts}`);
   if (o.models.length === 0) throw new Error('no models to evaluate');
   if (o.tasks.length === 0) throw new Error('no tasks to evaluate');
   const labels = new Set<string>();
   for (const m of o.models) {
-    if (!labelPattern.test(m.label)) throw new Error(`model label '${m.label}' must be non-empty without '=', ',' or leading space`);
+    if (!labelPattern.test(m.label))
+      throw new Error(`model label '${m.label}' must be non-empty without '=', ',' or leading space`);
     if (labels.has(m.label)) throw new Error(`model label '${m.label}' is given twice`);
     if (!m.dir && !m.source) throw new Error(`model '${m.label}' has neither a folder nor a loaded model`);
     labels.add(m.label);
@@ -110,20 +118,27 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
   const modelDirs: Record<string, string | null> = { ...(saved?.models ?? {}) };
   if (saved) {
     const diffs = protocolDifferences({ ...PAPER_PROTOCOL, ...saved.protocol }, protocol);
-    if (diffs.length) throw new Error(`${runFile(out)}: this folder was evaluated with other settings (${diffs.join('; ')}); use another --out`);
+    if (diffs.length)
+      throw new Error(
+        `${runFile(out)}: this folder was evaluated with other settings (${diffs.join('; ')}); use another --out`,
+      );
   }
   for (const m of o.models) {
     const dir = m.dir ? resolve(m.dir) : null;
     const before = modelDirs[m.label];
     if (before && dir && before !== dir)
-      throw new Error(`${runFile(out)}: label '${m.label}' was evaluated from ${before}, now ${dir}; use another label or --out`);
+      throw new Error(
+        `${runFile(out)}: label '${m.label}' was evaluated from ${before}, now ${dir}; use another label or --out`,
+      );
     modelDirs[m.label] = dir ?? before ?? null;
   }
 
   const { store, info } = await CellStore.open(samplesFile(out));
   try {
-    if (info.droppedBytes) log(`${samplesFile(out)}: dropped an unfinished last line (${info.droppedBytes} bytes) from an interrupted run`);
-    if (info.duplicates) log(`${samplesFile(out)}: ${info.duplicates} duplicate cell line(s) ignored (the first of each counts)`);
+    if (info.droppedBytes)
+      log(`${samplesFile(out)}: dropped an unfinished last line (${info.droppedBytes} bytes) from an interrupted run`);
+    if (info.duplicates)
+      log(`${samplesFile(out)}: ${info.duplicates} duplicate cell line(s) ignored (the first of each counts)`);
     writeJsonAtomic(runFile(out), { format: 'kindling-eval-run/1', protocol, models: modelDirs } satisfies RunInfo);
 
     // Load every task's rows once (shared by all models).
@@ -150,7 +165,9 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
           examples: examples.map((e, i) => ({ id: e.id, category: categories[i]! })),
         },
       });
-      log(`${entry.selector}: ${examples.length} examples${o.limit !== undefined && all.length > examples.length ? ` (of ${all.length})` : ''}`);
+      log(
+        `${entry.selector}: ${examples.length} examples${o.limit !== undefined && all.length > examples.length ? ` (of ${all.length})` : ''}`,
+      );
     }
 
     const T = protocol.trials;
@@ -160,7 +177,8 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
       return ts;
     };
     let total = 0;
-    for (const m of o.models) for (const p of prepared) p.examples.forEach((_, i) => (total += missing(m.label, p, i).length));
+    for (const m of o.models)
+      for (const p of prepared) for (let i = 0; i < p.examples.length; i++) total += missing(m.label, p, i).length;
     const cached = o.models.length * prepared.reduce((s, p) => s + p.examples.length * T, 0) - total;
     log(`${cached} cells cached, ${total} to compute`);
 
@@ -172,7 +190,9 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
       const src = m.source ?? loadSource(m);
       const maxPos = src.model.config.max_position_embeddings;
       if (protocol.maxTotalTokens > maxPos)
-        log(`${m.label}: the model has ${maxPos} positions; prompt + completion capped at ${maxPos} instead of ${protocol.maxTotalTokens}`);
+        log(
+          `${m.label}: the model has ${maxPos} positions; prompt + completion capped at ${maxPos} instead of ${protocol.maxTotalTokens}`,
+        );
       try {
         for (const p of todo) {
           await evalModelTask(m.label, src, p, protocol, batchPrompts, store, missing, o.signal, (n) => {
@@ -187,7 +207,8 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
 
     // Aggregate what the cache holds for this selection.
     const results: TaskResult[] = [];
-    for (const p of prepared) for (const m of o.models) results.push(aggregateTask(store.cells, m.label, p.selection, T));
+    for (const p of prepared)
+      for (const m of o.models) results.push(aggregateTask(store.cells, m.label, p.selection, T));
     const evalResults: EvalResults = {
       format: RESULTS_FORMAT,
       created: new Date().toISOString(),
@@ -216,7 +237,9 @@ function loadSource(m: EvalModelSpec): ModelSource {
   const tokenizer = loadTokenizer(dir);
   const model = loadModel(dir, m.device ? { device: m.device } : {});
   if (tokenizer.vocabSize > model.config.vocab_size)
-    throw new Error(`${dir}: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${model.config.vocab_size}`);
+    throw new Error(
+      `${dir}: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${model.config.vocab_size}`,
+    );
   return { model, tokenizer };
 }
 

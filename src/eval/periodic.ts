@@ -13,7 +13,8 @@ import { resultsFile } from './results.js';
 
 export const periodicEvalDir = (runDir: string, step: number): string => join(runDir, 'eval', `step-${step}`);
 
-export interface PeriodicEvalOptions extends Pick<RunEvalOptions, 'protocol' | 'limit' | 'batchPrompts' | 'onProgress' | 'onLog' | 'signal'> {
+export interface PeriodicEvalOptions
+  extends Pick<RunEvalOptions, 'protocol' | 'limit' | 'batchPrompts' | 'onProgress' | 'onLog' | 'signal'> {
   runDir: string;
   step: number;
   /** The run's label in reports, e.g. `warmup+rlvr:math`. */

@@ -27,7 +27,10 @@ export function limitPerCategory<T>(items: readonly T[], limit: number | undefin
   items.forEach((x, i) => {
     const c = category(x);
     let g = groups.get(c);
-    if (!g) groups.set(c, (g = []));
+    if (!g) {
+      g = [];
+      groups.set(c, g);
+    }
     g.push(i);
   });
   const chosen: number[] = [];

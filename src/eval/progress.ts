@@ -38,7 +38,11 @@ export class ProgressBar {
       this.stream.write(`\r${this.label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${stats} ${note}\x1b[K`);
       this.drawn = true;
       if (done >= total) this.end();
-    } else if (done >= total || done - this.lastPlainDone >= Math.max(1, Math.ceil(total / 10)) || secs - this.lastPlainTime >= 5) {
+    } else if (
+      done >= total ||
+      done - this.lastPlainDone >= Math.max(1, Math.ceil(total / 10)) ||
+      secs - this.lastPlainTime >= 5
+    ) {
       this.lastPlainDone = done;
       this.lastPlainTime = secs;
       this.stream.write(`${this.label}: ${stats}${note ? ` (${note})` : ''}\n`);

@@ -56,7 +56,8 @@ export function validateProtocol(p: EvalProtocol): void {
   if (!(p.temperature >= 0)) bad(`temperature must be ≥ 0, got ${p.temperature}`);
   if (!(p.topP > 0 && p.topP <= 1)) bad(`top_p must be in (0, 1], got ${p.topP}`);
   if (!Number.isInteger(p.topK) || p.topK < 0) bad(`top_k must be an integer ≥ 0, got ${p.topK}`);
-  if (!Number.isInteger(p.maxTotalTokens) || p.maxTotalTokens < 2) bad(`max total tokens must be an integer ≥ 2, got ${p.maxTotalTokens}`);
+  if (!Number.isInteger(p.maxTotalTokens) || p.maxTotalTokens < 2)
+    bad(`max total tokens must be an integer ≥ 2, got ${p.maxTotalTokens}`);
   if (p.maxNewTokens !== null && (!Number.isInteger(p.maxNewTokens) || p.maxNewTokens < 1))
     bad(`max new tokens must be an integer ≥ 1, got ${p.maxNewTokens}`);
   if (!Number.isSafeInteger(p.seed) || p.seed < 0) bad(`seed must be a non-negative integer, got ${p.seed}`);

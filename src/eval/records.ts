@@ -41,7 +41,16 @@ export function cellKey(model: string, task: string, exampleId: string, trial: n
 
 export const recordKey = (r: SampleRecord): string => cellKey(r.model, r.task, r.example_id, r.trial);
 
-const STRING_FIELDS = ['model', 'task', 'example_id', 'category', 'prompt', 'completion', 'reward_reason', 'score_reason'] as const;
+const STRING_FIELDS = [
+  'model',
+  'task',
+  'example_id',
+  'category',
+  'prompt',
+  'completion',
+  'reward_reason',
+  'score_reason',
+] as const;
 const INT_FIELDS = ['trial', 'prompt_tokens', 'completion_tokens', 'seed'] as const;
 const FINISH = new Set(['stop', 'eos', 'length']);
 
@@ -50,13 +59,16 @@ export function validateRecord(v: unknown, where: string): SampleRecord {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: expected a JSON object`);
   const r = v as Record<string, unknown>;
   const fail = (field: string, want: string) => {
-    throw new Error(`${where}: field '${field}' must be ${want}, got ${r[field] === undefined ? 'nothing' : JSON.stringify(r[field])}`);
+    throw new Error(
+      `${where}: field '${field}' must be ${want}, got ${r[field] === undefined ? 'nothing' : JSON.stringify(r[field])}`,
+    );
   };
   for (const f of STRING_FIELDS) if (typeof r[f] !== 'string') fail(f, 'a string');
   for (const f of INT_FIELDS) if (!Number.isInteger(r[f]) || (r[f] as number) < 0) fail(f, 'a non-negative integer');
   if (typeof r.correct !== 'boolean') fail('correct', 'true or false');
   if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) fail('reward', 'a number');
   if (!FINISH.has(r.finish_reason as string)) fail('finish_reason', "'stop', 'eos' or 'length'");
-  for (const f of ['extracted', 'gold', 'stop'] as const) if (r[f] !== null && typeof r[f] !== 'string') fail(f, 'a string or null');
+  for (const f of ['extracted', 'gold', 'stop'] as const)
+    if (r[f] !== null && typeof r[f] !== 'string') fail(f, 'a string or null');
   return r as unknown as SampleRecord;
 }

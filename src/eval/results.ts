@@ -36,7 +36,10 @@ export const runFile = (dir: string) => join(dir, 'run.json');
 /** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(
+    tmp,
+    `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
   renameSync(tmp, file);
 }
 
@@ -68,7 +71,8 @@ export function readRunInfo(dir: string): RunInfo | null {
 export function readResults(dirOrFile: string): EvalResults {
   const f = dirOrFile.endsWith('.json') ? dirOrFile : resultsFile(dirOrFile);
   const v = readJson(f) as Record<string, unknown>;
-  if (v?.format !== RESULTS_FORMAT) throw new Error(`${f}: field 'format' must be '${RESULTS_FORMAT}', got ${JSON.stringify(v?.format)}`);
+  if (v?.format !== RESULTS_FORMAT)
+    throw new Error(`${f}: field 'format' must be '${RESULTS_FORMAT}', got ${JSON.stringify(v?.format)}`);
   for (const field of ['models', 'tasks', 'results', 'comparisons'])
     if (!Array.isArray(v[field])) throw new Error(`${f}: field '${field}' must be a list`);
   (v.results as unknown[]).forEach((r, i) => {
@@ -76,9 +80,13 @@ export function readResults(dirOrFile: string): EvalResults {
     for (const field of ['model', 'task', 'name', 'domain'])
       if (typeof x?.[field] !== 'string') throw new Error(`${f}: results[${i}].${field} must be a string`);
     for (const field of ['score', 'accuracy', 'length'])
-      if (typeof (x[field] as Record<string, unknown>)?.mean !== 'number' && (x[field] as Record<string, unknown>)?.mean !== null)
+      if (
+        typeof (x[field] as Record<string, unknown>)?.mean !== 'number' &&
+        (x[field] as Record<string, unknown>)?.mean !== null
+      )
         throw new Error(`${f}: results[${i}].${field}.mean must be a number`);
   });
-  if (v.step !== null && v.step !== undefined && !Number.isInteger(v.step)) throw new Error(`${f}: field 'step' must be an integer or null`);
+  if (v.step !== null && v.step !== undefined && !Number.isInteger(v.step))
+    throw new Error(`${f}: field 'step' must be an integer or null`);
   return { ...(v as unknown as EvalResults), step: (v.step as number | undefined) ?? null };
 }

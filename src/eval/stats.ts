@@ -166,16 +166,29 @@ export function pairedTInterval(a: readonly number[], b: readonly number[], conf
  * Welch–Satterthwaite degrees of freedom (Σ_k w_k)² / Σ_k w_k²/(n_k − 1), w_k = s_k²/n_k.
  * Categories with one example add their difference but no variance.
  */
-export function stratifiedPairedInterval(groups: readonly { a: readonly number[]; b: readonly number[] }[], confidence = 0.95): PairedInterval {
+export function stratifiedPairedInterval(
+  groups: readonly { a: readonly number[]; b: readonly number[] }[],
+  confidence = 0.95,
+): PairedInterval {
   const used = groups.filter((g) => g.a.length > 0);
   const K = used.length;
   const n = used.reduce((s, g) => s + g.a.length, 0);
-  if (K === 0) return { n, diff: Number.NaN, low: Number.NaN, high: Number.NaN, confidence, pValue: Number.NaN, method: 'paired-t-stratified' };
+  if (K === 0)
+    return {
+      n,
+      diff: Number.NaN,
+      low: Number.NaN,
+      high: Number.NaN,
+      confidence,
+      pValue: Number.NaN,
+      method: 'paired-t-stratified',
+    };
   let sum = 0;
   let w = 0;
   let denom = 0;
   for (const g of used) {
-    if (g.a.length !== g.b.length) throw new RangeError(`paired samples differ in length: ${g.a.length} vs ${g.b.length}`);
+    if (g.a.length !== g.b.length)
+      throw new RangeError(`paired samples differ in length: ${g.a.length} vs ${g.b.length}`);
     const d = g.a.map((x, i) => g.b[i]! - x);
     sum += mean(d);
     if (d.length >= 2) {
@@ -187,7 +200,15 @@ export function stratifiedPairedInterval(groups: readonly { a: readonly number[]
   const diff = sum / K;
   const se = Math.sqrt(w) / K;
   if (se === 0 || denom === 0)
-    return { n, diff, low: se === 0 && n >= 2 ? diff : Number.NaN, high: se === 0 && n >= 2 ? diff : Number.NaN, confidence, pValue: se === 0 && n >= 2 ? (diff === 0 ? 1 : 0) : Number.NaN, method: 'paired-t-stratified' };
+    return {
+      n,
+      diff,
+      low: se === 0 && n >= 2 ? diff : Number.NaN,
+      high: se === 0 && n >= 2 ? diff : Number.NaN,
+      confidence,
+      pValue: se === 0 && n >= 2 ? (diff === 0 ? 1 : 0) : Number.NaN,
+      method: 'paired-t-stratified',
+    };
   const df = (w * w) / denom;
   const t = studentTQuantile((1 + confidence) / 2, df);
   const pValue = 2 * (1 - studentTCdf(Math.abs(diff / se), df));

@@ -8,12 +8,12 @@ import {
   closeSync,
   createReadStream,
   existsSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
   readSync,
-  fstatSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -161,7 +161,9 @@ export class CellStore {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
         if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-          throw new Error(`${this.file} is being written by another kindling eval (pid ${pid}); wait for it or use another --out`);
+          throw new Error(
+            `${this.file} is being written by another kindling eval (pid ${pid}); wait for it or use another --out`,
+          );
         unlinkSync(this.lockFile); // stale: its process is gone
       }
     }
@@ -170,7 +172,8 @@ export class CellStore {
 
   private unlock(): void {
     try {
-      if (existsSync(this.lockFile) && readFileSync(this.lockFile, 'utf8').trim() === String(process.pid)) unlinkSync(this.lockFile);
+      if (existsSync(this.lockFile) && readFileSync(this.lockFile, 'utf8').trim() === String(process.pid))
+        unlinkSync(this.lockFile);
     } catch {
       // best effort: a stale lock is detected by its dead pid next time
     }

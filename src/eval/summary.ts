@@ -6,8 +6,7 @@ export const pct = (x: number | null | undefined, digits = 1): string =>
   x === null || x === undefined || Number.isNaN(x) ? '—' : (100 * x).toFixed(digits);
 
 /** "43.8 ± 1.2" in percent. */
-export const pctPm = (m: { mean: number | null; std: number | null }): string =>
-  `${pct(m.mean)} ± ${pct(m.std)}`;
+export const pctPm = (m: { mean: number | null; std: number | null }): string => `${pct(m.mean)} ± ${pct(m.std)}`;
 
 export const num = (x: number | null | undefined, digits = 0): string =>
   x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits);
@@ -15,8 +14,18 @@ export const num = (x: number | null | undefined, digits = 0): string =>
 /** Rows of strings → aligned columns. */
 export function alignColumns(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
-  return rows.map((r) => r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd()).join('\n');
+  for (const r of rows)
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, [...c].length);
+    });
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c + ' '.repeat(widths[i]! - [...c].length))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function row(r: TaskResult): string[] {
@@ -41,7 +50,14 @@ export function resultsTable(res: EvalResults): string {
 
 export function comparisonsTable(res: EvalResults): string {
   if (res.comparisons.length === 0) return '';
-  const head = ['task', 'b − a', 'Δ points', `${Math.round((res.comparisons[0]!.confidence ?? 0.95) * 100)}% CI (paired t)`, 'p', 'n'];
+  const head = [
+    'task',
+    'b − a',
+    'Δ points',
+    `${Math.round((res.comparisons[0]!.confidence ?? 0.95) * 100)}% CI (paired t)`,
+    'p',
+    'n',
+  ];
   return alignColumns([
     head,
     ...res.comparisons.map((c) => [

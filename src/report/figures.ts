@@ -28,7 +28,14 @@ const CONFIG = {
   background: 'white',
   padding: 8,
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom', direction: 'horizontal', labelLimit: 480, columns: 3 },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    orient: 'bottom',
+    direction: 'horizontal',
+    labelLimit: 480,
+    columns: 3,
+  },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: '#ddd' },
 };
@@ -54,7 +61,11 @@ export function accuracyFigure(index: ResultIndex): Figure {
     const s = pct(r.score.std) ?? 0;
     return { model: r.model, task: r.task, accuracy: round(m), ...band(m, s) };
   });
-  const base = { id: 'accuracy', title: 'Accuracy by model and task', caption: 'Headline score per task (macro average over categories for MMLU-Pro), mean ± std over trials.' };
+  const base = {
+    id: 'accuracy',
+    title: 'Accuracy by model and task',
+    caption: 'Headline score per task (macro average over categories for MMLU-Pro), mean ± std over trials.',
+  };
   if (rows.length === 0) return { ...base, spec: null, missing: 'evaluation results (results.json)' };
   const models = index.models();
   return {
@@ -76,7 +87,11 @@ export function accuracyFigure(index: ResultIndex): Figure {
           },
           {
             mark: { type: 'rule', color: 'black' },
-            encoding: { x: { field: 'model', type: 'nominal', sort: models }, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+            encoding: {
+              x: { field: 'model', type: 'nominal', sort: models },
+              y: { field: 'low', type: 'quantitative' },
+              y2: { field: 'high' },
+            },
           },
         ],
       },
@@ -109,7 +124,13 @@ export function gainsFigure(index: ResultIndex): Figure {
       rows.push(deltaRow(task, variant, label!, b, r));
     }
   }
-  if (rows.length === 0) return { ...base, spec: null, missing: "results of 'warmup', 'base+rlvr:<domain>' or 'warmup+rlvr:<domain>' on a task the base model was evaluated on" };
+  if (rows.length === 0)
+    return {
+      ...base,
+      spec: null,
+      missing:
+        "results of 'warmup', 'base+rlvr:<domain>' or 'warmup+rlvr:<domain>' on a task the base model was evaluated on",
+    };
   return { ...base, spec: groupedBars(base.title, rows, 'delta', 'change vs base (points)', true) };
 }
 
@@ -127,10 +148,22 @@ function deltaRow(task: string, variant: string, label: string, b: TaskResult, r
   };
 }
 
-function groupedBars(title: string, rows: Record<string, unknown>[], field: string, yTitle: string, whiskers: boolean): VlSpec {
+function groupedBars(
+  title: string,
+  rows: Record<string, unknown>[],
+  field: string,
+  yTitle: string,
+  whiskers: boolean,
+): VlSpec {
   const tasks = [...new Set(rows.map((r) => r.task as string))];
   const present = VARIANTS.filter((v) => rows.some((r) => r.variant === v));
-  const color = { field: 'variant', type: 'nominal', sort: present, scale: { domain: [...VARIANTS], range: VARIANT_COLORS }, title: null };
+  const color = {
+    field: 'variant',
+    type: 'nominal',
+    sort: present,
+    scale: { domain: [...VARIANTS], range: VARIANT_COLORS },
+    title: null,
+  };
   const layers: VlSpec[] = [
     {
       mark: { type: 'bar', tooltip: true },
@@ -154,7 +187,12 @@ function groupedBars(title: string, rows: Record<string, unknown>[], field: stri
         y2: { field: 'high' },
       },
     });
-  return spec(title, { data: { values: rows }, width: Math.max(220, 70 * tasks.length * Math.max(1, present.length) / 2), height: 240, layer: layers });
+  return spec(title, {
+    data: { values: rows },
+    width: Math.max(220, (70 * tasks.length * Math.max(1, present.length)) / 2),
+    height: 240,
+    layer: layers,
+  });
 }
 
 /** Figure 3: train domain × eval task matrix of changes vs the RLVR run's start model. */
@@ -162,7 +200,8 @@ export function transferFigure(index: ResultIndex): Figure {
   const base = {
     id: 'transfer',
     title: 'Figure 3 analog: RLVR training domain × evaluation task',
-    caption: 'Accuracy change in points of each RLVR model over the model it started from (base or warmup), per evaluation task. Rows: the domain RLVR was trained on.',
+    caption:
+      'Accuracy change in points of each RLVR model over the model it started from (base or warmup), per evaluation task. Rows: the domain RLVR was trained on.',
   };
   const rows: Record<string, unknown>[] = [];
   for (const label of index.find((r) => r.rlvr !== null && r.rlvr !== '*')) {
@@ -174,11 +213,21 @@ export function transferFigure(index: ResultIndex): Figure {
       const b = index.get(label, task);
       if (!a || !b) continue;
       const d = pct((b.score.mean ?? Number.NaN) - (a.score.mean ?? Number.NaN));
-      rows.push({ start: role.start === 'base' ? 'from base' : 'from warmup', train: role.rlvr, task, delta: round(d, 1) });
+      rows.push({
+        start: role.start === 'base' ? 'from base' : 'from warmup',
+        train: role.rlvr,
+        task,
+        delta: round(d, 1),
+      });
     }
   }
   if (rows.length === 0)
-    return { ...base, spec: null, missing: "models labelled 'base+rlvr:<domain>' / 'warmup+rlvr:<domain>' and their start model ('base' / 'warmup') on the same tasks" };
+    return {
+      ...base,
+      spec: null,
+      missing:
+        "models labelled 'base+rlvr:<domain>' / 'warmup+rlvr:<domain>' and their start model ('base' / 'warmup') on the same tasks",
+    };
   const extent = Math.max(1, ...rows.map((r) => Math.abs((r.delta as number | null) ?? 0)));
   const tasks = [...new Set(rows.map((r) => r.task as string))];
   return {
@@ -190,14 +239,24 @@ export function transferFigure(index: ResultIndex): Figure {
         width: Math.max(120, 70 * tasks.length),
         height: { step: 34 },
         encoding: {
-          x: { field: 'task', type: 'nominal', sort: tasks, axis: { labelAngle: 0, title: 'evaluated on', grid: false } },
+          x: {
+            field: 'task',
+            type: 'nominal',
+            sort: tasks,
+            axis: { labelAngle: 0, title: 'evaluated on', grid: false },
+          },
           y: { field: 'train', type: 'nominal', title: 'RLVR on', axis: { grid: false } },
         },
         layer: [
           {
             mark: { type: 'rect', tooltip: true },
             encoding: {
-              color: { field: 'delta', type: 'quantitative', title: 'Δ points', scale: { scheme: 'redblue', domain: [-extent, extent] } },
+              color: {
+                field: 'delta',
+                type: 'quantitative',
+                title: 'Δ points',
+                scale: { scheme: 'redblue', domain: [-extent, extent] },
+              },
             },
           },
           {
@@ -235,10 +294,22 @@ export function lengthFigure(index: ResultIndex): Figure {
     for (const [variant, label] of variants) {
       const r = label ? index.get(label, task) : undefined;
       if (!r || r.length.mean === null) continue;
-      rows.push({ task, variant, model: label, change: round((100 * (r.length.mean - b.length.mean!)) / b.length.mean!, 1), tokens: round(r.length.mean, 1), base_tokens: round(b.length.mean!, 1) });
+      rows.push({
+        task,
+        variant,
+        model: label,
+        change: round((100 * (r.length.mean - b.length.mean!)) / b.length.mean!, 1),
+        tokens: round(r.length.mean, 1),
+        base_tokens: round(b.length.mean!, 1),
+      });
     }
   }
-  if (rows.length === 0) return { ...base, spec: null, missing: "results of 'warmup' or an RLVR model on a task the base model was evaluated on" };
+  if (rows.length === 0)
+    return {
+      ...base,
+      spec: null,
+      missing: "results of 'warmup' or an RLVR model on a task the base model was evaluated on",
+    };
   return { ...base, spec: groupedBars(base.title, rows, 'change', 'length change vs base (%)', false) };
 }
 
@@ -254,7 +325,13 @@ export function sampleEfficiencyFigure(input: ReportInput): Figure {
     for (const r of p.results.results) {
       const m = pct(r.score.mean);
       const s = pct(r.score.std) ?? 0;
-      rows.push({ run: p.label === p.run ? p.run : `${p.label} (${p.run})`, task: r.task, step: p.step, accuracy: round(m), ...band(m, s) });
+      rows.push({
+        run: p.label === p.run ? p.run : `${p.label} (${p.run})`,
+        task: r.task,
+        step: p.step,
+        accuracy: round(m),
+        ...band(m, s),
+      });
     }
   if (rows.length === 0) return { ...base, spec: null, missing: 'periodic evaluations (RUN/eval/step-N/results.json)' };
   const tasks = [...new Set(rows.map((r) => r.task as string))];
@@ -291,20 +368,44 @@ export function sampleEfficiencyFigure(input: ReportInput): Figure {
 }
 
 /** The metrics drawn as training curves, in this order, when a run logged them. */
-export const TRAINING_METRICS = ['loss', 'reward', 'reward_std', 'completions/mean_length', 'completions/clipped_ratio', 'kl', 'entropy', 'grad_norm', 'learning_rate'];
+export const TRAINING_METRICS = [
+  'loss',
+  'reward',
+  'reward_std',
+  'completions/mean_length',
+  'completions/clipped_ratio',
+  'kl',
+  'entropy',
+  'grad_norm',
+  'learning_rate',
+];
 
 export function trainingFigure(input: ReportInput): Figure {
-  const base = { id: 'training', title: 'Training curves', caption: 'From each run’s metrics.jsonl (TRL metric names): loss, reward, completion length, … against step.' };
+  const base = {
+    id: 'training',
+    title: 'Training curves',
+    caption: 'From each run’s metrics.jsonl (TRL metric names): loss, reward, completion length, … against step.',
+  };
   const rows: Record<string, unknown>[] = [];
   for (const s of input.metrics)
-    for (const r of s.rows) for (const m of TRAINING_METRICS) if (m in r) rows.push({ run: s.run, step: r.step, metric: m, value: r[m] });
-  if (rows.length === 0) return { ...base, spec: null, missing: `metrics.jsonl rows with step and any of ${TRAINING_METRICS.join(', ')}` };
+    for (const r of s.rows)
+      for (const m of TRAINING_METRICS) if (m in r) rows.push({ run: s.run, step: r.step, metric: m, value: r[m] });
+  if (rows.length === 0)
+    return { ...base, spec: null, missing: `metrics.jsonl rows with step and any of ${TRAINING_METRICS.join(', ')}` };
   const metrics = TRAINING_METRICS.filter((m) => rows.some((r) => r.metric === m));
   return {
     ...base,
     spec: spec(base.title, {
       data: { values: rows },
-      facet: { row: { field: 'metric', type: 'nominal', title: null, sort: metrics, header: { labelAngle: 0, labelAlign: 'left' } } },
+      facet: {
+        row: {
+          field: 'metric',
+          type: 'nominal',
+          title: null,
+          sort: metrics,
+          header: { labelAngle: 0, labelAlign: 'left' },
+        },
+      },
       spec: {
         width: 480,
         height: 110,
@@ -321,5 +422,12 @@ export function trainingFigure(input: ReportInput): Figure {
 }
 
 export function allFigures(index: ResultIndex, input: ReportInput): Figure[] {
-  return [accuracyFigure(index), gainsFigure(index), transferFigure(index), lengthFigure(index), sampleEfficiencyFigure(input), trainingFigure(input)];
+  return [
+    accuracyFigure(index),
+    gainsFigure(index),
+    transferFigure(index),
+    lengthFigure(index),
+    sampleEfficiencyFigure(input),
+    trainingFigure(input),
+  ];
 }

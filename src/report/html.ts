@@ -1,10 +1,11 @@
 // The self-contained HTML report: inline CSS, inline SVG charts, the samples as embedded JSON and a
 // small plain-JS browser. A Content-Security-Policy forbids every network request, so the page
 // behaves the same offline, from a file or from a mail attachment.
-import { formatComparison, categoryRows, comparisonRows, resultsMatrix } from './tables.js';
+
 import type { Figure } from './figures.js';
 import type { ResultIndex } from './roles.js';
 import type { BrowserData } from './samples.js';
+import { categoryRows, comparisonRows, formatComparison, resultsMatrix } from './tables.js';
 
 export interface RenderedFigure extends Figure {
   svg: string | null;
@@ -26,16 +27,23 @@ export const esc = (s: string): string =>
 
 /** JSON that is safe inside <script>: no '<' (so no </script> or <!--), no line separators. */
 export const scriptJson = (v: unknown): string =>
-  JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 /** Several SVGs in one page must not share ids (vega names its clip paths clip1, clip2, …). */
 export function prefixSvgIds(svg: string, prefix: string): string {
   const ids = new Set([...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
   if (ids.size === 0) return svg;
   return svg
-    .replace(/(\sid=")([^"]+)(")/g, (all, a: string, id: string, b: string) => (ids.has(id) ? `${a}${prefix}${id}${b}` : all))
+    .replace(/(\sid=")([^"]+)(")/g, (all, a: string, id: string, b: string) =>
+      ids.has(id) ? `${a}${prefix}${id}${b}` : all,
+    )
     .replace(/url\(#([^)]+)\)/g, (all, id: string) => (ids.has(id) ? `url(#${prefix}${id})` : all))
-    .replace(/(href=")#([^"]+)(")/g, (all, a: string, id: string, b: string) => (ids.has(id) ? `${a}#${prefix}${id}${b}` : all));
+    .replace(/(href=")#([^"]+)(")/g, (all, a: string, id: string, b: string) =>
+      ids.has(id) ? `${a}#${prefix}${id}${b}` : all,
+    );
 }
 
 const CSS = `
@@ -134,14 +142,21 @@ function resultsSection(index: ResultIndex): string {
     .map(
       (r) =>
         `<tr><th>${esc(r.model)}</th>${r.cells
-          .map((c) => (c ? `<td class="num" title="${esc(c.title)}">${esc(c.score)}<br><span class="len">${esc(c.length)} tokens</span></td>` : '<td class="num">—</td>'))
+          .map((c) =>
+            c
+              ? `<td class="num" title="${esc(c.title)}">${esc(c.score)}<br><span class="len">${esc(c.length)} tokens</span></td>`
+              : '<td class="num">—</td>',
+          )
           .join('')}</tr>`,
     )
     .join('\n');
   const cats = categoryRows(index);
   const catTable = cats.length
     ? `<details><summary>per category</summary><table><tr><th>model</th><th>task</th><th>category</th><th>examples</th><th>accuracy %</th></tr>${cats
-        .map((c) => `<tr><td>${esc(c.model)}</td><td>${esc(c.task)}</td><td>${esc(c.category)}</td><td class="num">${c.examples}</td><td class="num">${esc(c.score)}</td></tr>`)
+        .map(
+          (c) =>
+            `<tr><td>${esc(c.model)}</td><td>${esc(c.task)}</td><td>${esc(c.category)}</td><td class="num">${c.examples}</td><td class="num">${esc(c.score)}</td></tr>`,
+        )
         .join('')}</table></details>`
     : '';
   return `<p class="muted">Accuracy in %, mean ± std over trials (macro average over categories where the task says so); below it the completion length in tokens, mean ± std over trials. Hover a cell for pass@k and truncation.</p>
@@ -153,13 +168,17 @@ function comparisonSection(index: ResultIndex): string {
   if (rows.length === 0) return '<p class="muted">Comparisons need two models evaluated on the same task.</p>';
   return `<p class="muted">Difference in accuracy points (b − a) with a 95% confidence interval, paired over examples: per-example accuracy over trials, paired t-interval (stratified by category for macro-averaged tasks).</p>
 <table id="comparisons-table"><tr><th>task</th><th>b − a</th><th>Δ points</th><th>95% CI</th><th>p</th><th>examples</th><th>method</th></tr>${rows
-    .map((r) => `<tr><td>${esc(r.task)}</td><td>${esc(r.pair)}</td><td class="num">${esc(r.diff)}</td><td class="num">${esc(r.ci)}</td><td class="num">${esc(r.p)}</td><td class="num">${esc(r.n)}</td><td>${esc(r.method)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.task)}</td><td>${esc(r.pair)}</td><td class="num">${esc(r.diff)}</td><td class="num">${esc(r.ci)}</td><td class="num">${esc(r.p)}</td><td class="num">${esc(r.n)}</td><td>${esc(r.method)}</td></tr>`,
+    )
     .join('')}</table>`;
 }
 
 function figureHtml(f: RenderedFigure): string {
   const cap = `<figcaption><b>${esc(f.title)}</b> — ${esc(f.caption)}${f.png ? ` <span class="muted">(PNG: ${esc(f.png)})</span>` : ''}</figcaption>`;
-  if (!f.svg) return `<figure class="chart missing" id="fig-${esc(f.id)}" data-chart="${esc(f.id)}">${cap}<p>Not drawn: needs ${esc(f.missing ?? 'data')}.</p></figure>`;
+  if (!f.svg)
+    return `<figure class="chart missing" id="fig-${esc(f.id)}" data-chart="${esc(f.id)}">${cap}<p>Not drawn: needs ${esc(f.missing ?? 'data')}.</p></figure>`;
   return `<figure class="chart" id="fig-${esc(f.id)}" data-chart="${esc(f.id)}">${cap}${prefixSvgIds(f.svg.replace(/^<\?xml[^>]*>\s*/, ''), `${f.id}-`)}</figure>`;
 }
 

@@ -51,7 +51,8 @@ export function readMetrics(file: string): Record<string, number>[] {
       }
       if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}:${i + 1}: expected a JSON object`);
       const o = v as Record<string, unknown>;
-      if (typeof o.step !== 'number' || !Number.isFinite(o.step)) throw new Error(`${file}:${i + 1}: field 'step' must be a number`);
+      if (typeof o.step !== 'number' || !Number.isFinite(o.step))
+        throw new Error(`${file}:${i + 1}: field 'step' must be a number`);
       const row: Record<string, number> = {};
       for (const [k, x] of Object.entries(o)) if (typeof x === 'number' && Number.isFinite(x)) row[k] = x;
       rows.push(row);
@@ -67,7 +68,11 @@ export function loadReportInput(dirs: readonly string[]): ReportInput {
     if (!existsSync(dir)) throw new Error(`${d}: no such folder`);
     let found = false;
     if (existsSync(resultsFile(dir))) {
-      input.evals.push({ dir, results: readResults(dir), samples: existsSync(samplesFile(dir)) ? samplesFile(dir) : null });
+      input.evals.push({
+        dir,
+        results: readResults(dir),
+        samples: existsSync(samplesFile(dir)) ? samplesFile(dir) : null,
+      });
       found = true;
     }
     const run = basename(dir);

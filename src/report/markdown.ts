@@ -6,24 +6,38 @@ import { comparisonRows, formatComparison, resultsMatrix } from './tables.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderMarkdown(o: { title: string; generated: string; index: ResultIndex; figures: RenderedFigure[]; notes: string[] }): string {
+export function renderMarkdown(o: {
+  title: string;
+  generated: string;
+  index: ResultIndex;
+  figures: RenderedFigure[];
+  notes: string[];
+}): string {
   const lines: string[] = [`# ${o.title}`, '', `Generated ${o.generated} by \`kindling report\`.`, ''];
   const { tasks, rows } = resultsMatrix(o.index);
   if (rows.length) {
     lines.push('## Results', '', 'Accuracy %, mean ± std over trials; completion length in tokens below.', '');
     lines.push(`| model | ${tasks.map(cell).join(' | ')} |`, `|---|${tasks.map(() => '---:').join('|')}|`);
     for (const r of rows)
-      lines.push(`| ${cell(r.model)} | ${r.cells.map((c) => (c ? `${c.score}<br>${c.length} tok` : '—')).join(' | ')} |`);
+      lines.push(
+        `| ${cell(r.model)} | ${r.cells.map((c) => (c ? `${c.score}<br>${c.length} tok` : '—')).join(' | ')} |`,
+      );
     lines.push('');
   }
   const cmp = comparisonRows(o.index).map(formatComparison);
   if (cmp.length) {
-    lines.push('## Comparisons (paired over examples, 95% CI)', '', '| task | b − a | Δ points | 95% CI | p | n |', '|---|---|---:|---:|---:|---:|');
+    lines.push(
+      '## Comparisons (paired over examples, 95% CI)',
+      '',
+      '| task | b − a | Δ points | 95% CI | p | n |',
+      '|---|---|---:|---:|---:|---:|',
+    );
     for (const c of cmp) lines.push(`| ${cell(c.task)} | ${cell(c.pair)} | ${c.diff} | ${c.ci} | ${c.p} | ${c.n} |`);
     lines.push('');
   }
   lines.push('## Figures', '');
-  for (const f of o.figures) lines.push(f.png ? `- ${f.title}: ![${f.id}](${f.png})` : `- ${f.title}: not drawn (needs ${f.missing ?? 'data'})`);
+  for (const f of o.figures)
+    lines.push(f.png ? `- ${f.title}: ![${f.id}](${f.png})` : `- ${f.title}: not drawn (needs ${f.missing ?? 'data'})`);
   if (o.notes.length) lines.push('', '## Notes', '', ...o.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
 }

@@ -36,10 +36,15 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
   const index = new ResultIndex(input.evals.flatMap((e) => e.results.results));
   const notes: string[] = [];
   if (index.duplicates.length)
-    notes.push(`Evaluated in more than one folder (the first folder given counts): ${[...new Set(index.duplicates)].join('; ')}.`);
+    notes.push(
+      `Evaluated in more than one folder (the first folder given counts): ${[...new Set(index.duplicates)].join('; ')}.`,
+    );
   for (const e of input.evals)
     for (const r of e.results.results)
-      if (!r.complete) notes.push(`${r.model} on ${r.task} is incomplete (${r.cells} of ${r.examples * r.trials} samples) in ${e.dir}.`);
+      if (!r.complete)
+        notes.push(
+          `${r.model} on ${r.task} is incomplete (${r.cells} of ${r.examples * r.trials} samples) in ${e.dir}.`,
+        );
 
   const html = resolve(o.out);
   const outDir = dirname(html);
@@ -66,7 +71,10 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
 
   const samples = await collectSamples(input.evals, o);
   const title = o.title ?? 'kindling report';
-  const generated = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const generated = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   const sources = o.dirs.map((d) => relative(process.cwd(), resolve(d)) || '.');
   writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes }));
   let markdown: string | null = null;

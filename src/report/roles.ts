@@ -18,7 +18,7 @@ export function parseRole(label: string): Role | null {
   if (!m) return null;
   const start = m[1]!.toLowerCase() as Role['start'];
   const hasRlvr = /\+rlvr/i.test(label);
-  return { start, rlvr: hasRlvr ? (m[2]?.trim() || '*') : null };
+  return { start, rlvr: hasRlvr ? m[2]?.trim() || '*' : null };
 }
 
 /** All results by model label and task selector (the first one wins when folders overlap). */

@@ -49,7 +49,8 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const cutText = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}\n… [${s.length - max} more characters cut for the report]` : s);
+const cutText = (s: string, max: number) =>
+  s.length > max ? `${s.slice(0, max)}\n… [${s.length - max} more characters cut for the report]` : s;
 
 export async function collectSamples(evals: readonly EvalFolder[], o: BrowserOptions = {}): Promise<BrowserData> {
   const maxSamples = o.maxSamples ?? 2000;
@@ -71,7 +72,10 @@ export async function collectSamples(evals: readonly EvalFolder[], o: BrowserOpt
       total++;
       const k = `${r.model}\u0000${r.task}`;
       let res = reservoirs.get(k);
-      if (!res) reservoirs.set(k, (res = { seen: 0, keep: [], prompts: [] }));
+      if (!res) {
+        res = { seen: 0, keep: [], prompts: [] };
+        reservoirs.set(k, res);
+      }
       res.seen++;
       const sample: BrowserSample = {
         model: r.model,
@@ -115,6 +119,9 @@ export async function collectSamples(evals: readonly EvalFolder[], o: BrowserOpt
       }
       samples.push({ ...s, p });
     });
-  samples.sort((a, b) => a.task.localeCompare(b.task) || a.id.localeCompare(b.id) || a.model.localeCompare(b.model) || a.trial - b.trial);
+  samples.sort(
+    (a, b) =>
+      a.task.localeCompare(b.task) || a.id.localeCompare(b.id) || a.model.localeCompare(b.model) || a.trial - b.trial,
+  );
   return { prompts, samples, total, maxChars };
 }

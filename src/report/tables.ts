@@ -10,7 +10,10 @@ export interface Cell {
 }
 
 /** Model × task: "mean ± std" of the headline score (percent) and the completion length. */
-export function resultsMatrix(index: ResultIndex): { tasks: string[]; rows: { model: string; cells: (Cell | null)[] }[] } {
+export function resultsMatrix(index: ResultIndex): {
+  tasks: string[];
+  rows: { model: string; cells: (Cell | null)[] }[];
+} {
   const tasks = index.tasks();
   const rows = index.models().map((model) => ({
     model,
@@ -40,12 +43,22 @@ export function comparisonRows(index: ResultIndex): Comparison[] {
     if (base) {
       const b = index.get(base, task);
       if (b) for (const r of rs) if (r.model !== base) out.push(compareResults(b, r));
-    } else for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) out.push(compareResults(rs[i]!, rs[j]!));
+    } else
+      for (let i = 0; i < rs.length; i++)
+        for (let j = i + 1; j < rs.length; j++) out.push(compareResults(rs[i]!, rs[j]!));
   }
   return out;
 }
 
-export function formatComparison(c: Comparison): { task: string; pair: string; diff: string; ci: string; p: string; n: string; method: string } {
+export function formatComparison(c: Comparison): {
+  task: string;
+  pair: string;
+  diff: string;
+  ci: string;
+  p: string;
+  n: string;
+  method: string;
+} {
   return {
     task: c.task,
     pair: `${c.b} − ${c.a}`,

@@ -60,7 +60,8 @@ async function trainingSet(file: string): Promise<TrainingSet> {
 export async function kkHeldOutSet(o: HeldOutOptions): Promise<HeldOutSet> {
   const perSize = o.perSize ?? 100;
   const seed = o.seed ?? KK_HELDOUT_SEED;
-  if (!Number.isInteger(perSize) || perSize < 1) throw new RangeError(`K&K puzzles per size must be ≥ 1, got ${perSize}`);
+  if (!Number.isInteger(perSize) || perSize < 1)
+    throw new RangeError(`K&K puzzles per size must be ≥ 1, got ${perSize}`);
   const dataDir = o.dataDir ?? sharedDataDir();
   const examples: KkExample[] = [];
   const checkedAgainst: string[] = [];

@@ -8,12 +8,12 @@
 // A user domain is one registerTask() call; the harness only sees TaskEntry and the Task interface.
 import type { CodeProblem } from './code/problem.js';
 import { createHumanEvalPlusTask } from './code/task.js';
-import { kkHeldOutSet } from './kk-heldout.js';
 import type { KkExample } from './kk/dataset.js';
 import { kkTask } from './kk/task.js';
+import { kkHeldOutSet } from './kk-heldout.js';
 import type { MathExample } from './math/data.js';
 import { mathTask } from './math/task.js';
-import { MMLU_PRO_CATEGORIES, type McqExample } from './mcq/data.js';
+import { type McqExample, MMLU_PRO_CATEGORIES } from './mcq/data.js';
 import { mmluProTask } from './mcq/task.js';
 import type { Example, Task } from './types.js';
 import { registerLiteTasks } from './lite/register.js';
@@ -60,7 +60,8 @@ const registry = new Map<string, TaskDefinition>();
 const aliases = new Map<string, string>();
 
 export function registerTask(name: string, def: TaskDefinition): void {
-  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(name)) throw new Error(`task name '${name}' must be lower-case letters, digits, '-', '_', '.'`);
+  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(name))
+    throw new Error(`task name '${name}' must be lower-case letters, digits, '-', '_', '.'`);
   registry.set(name, def);
   for (const a of def.aliases ?? []) aliases.set(a, name);
 }
@@ -143,10 +144,19 @@ registerTask('mmlu-pro', {
     let categories: string[] | undefined;
     if (args) {
       // `computer_science` stands for 'computer science' (no spaces needed on a command line)
-      categories = [...new Set(args.split(',').map((s) => s.trim().toLowerCase().replace(/_/g, ' ')).filter(Boolean))].sort();
+      categories = [
+        ...new Set(
+          args
+            .split(',')
+            .map((s) => s.trim().toLowerCase().replace(/_/g, ' '))
+            .filter(Boolean),
+        ),
+      ].sort();
       const unknown = categories.filter((c) => !(MMLU_PRO_CATEGORIES as readonly string[]).includes(c));
       if (unknown.length)
-        throw new Error(`mmlu-pro: unknown categories ${unknown.join(', ')} (known: ${MMLU_PRO_CATEGORIES.join(', ')})`);
+        throw new Error(
+          `mmlu-pro: unknown categories ${unknown.join(', ')} (known: ${MMLU_PRO_CATEGORIES.join(', ')})`,
+        );
     }
     return asEntry<McqExample>({
       selector: categories ? `mmlu-pro:${categories.map((c) => c.replace(/ /g, '_')).join(',')}` : 'mmlu-pro',
@@ -154,7 +164,11 @@ registerTask('mmlu-pro', {
       domain: 'mmlu-pro',
       task: mmluProTask,
       overall: 'macro',
-      load: () => mmluProTask.load('test', { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(categories ? { categories } : {}) }),
+      load: () =>
+        mmluProTask.load('test', {
+          ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+          ...(categories ? { categories } : {}),
+        }),
       category: (e) => e.category,
       gold: (e) => e.answer,
     });
@@ -162,7 +176,8 @@ registerTask('mmlu-pro', {
 });
 
 registerTask('kk', {
-  describe: 'Knights & Knaves: fresh puzzles (100 per size, default 3-7), disjoint from the training files; kk:3-7 picks sizes',
+  describe:
+    'Knights & Knaves: fresh puzzles (100 per size, default 3-7), disjoint from the training files; kk:3-7 picks sizes',
   aliases: ['knights-knaves'],
   create(args, o) {
     const sizes = args ? parseSizes(args, 'kk') : [3, 4, 5, 6, 7];
@@ -189,7 +204,8 @@ registerTask('kk', {
 });
 
 registerTask('humanevalplus', {
-  describe: 'HumanEval+ (base ∧ plus tests in the Pyodide sandbox), the 114 tasks left after the 50-task RLVR train split',
+  describe:
+    'HumanEval+ (base ∧ plus tests in the Pyodide sandbox), the 114 tasks left after the 50-task RLVR train split',
   aliases: ['humaneval+', 'code'],
   create(args, o) {
     if (args) throw new Error(`humanevalplus takes no arguments, got '${args}'`);

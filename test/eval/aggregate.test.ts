@@ -12,7 +12,8 @@ import { type CellSummary, readRecords, summarize } from '../../src/eval/store.j
 import { REPO_ROOT } from '../../src/paths.js';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'eval', 'fixtures', 'samples.jsonl');
-const close = (a: number | null, b: number, what: string, tol = 1e-9) => assert.ok(a !== null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (a: number | null, b: number, what: string, tol = 1e-9) =>
+  assert.ok(a !== null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 async function cells(): Promise<Map<string, CellSummary>> {
   const m = new Map<string, CellSummary>();
@@ -35,7 +36,10 @@ const selection = (overall: 'micro' | 'macro'): TaskSelection => ({
 describe('aggregation on a fixed sample file', () => {
   it('accuracy per trial, mean ± std over trials', async () => {
     const r = aggregateTask(await cells(), 'm1', selection('micro'), 4);
-    assert.deepEqual(r.accuracy.per_trial.map((x) => Math.round(x * 3)), [2, 1, 1, 2]);
+    assert.deepEqual(
+      r.accuracy.per_trial.map((x) => Math.round(x * 3)),
+      [2, 1, 1, 2],
+    );
     close(r.accuracy.mean, 0.5, 'mean');
     close(r.accuracy.std, Math.sqrt(1 / 27), 'std (n − 1)');
     assert.equal(r.score, r.accuracy, 'micro headline is plain accuracy');

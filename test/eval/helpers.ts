@@ -27,7 +27,12 @@ export function tinySource(seed: number, config: Record<string, unknown> = TINY_
 }
 
 /** A random tiny model saved as a Hugging Face folder under `root`; returns the folder. */
-export function tinyModelDir(root: string, name: string, seed: number, config: Record<string, unknown> = TINY_CONFIG): string {
+export function tinyModelDir(
+  root: string,
+  name: string,
+  seed: number,
+  config: Record<string, unknown> = TINY_CONFIG,
+): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const { model, tokenizer } = tinySource(seed, config);
@@ -65,7 +70,11 @@ export function arithmeticTask(count = 12): Task<ArithExample> {
     },
     score(completion, e): Score {
       const x = first(completion);
-      return { correct: x === e.answer, extracted: x, reason: x === null ? 'no_number' : x === e.answer ? 'equal' : 'different' };
+      return {
+        correct: x === e.answer,
+        extracted: x,
+        reason: x === null ? 'no_number' : x === e.answer ? 'equal' : 'different',
+      };
     },
   };
 }

@@ -82,7 +82,10 @@ describe('task registry', () => {
     const again = await kkHeldOutSet({ sizes: [4], perSize: 3 });
     assert.deepEqual(
       again.examples.map((e) => e.quiz),
-      rows.filter((e) => e.people === 4).slice(0, 3).map((e) => e.quiz),
+      rows
+        .filter((e) => e.people === 4)
+        .slice(0, 3)
+        .map((e) => e.quiz),
     );
     assert.ok(rows[0]!.id.includes(`s${KK_HELDOUT_SEED}`));
     assert.equal(again.checkedAgainst.length, 1);
@@ -99,7 +102,13 @@ describe('task registry', () => {
       assert.ok(test.every((e) => !trainIds.has(e.id)));
       // one real evaluation through the harness: a tiny model's samples are judged in the sandbox
       const out = mkdtempSync(join(tmpdir(), 'kindling-eval-code-'));
-      const r = await runEval({ out, models: [{ label: 'tiny', source: tinySource(5) }], tasks: [entry], limit: 2, protocol: { trials: 1, maxNewTokens: 8 } });
+      const r = await runEval({
+        out,
+        models: [{ label: 'tiny', source: tinySource(5) }],
+        tasks: [entry],
+        limit: 2,
+        protocol: { trials: 1, maxNewTokens: 8 },
+      });
       const res = r.results.results[0]!;
       assert.equal(res.examples, 2);
       assert.equal(res.complete, true);

@@ -22,11 +22,21 @@ describe('resume', () => {
     const out = mkdtempSync(join(tmpdir(), 'kindling-eval-resume-'));
     const file = join(out, 'samples.jsonl');
     const source = tinySource(7);
-    const base = { out, models: [{ label: 'tiny', source }], tasks: [arithmeticEntry(12)], batchPrompts: 2, protocol: { maxNewTokens: 8 } };
+    const base = {
+      out,
+      models: [{ label: 'tiny', source }],
+      tasks: [arithmeticEntry(12)],
+      batchPrompts: 2,
+      protocol: { maxNewTokens: 8 },
+    };
 
     const abort = new AbortController();
     await assert.rejects(
-      runEval({ ...base, signal: abort.signal, onProgress: (e) => e.done >= 16 && abort.abort(new Error('interrupted by the test')) }),
+      runEval({
+        ...base,
+        signal: abort.signal,
+        onProgress: (e) => e.done >= 16 && abort.abort(new Error('interrupted by the test')),
+      }),
       /interrupted by the test/,
     );
     const before = lines(file);
@@ -64,21 +74,39 @@ describe('resume', () => {
     const out = join(root, 'out');
     const file = join(out, 'samples.jsonl');
     const args = [
-      join(REPO_ROOT, 'bin', 'kindling.js'), 'eval', '--model', `base=${model}`, '--tasks', 'math500', '--limit', '8',
-      '--batch-size', '1', '--max-new-tokens', '160', '--out', out, '--quiet',
+      join(REPO_ROOT, 'bin', 'kindling.js'),
+      'eval',
+      '--model',
+      `base=${model}`,
+      '--tasks',
+      'math500',
+      '--limit',
+      '8',
+      '--batch-size',
+      '1',
+      '--max-new-tokens',
+      '160',
+      '--out',
+      out,
+      '--quiet',
     ];
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     // kill it once at least one batch (4 trials) is on disk
     const deadline = Date.now() + 120_000;
-    while (!(existsSync(file) && lines(file).length >= 4) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (!(existsSync(file) && lines(file).length >= 4) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     await exited;
     const text = readFileSync(file, 'utf8');
     const finished = text.split('\n').slice(0, -1); // lines with their newline written
     assert.ok(finished.length >= 4 && finished.length < 32, `killed mid-run (${finished.length} lines finished)`);
 
-    const r = spawnSync(process.execPath, args.filter((a) => a !== '--quiet'), { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      args.filter((a) => a !== '--quiet'),
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const m = /(\d+) samples computed, (\d+) cached/.exec(r.stdout);
     assert.ok(m, r.stdout);

@@ -10,7 +10,8 @@ import {
   studentTQuantile,
 } from '../../src/eval/stats.js';
 
-const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 /** 1 − C(n−c, k)/C(n, k) by counting subsets: the definition the product form must equal. */
 function passAtKByCounting(n: number, c: number, k: number): number {
@@ -33,7 +34,8 @@ describe('statistics', () => {
 
   it('unbiased pass@k equals 1 − C(n−c,k)/C(n,k) for every n ≤ 12', () => {
     for (let n = 1; n <= 12; n++)
-      for (let c = 0; c <= n; c++) for (let k = 1; k <= n; k++) close(passAtK(n, c, k), passAtKByCounting(n, c, k), 1e-12, `n=${n} c=${c} k=${k}`);
+      for (let c = 0; c <= n; c++)
+        for (let k = 1; k <= n; k++) close(passAtK(n, c, k), passAtKByCounting(n, c, k), 1e-12, `n=${n} c=${c} k=${k}`);
     assert.equal(passAtK(4, 1, 1), 0.25);
     close(passAtK(4, 1, 2), 0.5, 1e-12, 'pass@2 of 1/4');
     assert.equal(passAtK(4, 0, 4), 0);
@@ -42,7 +44,7 @@ describe('statistics', () => {
     assert.deepEqual(reportedKs(10), [1, 2, 4, 8, 10]);
   });
 
-  it("Student t quantiles match the tables", () => {
+  it('Student t quantiles match the tables', () => {
     // two-sided 95% critical values (t tables / scipy.stats.t.ppf(0.975, df))
     const table: [number, number][] = [
       [1, 12.706204736],
@@ -75,7 +77,10 @@ describe('statistics', () => {
     close(one.low, plain.low, 1e-9, 'low');
     close(one.high, plain.high, 1e-9, 'high');
     // two categories of 1 and 3 examples: the macro difference is the mean of category means
-    const two = stratifiedPairedInterval([{ a: [0], b: [1] }, { a: [0.5, 0.5, 0.5], b: [0.5, 0.75, 0.25] }]);
+    const two = stratifiedPairedInterval([
+      { a: [0], b: [1] },
+      { a: [0.5, 0.5, 0.5], b: [0.5, 0.75, 0.25] },
+    ]);
     close(two.diff, (1 + 0) / 2, 1e-12, 'macro diff');
   });
 });

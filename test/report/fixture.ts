@@ -13,17 +13,37 @@ export const LABELS = ['base', 'warmup', 'base+rlvr:math', 'warmup+rlvr:math', '
 
 export async function buildReportInputs(root: string): Promise<{ evalDir: string; runs: string[] }> {
   mkdirSync(root, { recursive: true });
-  const models = LABELS.map((label, i) => ({ label, dir: tinyModelDir(join(root, 'models'), label.replace(/[+:]/g, '_'), i + 1) }));
+  const models = LABELS.map((label, i) => ({
+    label,
+    dir: tinyModelDir(join(root, 'models'), label.replace(/[+:]/g, '_'), i + 1),
+  }));
   const evalDir = join(root, 'eval');
   const tasks = [arithmeticEntry(8), await resolveTask('math500'), await resolveTask('kk:3,4')];
   await runEval({ out: evalDir, models, tasks, limit: 4, protocol: { maxNewTokens: 16 } });
   const runs: string[] = [];
-  for (const [run, label, offset] of [['grpo-math-base', 'base+rlvr:math', 100], ['grpo-math-warmup', 'warmup+rlvr:math', 200]] as const) {
+  for (const [run, label, offset] of [
+    ['grpo-math-base', 'base+rlvr:math', 100],
+    ['grpo-math-warmup', 'warmup+rlvr:math', 200],
+  ] as const) {
     const runDir = join(root, run);
     for (const step of [0, 5, 10])
-      await periodicEval({ runDir, step, label, source: tinySource(offset + step), tasks: [arithmeticEntry(8)], limit: 8, protocol: { maxNewTokens: 8 } });
+      await periodicEval({
+        runDir,
+        step,
+        label,
+        source: tinySource(offset + step),
+        tasks: [arithmeticEntry(8)],
+        limit: 8,
+        protocol: { maxNewTokens: 8 },
+      });
     const metrics = Array.from({ length: 10 }, (_, i) =>
-      JSON.stringify({ step: i + 1, loss: 0.5 / (i + 1), reward: -2 + 0.15 * i + (offset === 200 ? 0.4 : 0), 'completions/mean_length': 120 + 6 * i, learning_rate: 1e-6 }),
+      JSON.stringify({
+        step: i + 1,
+        loss: 0.5 / (i + 1),
+        reward: -2 + 0.15 * i + (offset === 200 ? 0.4 : 0),
+        'completions/mean_length': 120 + 6 * i,
+        learning_rate: 1e-6,
+      }),
     );
     writeFileSync(join(runDir, 'metrics.jsonl'), `${metrics.join('\n')}\n`);
     runs.push(runDir);

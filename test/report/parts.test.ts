@@ -13,9 +13,13 @@ describe('report parts', () => {
   });
 
   it('keeps several SVGs in one page apart (ids and their references are prefixed)', () => {
-    const svg = '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/></g><g id="x"></g></svg>';
+    const svg =
+      '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/></g><g id="x"></g></svg>';
     const out = prefixSvgIds(svg, 'fig-');
-    assert.equal(out, '<svg><defs><clipPath id="fig-clip1"><rect/></clipPath></defs><g clip-path="url(#fig-clip1)"><use href="#fig-clip1"/></g><g id="fig-x"></g></svg>');
+    assert.equal(
+      out,
+      '<svg><defs><clipPath id="fig-clip1"><rect/></clipPath></defs><g clip-path="url(#fig-clip1)"><use href="#fig-clip1"/></g><g id="fig-x"></g></svg>',
+    );
   });
 
   it('embeds model text safely', () => {

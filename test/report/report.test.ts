@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeReport, type ReportSummary } from '../../src/report/report.js';
 import { kindling } from '../cli/run.js';
@@ -33,7 +33,10 @@ describe('kindling report', () => {
   });
 
   it('draws every figure, as SVG in the page and as PNG beside it, and writes the Markdown summary', () => {
-    assert.deepEqual(report.figures.map((f) => [f.id, f.drawn]), FIGURES.map((id) => [id, true]));
+    assert.deepEqual(
+      report.figures.map((f) => [f.id, f.drawn]),
+      FIGURES.map((id) => [id, true]),
+    );
     assert.equal(report.pngs.length, FIGURES.length);
     for (const id of FIGURES) {
       const { width, height } = pngSize(join(root, 'out', `report-${id}.png`));
@@ -51,11 +54,22 @@ describe('kindling report', () => {
   });
 
   it('renders in headless Chromium with every chart, no console errors, a working sample browser and a screenshot', async (t) => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --peers)`);
+    assert.ok(
+      existsSync(CHROMIUM),
+      `${CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --peers)`,
+    );
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -72,7 +86,10 @@ describe('kindling report', () => {
       for (const id of FIGURES) {
         const box = await page.locator(`figure#fig-${id} > svg`).boundingBox();
         assert.ok(box && box.width > 150 && box.height > 80, `chart ${id} is drawn (${JSON.stringify(box)})`);
-        assert.ok((await page.locator(`figure#fig-${id} svg .mark-text, figure#fig-${id} svg text`).count()) > 0, `chart ${id} has text`);
+        assert.ok(
+          (await page.locator(`figure#fig-${id} svg .mark-text, figure#fig-${id} svg text`).count()) > 0,
+          `chart ${id} has text`,
+        );
       }
       assert.equal(await page.locator('figure.chart.missing').count(), 0);
       assert.equal(await page.locator('#results-table tr').count(), 1 + 6);
@@ -86,7 +103,9 @@ describe('kindling report', () => {
       await page.selectOption('#f-correct', '');
       await page.selectOption('#f-model', 'warmup');
       await page.selectOption('#f-task', 'kk');
-      const picked = await articles.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-model')}/${e.getAttribute('data-task')}`));
+      const picked = await articles.evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-model')}/${e.getAttribute('data-task')}`),
+      );
       assert.equal(picked.length, 16);
       assert.ok(picked.every((p) => p === 'warmup/kk'));
       assert.match((await page.locator('#sample-count').textContent()) ?? '', /^16 of 288 embedded samples match/);
@@ -127,7 +146,10 @@ describe('kindling report', () => {
     assert.equal(r2.status, 1);
     assert.match(r2.stderr, /metrics\.jsonl:2: field 'step' must be a number/);
     const bad = mkdtempSync(join(root, 'bad-'));
-    writeFileSync(join(bad, 'results.json'), JSON.stringify({ format: 'kindling-eval/1', models: [], tasks: [], results: [{ model: 'a' }], comparisons: [] }));
+    writeFileSync(
+      join(bad, 'results.json'),
+      JSON.stringify({ format: 'kindling-eval/1', models: [], tasks: [], results: [{ model: 'a' }], comparisons: [] }),
+    );
     const r3 = kindling(['report', bad, '--out', join(root, 'z.html')]);
     assert.equal(r3.status, 1);
     assert.match(r3.stderr, /results\.json: results\[0\]\.task must be a string/);

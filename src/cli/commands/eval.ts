@@ -28,7 +28,10 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 /** `DIR` or `LABEL=DIR`, comma-separated, repeatable → [{label, dir}]. */
 export function parseModelSpecs(values: readonly string[]): { label: string; dir: string }[] {
   const out: { label: string; dir: string }[] = [];
-  for (const part of values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const label = eq > 0 ? part.slice(0, eq) : basename(resolve(part));
     const dir = eq > 0 ? part.slice(eq + 1) : part;
@@ -44,8 +47,14 @@ export function parseModelSpecs(values: readonly string[]): { label: string; dir
 export function registerEval(program: Command): Command {
   return program
     .command('eval')
-    .description("evaluate models on tasks with the paper's protocol (4 trials, T 0.7, top-p 0.95, 4,096 tokens in total); resumable")
-    .requiredOption('--model <[label=]dir>', 'Hugging Face model folder(s), comma-separated or repeated; label defaults to the folder name', collect)
+    .description(
+      "evaluate models on tasks with the paper's protocol (4 trials, T 0.7, top-p 0.95, 4,096 tokens in total); resumable",
+    )
+    .requiredOption(
+      '--model <[label=]dir>',
+      'Hugging Face model folder(s), comma-separated or repeated; label defaults to the folder name',
+      collect,
+    )
     .requiredOption(
       '--tasks <selectors>',
       'math500, humanevalplus, mmlu-pro[:physics,history], kk[:3-7] — comma-separated or repeated',
@@ -56,11 +65,30 @@ export function registerEval(program: Command): Command {
     .option('--temperature <t>', 'sampling temperature', parseFloatOption('--temperature', 0), 0.7)
     .option('--top-p <p>', 'nucleus sampling mass', parseFloatOption('--top-p', Number.MIN_VALUE, 1), 0.95)
     .option('--top-k <k>', 'top-k sampling (0 = off, as in the paper)', parseIntOption('--top-k', 0), 0)
-    .option('--max-total-tokens <n>', 'prompt + completion tokens per sample (capped at the model’s positions)', parseIntOption('--max-total-tokens', 2), 4096)
-    .option('--max-new-tokens <n>', 'also cap completion tokens (not in the paper; for quick runs)', parseIntOption('--max-new-tokens', 1))
-    .option('--seed <n>', 'base sampling seed (trial t of an example uses hash(seed, task, example) + t)', parseIntOption('--seed', 0), 0)
+    .option(
+      '--max-total-tokens <n>',
+      'prompt + completion tokens per sample (capped at the model’s positions)',
+      parseIntOption('--max-total-tokens', 2),
+      4096,
+    )
+    .option(
+      '--max-new-tokens <n>',
+      'also cap completion tokens (not in the paper; for quick runs)',
+      parseIntOption('--max-new-tokens', 1),
+    )
+    .option(
+      '--seed <n>',
+      'base sampling seed (trial t of an example uses hash(seed, task, example) + t)',
+      parseIntOption('--seed', 0),
+      0,
+    )
     .option('--limit <n>', 'examples per task, spread evenly over its categories', parseIntOption('--limit', 1))
-    .option('--batch-size <n>', 'prompts per generation batch (each with --trials samples)', parseIntOption('--batch-size', 1), 8)
+    .option(
+      '--batch-size <n>',
+      'prompts per generation batch (each with --trials samples)',
+      parseIntOption('--batch-size', 1),
+      8,
+    )
     .option('--device <name>', 'cpu, cuda, cuda:1, mps', 'cpu')
     .option('--kk-per-size <n>', 'K&K held-out puzzles per size', parseIntOption('--kk-per-size', 1), 100)
     .option('--data-dir <dir>', 'data folder (default: ../shared/data or $KINDLING_DATA)')
@@ -89,7 +117,9 @@ Examples:
       const selectors = o.tasks.flatMap((t) => splitSelectors(t));
       const entries = [];
       for (const s of selectors)
-        entries.push(await resolveTask(s, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), kkPerSize: o.kkPerSize, warn }));
+        entries.push(
+          await resolveTask(s, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), kkPerSize: o.kkPerSize, warn }),
+        );
       const bar = new ProgressBar('eval');
       const t0 = performance.now();
       try {

@@ -6,11 +6,24 @@ import { parseIntOption } from '../options.js';
 export function registerReport(program: Command): Command {
   return program
     .command('report')
-    .description('make a self-contained HTML report (+ PNG figures and a Markdown summary) from results folders and training runs')
-    .argument('<dirs...>', 'results folders (results.json) and/or run folders (metrics.jsonl, eval/step-N/results.json)')
-    .requiredOption('--out <file>', 'HTML file to write; PNGs go beside it as <name>-<figure>.png, the summary as <name>.md')
+    .description(
+      'make a self-contained HTML report (+ PNG figures and a Markdown summary) from results folders and training runs',
+    )
+    .argument(
+      '<dirs...>',
+      'results folders (results.json) and/or run folders (metrics.jsonl, eval/step-N/results.json)',
+    )
+    .requiredOption(
+      '--out <file>',
+      'HTML file to write; PNGs go beside it as <name>-<figure>.png, the summary as <name>.md',
+    )
     .option('--title <text>', 'page title', 'kindling report')
-    .option('--max-samples <n>', 'samples embedded in the browser, shared evenly by (model, task)', parseIntOption('--max-samples', 0), 2000)
+    .option(
+      '--max-samples <n>',
+      'samples embedded in the browser, shared evenly by (model, task)',
+      parseIntOption('--max-samples', 0),
+      2000,
+    )
     .option('--max-chars <n>', 'cut embedded completions longer than this', parseIntOption('--max-chars', 100), 12000)
     .option('--no-png', 'do not write PNG files')
     .option('--no-markdown', 'do not write the Markdown summary')
@@ -24,14 +37,30 @@ the comparisons and the sample browser. See docs/eval.md.
 Example:
   kindling report runs/eval runs/grpo-math-base runs/grpo-math-warmup --out runs/report.html`,
     )
-    .action(async (dirs: string[], o: { out: string; title: string; maxSamples: number; maxChars: number; png: boolean; markdown: boolean }) => {
-      const { makeReport } = await import('../../report/index.js');
-      const t0 = performance.now();
-      const r = await makeReport({ dirs, out: o.out, title: o.title, maxSamples: o.maxSamples, maxChars: o.maxChars, png: o.png, markdown: o.markdown });
-      for (const f of r.figures) if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);
-      for (const n of r.notes) process.stderr.write(`kindling report: ${n}\n`);
-      console.log(`${r.html} (${r.figures.filter((f) => f.drawn).length}/${r.figures.length} figures, ${r.samples.embedded} of ${r.samples.total} samples embedded) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      if (r.pngs.length) console.log(`PNG: ${r.pngs.join(', ')}`);
-      if (r.markdown) console.log(`Markdown: ${r.markdown}`);
-    });
+    .action(
+      async (
+        dirs: string[],
+        o: { out: string; title: string; maxSamples: number; maxChars: number; png: boolean; markdown: boolean },
+      ) => {
+        const { makeReport } = await import('../../report/index.js');
+        const t0 = performance.now();
+        const r = await makeReport({
+          dirs,
+          out: o.out,
+          title: o.title,
+          maxSamples: o.maxSamples,
+          maxChars: o.maxChars,
+          png: o.png,
+          markdown: o.markdown,
+        });
+        for (const f of r.figures)
+          if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);
+        for (const n of r.notes) process.stderr.write(`kindling report: ${n}\n`);
+        console.log(
+          `${r.html} (${r.figures.filter((f) => f.drawn).length}/${r.figures.length} figures, ${r.samples.embedded} of ${r.samples.total} samples embedded) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
+        if (r.pngs.length) console.log(`PNG: ${r.pngs.join(', ')}`);
+        if (r.markdown) console.log(`Markdown: ${r.markdown}`);
+      },
+    );
 }
