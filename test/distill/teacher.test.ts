@@ -42,7 +42,7 @@ const teacher = (extra: Partial<OpenAITeacherOptions> = {}) =>
     topK: 40,
     maxTokens: 8192,
     stop: PAPER_PROMPTS.stops.teacher,
-    requestTimeoutMs: 300,
+    requestTimeoutMs: 1000,
     ...extra,
   });
 const ask = (t: OpenAITeacher, samples = [0, 1, 2, 3]) =>
