@@ -57,6 +57,9 @@ export class ResultIndex {
 export function inDomainRlvr(index: ResultIndex, start: Role['start'], domain: string): string | undefined {
   const exact = index.find((r) => r.start === start && r.rlvr === domain);
   if (exact.length) return exact[0];
+  // `mmlu-pro:physics` (RLVR on one MMLU-Pro category) is in-domain for the mmlu-pro benchmark
+  const part = index.find((r) => r.start === start && r.rlvr !== null && r.rlvr.startsWith(`${domain}:`));
+  if (part.length) return part[0];
   const any = index.find((r) => r.start === start && r.rlvr === '*');
   return any[0];
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { TaskResult } from '../../src/eval/aggregate.js';
 import { esc, prefixSvgIds, scriptJson } from '../../src/report/html.js';
-import { parseRole } from '../../src/report/roles.js';
+import { inDomainRlvr, parseRole, ResultIndex } from '../../src/report/roles.js';
 
 describe('report parts', () => {
   it('reads the paper roles from model labels', () => {
@@ -10,6 +11,16 @@ describe('report parts', () => {
     assert.deepEqual(parseRole('base+rlvr'), { start: 'base', rlvr: '*' });
     assert.equal(parseRole('qwen2.5-3b'), null);
     assert.equal(parseRole('warmup-v2'), null);
+    assert.deepEqual(parseRole('base+rlvr:mmlu-pro:physics'), { start: 'base', rlvr: 'mmlu-pro:physics' });
+  });
+
+  it('finds the in-domain RLVR model of a benchmark', () => {
+    const r = (model: string) => ({ model, task: 't' }) as unknown as TaskResult;
+    const index = new ResultIndex(['base', 'base+rlvr:math', 'warmup+rlvr:mmlu-pro:history', 'warmup+rlvr'].map(r));
+    assert.equal(inDomainRlvr(index, 'base', 'math'), 'base+rlvr:math');
+    assert.equal(inDomainRlvr(index, 'base', 'kk'), undefined);
+    assert.equal(inDomainRlvr(index, 'warmup', 'mmlu-pro'), 'warmup+rlvr:mmlu-pro:history');
+    assert.equal(inDomainRlvr(index, 'warmup', 'code'), 'warmup+rlvr', 'an unnamed RLVR domain counts everywhere');
   });
 
   it('keeps several SVGs in one page apart (ids and their references are prefixed)', () => {
