@@ -183,18 +183,26 @@ export class OpenAITeacher implements Teacher {
 
   /** Runs one client call under a whole-request deadline and maps every failure to a TeacherError. */
   private async call<T>(fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.o.requestTimeoutMs);
-    const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
+    // One controller for both the deadline and the user's stop, linked by hand: a listener removed
+    // after each request (AbortSignal.any keeps more alive over a run of many thousand requests).
+    const ctl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, this.o.requestTimeoutMs);
+    const onStop = () => ctl.abort();
+    if (outer?.aborted) ctl.abort();
+    else outer?.addEventListener('abort', onStop, { once: true });
     try {
-      return await fn(signal);
+      return await fn(ctl.signal);
     } catch (e) {
       if (outer?.aborted) throw new TeacherError('aborted', 'stopped by the user');
-      if (deadline.signal.aborted)
-        throw new TeacherError('timeout', `no complete response within ${this.o.requestTimeoutMs / 1000} s`);
+      if (timedOut) throw new TeacherError('timeout', `no complete response within ${this.o.requestTimeoutMs / 1000} s`);
       throw toTeacherError(e);
     } finally {
       clearTimeout(timer);
+      outer?.removeEventListener('abort', onStop);
     }
   }
 
