@@ -198,7 +198,8 @@ export class OpenAITeacher implements Teacher {
       return await fn(ctl.signal);
     } catch (e) {
       if (outer?.aborted) throw new TeacherError('aborted', 'stopped by the user');
-      if (timedOut) throw new TeacherError('timeout', `no complete response within ${this.o.requestTimeoutMs / 1000} s`);
+      if (timedOut)
+        throw new TeacherError('timeout', `no complete response within ${this.o.requestTimeoutMs / 1000} s`);
       throw toTeacherError(e);
     } finally {
       clearTimeout(timer);
