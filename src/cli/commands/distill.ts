@@ -66,14 +66,19 @@ export function registerDistill(program: Command): Command {
     .requiredOption('--out <file>', 'output .jsonl (appended to; keyed by puzzle_id and sample)')
     .option(
       '--samples-per-puzzle <n>',
-      'samples per puzzle (the paper: 4)',
+      "samples per puzzle (the paper's default)",
       parseIntOption('--samples-per-puzzle', 1),
       4,
     )
     .option('--limit <n>', 'use the first n puzzles', parseIntOption('--limit', 1))
-    .option('--temperature <t>', 'sampling temperature (the paper: 0.6)', parseFloatOption('--temperature', 0, 10), 0.6)
-    .option('--top-p <p>', 'nucleus sampling (the paper: 0.95)', parseFloatOption('--top-p', 0, 1), 0.95)
-    .option('--top-k <k>', 'top-k, sent as a vLLM extra field (the paper: 40)', parseIntOption('--top-k', -1), 40)
+    .option(
+      '--temperature <t>',
+      "sampling temperature (the paper's default)",
+      parseFloatOption('--temperature', 0, 10),
+      0.6,
+    )
+    .option('--top-p <p>', "nucleus sampling (the paper's default)", parseFloatOption('--top-p', 0, 1), 0.95)
+    .option('--top-k <k>', "top-k, sent as a vLLM extra field (the paper's default)", parseIntOption('--top-k', -1), 40)
     .option('--no-top-k', 'do not send top_k (OpenAI itself rejects it)')
     .option('--min-p <p>', 'min-p, sent as a vLLM extra field (default: not sent)', parseFloatOption('--min-p', 0, 1))
     .option(
@@ -81,7 +86,7 @@ export function registerDistill(program: Command): Command {
       'base seed: openai sends a per-request seed derived from it; symbolic default 0',
       parseIntOption('--seed', 0),
     )
-    .option('--max-tokens <n>', 'completion length cap (the paper: 8192)', parseIntOption('--max-tokens', 1), 8192)
+    .option('--max-tokens <n>', "completion length cap (the paper's default)", parseIntOption('--max-tokens', 1), 8192)
     .option(
       '--stop <s>',
       `stop string (repeat for several; default the paper's ${JSON.stringify(PAPER_PROMPTS.stops.teacher)})`,
