@@ -1,7 +1,7 @@
 // Throughput of `kindling distill`: the symbolic teacher (traces/s over the Logic-RL train files),
 // and the HTTP path against `kindling serve` (a randomly initialised model from a shared config)
 // at several concurrencies, interleaved over rounds. Prints JSON.
-//   node bench/distill.mjs [--symbolic-puzzles 4500] [--config s] [--puzzles 24] [--max-tokens 128]
+//   node bench/distill.mjs [--symbolic-puzzles 4500] [--config s|m|path.json] [--puzzles 24] [--max-tokens 128]
 //                          [--concurrency 1,8] [--rounds 2]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,7 +60,15 @@ try {
   const model = join(tmp, 'model');
   execFileSync(
     process.execPath,
-    [bin, 'model', 'init', '--config', join(shared, 'bench', 'configs', `${v.config}.json`), '--out', model],
+    [
+      bin,
+      'model',
+      'init',
+      '--config',
+      v.config.endsWith('.json') ? resolve(v.config) : join(shared, 'bench', 'configs', `${v.config}.json`),
+      '--out',
+      model,
+    ],
     { stdio: 'ignore' },
   );
   const serve = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0'], {
