@@ -9,6 +9,7 @@ import {
   studentTCdf,
   studentTQuantile,
 } from '../../src/eval/stats.js';
+import { runPeer } from '../peers.js';
 
 const close = (a: number, b: number, tol: number, what: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
@@ -42,6 +43,12 @@ describe('statistics', () => {
     assert.throws(() => passAtK(4, 5, 1), /0 ≤ c ≤ n/);
     assert.deepEqual(reportedKs(4), [1, 2, 4]);
     assert.deepEqual(reportedKs(10), [1, 2, 4, 8, 10]);
+  });
+
+  it('pass@k agrees with evalplus.eval.estimate_pass_at_k (the Python peer)', () => {
+    const rows = JSON.parse(runPeer('eval_pass_at_k.py', [])) as [number, number, number, number][];
+    assert.equal(rows.length, 728); // Σ_{n≤12} n·(n+1) cases
+    for (const [n, c, k, v] of rows) close(passAtK(n, c, k), v, 1e-12, `n=${n} c=${c} k=${k}`);
   });
 
   it('Student t quantiles match the tables', () => {
