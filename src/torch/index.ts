@@ -2,6 +2,7 @@
 export * from './autograd.js';
 export * from './creation.js';
 export * from './dtype.js';
+export * as distributed from './distributed.js';
 export * as nn from './nn.js';
 export * from './info.js';
 export * from './ops.js';

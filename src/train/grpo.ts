@@ -3,6 +3,10 @@
 // turns rewards into group-relative advantages, and updates the policy with the clipped surrogate
 // loss. The paper's recipe: no KL (β = 0, no reference model), no std scaling, token-mean loss
 // (dapo), one update per batch.
+// Data-parallel when launched as several ranks: each step's prompts are split into contiguous
+// blocks, one per rank (a prompt's group never straddles ranks); every rank generates and scores its
+// groups, rewards are gathered so advantages, dynamic sampling, loss normalisers and metrics are the
+// one-process ones, and gradients are summed across ranks.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
@@ -16,6 +20,7 @@ import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
 import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
 import type { GrpoConfig } from './grpo-config.js';
+import { type DataParallel, setupDataParallel } from './data-parallel.js';
 import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
@@ -105,9 +110,27 @@ function promptIds(tok: Tokenizer, text: string, max: number): number[] {
   return ids.length > max ? ids.slice(ids.length - max) : ids;
 }
 
+/** What every rank learns about each kept completion of a step (for metrics and loss normalisers). */
+interface RolloutSummary {
+  reward: number;
+  length: number;
+  truncated: boolean;
+  keep: number;
+}
+
 export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
+  const dp = setupDataParallel(o.config.device);
+  try {
+    return await grpo(o, dp);
+  } finally {
+    dp.close();
+  }
+}
+
+async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const cfg = o.config;
-  const log = o.log ?? ((s: string) => console.error(s));
+  // Rank 0 speaks for the group: it alone logs, evaluates, shows progress and writes files.
+  const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
   if (cfg.threads) torch.setNumThreads(cfg.threads);
   mkdirSync(o.out, { recursive: true });
   const train = cfg.limit ? o.train.slice(0, cfg.limit) : o.train;
@@ -117,11 +140,12 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
   const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
   if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
   const tokenizer = loadTokenizer(ckpt ?? o.model);
-  const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
+  const device = dp.device(cfg.device);
+  const model = loadModel(ckpt ?? o.model, { device, dtype: cfg.dtype });
   // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
-  const ref = cfg.beta > 0 ? loadModel(o.model, { device: cfg.device, dtype: cfg.dtype }) : null;
+  const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype }) : null;
   if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
-  writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'grpo', model: o.model, task: o.task.name, train_rows: train.length, ...cfg }, null, 2)}\n`);
+  if (dp.isMain) writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'grpo', model: o.model, task: o.task.name, train_rows: train.length, ...cfg }, null, 2)}\n`);
 
   const rewards: NamedReward[] = [
     { name: 'task', fn: (c, e) => o.task.reward(c, e), weight: cfg.reward_weights.task ?? 1 },
@@ -135,11 +159,14 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
   const opt = makeOptimizer(model, cfg);
   if (ckpt) restoreOptimizer(ckpt, model, opt);
   else torch.manualSeed(cfg.seed);
+  dp.broadcastParameters(model.parameters());
   const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   const epsLow = cfg.epsilon;
   const epsHigh = cfg.epsilon_high ?? cfg.epsilon;
-  const metricsLog = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
-  const progress = new Progress({ label: `grpo ${o.task.name}`, total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) });
+  const metricsLog = dp.isMain ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step }) : null;
+  const progress = dp.isMain
+    ? new Progress({ label: `grpo ${o.task.name}`, total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) })
+    : { set: () => {}, close: () => {} };
   progress.set(state.global_step);
   const history: Record<string, number>[] = [];
   let order = permutation(train.length, cfg.seed, state.epoch);
@@ -166,16 +193,16 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
   };
 
   const runEval = async (step: number, row: Record<string, unknown>) => {
-    if (!o.evaluate) return;
+    if (!o.evaluate || !dp.isMain) return;
     const m = await o.evaluate(model, tokenizer, step);
     for (const [k, v] of Object.entries(m)) row[k.startsWith('eval/') ? k : `eval/${k}`] = v;
   };
 
   try {
-    if (state.global_step === 0 && o.evaluate && cfg.eval_steps !== 0) {
+    if (state.global_step === 0 && o.evaluate && cfg.eval_steps !== 0 && dp.isMain) {
       const row: Record<string, unknown> & { step: number } = { step: 0 };
       await runEval(0, row);
-      metricsLog.log(row);
+      metricsLog?.log(row);
     }
     while (state.global_step < totalSteps) {
       const step = state.global_step;
@@ -183,41 +210,72 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
       // Seeds depend only on (seed, step, round): a resumed run samples exactly what the original would have.
       const rng = mulberry32((cfg.seed * 7919 + step * 104729) >>> 0);
 
-      // ---- rollouts: sample, score, keep groups with signal (dynamic sampling)
-      const groups: Rollout[][] = [];
+      // ---- rollouts: sample, score, keep groups with signal (dynamic sampling). Every rank draws the
+      // same prompts and seeds, then generates and scores only its own block of prompts.
+      const groups: Rollout[][] = []; // this rank's kept groups
+      const kept: RolloutSummary[] = []; // every rank's kept completions, in one-process order
+      const keptPerRank = new Array<number>(dp.worldSize).fill(0);
       let zeroStdGroups = 0;
       let generated = 0;
       const failures: string[] = [];
       const perFunction: Record<string, number[]> = {};
       const reasonCounts: Record<string, number> = {};
       for (let round = 0; round <= (cfg.dynamic_sampling === 'resample' ? cfg.max_resample_rounds : 0); round++) {
-        const need = round === 0 ? P : P - groups.length;
+        const need = round === 0 ? P : P - kept.length / G;
         if (need <= 0) break;
         const examples = nextPrompts(need);
-        const prompts = examples.map((e) => promptIds(tokenizer, o.task.prompt(e, { mode: 'train' }), cfg.max_prompt_length));
+        const seeds = examples.map(() => Math.floor(rng() * 2 ** 30));
+        const [from, to] = dp.block(examples.length);
+        const mine = examples.slice(from, to);
+        const prompts = mine.map((e) => promptIds(tokenizer, o.task.prompt(e, { mode: 'train' }), cfg.max_prompt_length));
         let t = Date.now();
-        const completions = generate(model, tokenizer, prompts, {
-          n: G, maxNewTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p, topK: cfg.top_k,
-          minP: cfg.min_p, stop: cfg.stop, seeds: examples.map(() => Math.floor(rng() * 2 ** 30)),
-        });
+        const completions = mine.length
+          ? generate(model, tokenizer, prompts, {
+              n: G, maxNewTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p, topK: cfg.top_k,
+              minP: cfg.min_p, stop: cfg.stop, seeds: seeds.slice(from, to),
+            })
+          : [];
         timing.generate += Date.now() - t;
         generated += examples.length * G;
         t = Date.now();
-        const items = examples.flatMap((e, i) => completions[i]!.map((c) => ({ completion: c.text, example: e })));
-        const scored = await scoreCompletions(items, rewards, { timeoutSeconds: cfg.reward_timeout, onError: cfg.reward_on_error });
+        const items = mine.flatMap((e, i) => completions[i]!.map((c) => ({ completion: c.text, example: e })));
+        const local = await scoreCompletions(items, rewards, { timeoutSeconds: cfg.reward_timeout, onError: cfg.reward_on_error });
         timing.score += Date.now() - t;
-        for (const f of scored.failures) failures.push(`${f.name}: ${f.message}`);
-        for (const [k, v] of Object.entries(scored.perFunction)) (perFunction[k] ??= []).push(...v);
+        // Every rank's scores, in prompt order: the rest of the step sees the whole batch.
+        const completed = completions.flat();
+        const shares = dp.gather({
+          total: local.total, perFunction: local.perFunction, reasons: local.reasons,
+          failures: local.failures.map((f) => `${f.name}: ${f.message}`),
+          lengths: completed.map((c) => c.tokenIds.length), truncated: completed.map((c) => c.finishReason === 'length'),
+        });
+        const scored = {
+          total: shares.flatMap((x) => x.total), reasons: shares.flatMap((x) => x.reasons), failures: shares.flatMap((x) => x.failures),
+          lengths: shares.flatMap((x) => x.lengths), truncated: shares.flatMap((x) => x.truncated),
+        };
+        failures.push(...scored.failures);
+        for (const x of shares) for (const [k, v] of Object.entries(x.perFunction)) (perFunction[k] ??= []).push(...v);
         for (const r of scored.reasons) reasonCounts[r] = (reasonCounts[r] ?? 0) + 1;
         const adv = computeAdvantages(scored.total, G, cfg.scale_rewards);
+        const keepOf = (truncated: boolean) => (cfg.mask_truncated_completions && truncated ? 0 : 1);
         examples.forEach((e, i) => {
-          const group: Rollout[] = completions[i]!.map((c, k) => ({
-            example: e, promptIds: prompts[i]!, completion: c, reward: scored.total[i * G + k]!, advantage: adv.advantages[i * G + k]!,
-            keep: cfg.mask_truncated_completions && c.finishReason === 'length' ? 0 : 1,
-          }));
           const flat = adv.zeroStd[i * G]!;
           if (flat) zeroStdGroups++;
-          if (!(flat && cfg.dynamic_sampling !== 'off') && groups.length < P) groups.push(group);
+          if (flat && cfg.dynamic_sampling !== 'off') return;
+          if (kept.length / G >= P) return;
+          for (let k = 0; k < G; k++) {
+            const j = i * G + k;
+            kept.push({ reward: scored.total[j]!, length: scored.lengths[j]!, truncated: scored.truncated[j]!, keep: keepOf(scored.truncated[j]!) });
+          }
+          const owner = Array.from({ length: dp.worldSize }, (_, r) => dp.block(examples.length, r)).findIndex(([a, b]) => i >= a && i < b);
+          keptPerRank[owner]! += G;
+          if (owner !== dp.rank) return;
+          const m = i - from;
+          groups.push(
+            completions[m]!.map((c, k) => ({
+              example: e, promptIds: prompts[m]!, completion: c, reward: scored.total[i * G + k]!, advantage: adv.advantages[i * G + k]!,
+              keep: keepOf(c.finishReason === 'length'),
+            })),
+          );
         });
         if (cfg.dynamic_sampling !== 'resample') break;
       }
@@ -229,10 +287,11 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
       const mb = cfg.per_device_train_batch_size;
       const chunks: Rollout[][] = [];
       for (let i = 0; i < rollouts.length; i += mb) chunks.push(rollouts.slice(i, i + mb));
-      const stepTokens = rollouts.reduce((n, r) => n + r.keep * r.completion.tokenIds.length, 0);
+      // Normalisers over the whole step, all ranks together (dapo's token count; the others' micro-batch count).
+      const stepTokens = kept.reduce((n, r) => n + r.keep * r.length, 0);
       const lossSettings = {
         lossType: cfg.loss_type as LossType, epsilonLow: epsLow, epsilonHigh: epsHigh, beta: cfg.beta, stepTokens,
-        microBatches: chunks.length, maxCompletionLength: cfg.max_completion_length,
+        microBatches: keptPerRank.reduce((n, k) => n + Math.ceil(k / mb), 0), maxCompletionLength: cfg.max_completion_length,
       };
       // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
       const old = cfg.num_iterations > 1 ? chunks.map((c) => torch.keep(torch.noGrad(() => torch.scope(() => rolloutLogprobs(model, c, cfg.temperature, pad, false).logprobs)))) : null;
@@ -245,7 +304,7 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
       let entropySum = 0;
       let gradNorm = 0;
       const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, step, warmup, totalSteps);
-      if (rollouts.length > 0 && stepTokens > 0) {
+      if (kept.length > 0 && stepTokens > 0) {
         for (let it = 0; it < cfg.num_iterations; it++) {
           chunks.forEach((c, ci) =>
             torch.scope(() => {
@@ -268,6 +327,7 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
               }
             }),
           );
+          dp.allReduceGradients(model.parameters());
           gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
           opt.setLr(lr);
           opt.step();
@@ -275,13 +335,14 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
         }
       }
       for (const x of [...(old ?? []), ...(refLp ?? [])]) x.dispose();
+      [lossValue, clipLow, clipHigh, klSum, tokens, entropySum] = dp.sum([lossValue, clipLow, clipHigh, klSum, tokens, entropySum]) as [number, number, number, number, number, number];
       timing.train += Date.now() - t;
       state.global_step++;
       stepsThisRun++;
 
-      // ---- metrics (TRL names)
-      const all = groups.length ? groups.flat() : [];
-      const lengths = all.map((r) => r.completion.tokenIds.length);
+      // ---- metrics (TRL names), over every rank's kept completions
+      const all = kept;
+      const lengths = all.map((r) => r.length);
       const rewardsAll = all.map((r) => r.reward);
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
       const std = (xs: number[]) => {
@@ -295,33 +356,35 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
         frac_reward_zero_std: zeroStdGroups / Math.max(1, generated / G),
         'completions/mean_length': mean(lengths), 'completions/min_length': lengths.length ? Math.min(...lengths) : 0,
         'completions/max_length': lengths.length ? Math.max(...lengths) : 0,
-        'completions/clipped_ratio': all.length ? all.filter((r) => r.completion.finishReason === 'length').length / all.length : 0,
+        'completions/clipped_ratio': all.length ? all.filter((r) => r.truncated).length / all.length : 0,
         clip_ratio: tokens ? (clipLow + clipHigh) / tokens : 0, 'clip_ratio/low_mean': tokens ? clipLow / tokens : 0, 'clip_ratio/high_mean': tokens ? clipHigh / tokens : 0,
         entropy: tokens ? entropySum / tokens : 0, grad_norm: gradNorm, learning_rate: lr,
         'time/generate': timing.generate / 1000, 'time/score': timing.score / 1000, 'time/train': timing.train / 1000,
         'time/generate_share': total ? timing.generate / total : 0, 'rewards/failures': failures.length, elapsed: (Date.now() - t0) / 1000,
-        groups_used: groups.length,
+        groups_used: kept.length / G,
       };
       if (cfg.beta > 0) row.kl = tokens ? klSum / tokens : 0;
       for (const [k, v] of Object.entries(perFunction)) row[`rewards/${k}/mean`] = mean(v);
       for (const [k, v] of Object.entries(reasonCounts)) if (k) row[`reasons/${k}`] = v;
       const last = state.global_step === totalSteps;
       if (o.evaluate && cfg.eval_steps !== 0 && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last)) await runEval(state.global_step, row);
-      if (state.global_step % cfg.logging_steps === 0 || last) metricsLog.log(row);
+      if (state.global_step % cfg.logging_steps === 0 || last) metricsLog?.log(row);
       history.push(row as Record<string, number>);
       if (cfg.log_completions_steps > 0 && (state.global_step % cfg.log_completions_steps === 0 || state.global_step === 1)) {
-        const lines = all.map((r) =>
-          JSON.stringify({
-            step: state.global_step, example_id: r.example.id, completion: r.completion.text, reward: r.reward, advantage: r.advantage,
-            finish_reason: r.completion.finishReason, tokens: r.completion.tokenIds.length,
-          }),
-        );
-        appendFileSync(join(o.out, 'samples.jsonl'), lines.map((l) => `${l}\n`).join(''));
+        const samples = rollouts.map((r) => ({
+          step: state.global_step, example_id: r.example.id, completion: r.completion.text, reward: r.reward, advantage: r.advantage,
+          finish_reason: r.completion.finishReason, tokens: r.completion.tokenIds.length,
+        }));
+        // Ranks hold contiguous blocks of each round's prompts: concatenated in rank order they are in
+        // one-process order whenever a step has a single generation round.
+        const lines = dp.gather(samples).flat().map((x) => JSON.stringify(x));
+        if (dp.isMain) appendFileSync(join(o.out, 'samples.jsonl'), lines.map((l) => `${l}\n`).join(''));
       }
       progress.set(state.global_step, `reward ${(row.reward as number).toFixed(3)} len ${(row['completions/mean_length'] as number).toFixed(0)}`);
 
-      const stopNow = interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
-      if (state.global_step % cfg.save_steps === 0 || last || interrupted) saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+      const stopAll = dp.sum([interrupted ? 1 : 0])[0]! > 0; // an interrupt on any rank stops them all here
+      const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
+      if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll)) saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
       if (stopNow && !last) {
         progress.close('stopped');
         return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, metrics: history, stopped: true };
@@ -332,7 +395,7 @@ export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
   }
   progress.close();
   const modelDir = join(o.out, 'model');
-  saveModel(model, modelDir, { tokenizer });
+  if (dp.isMain) saveModel(model, modelDir, { tokenizer });
   log(`grpo: ${state.global_step} steps on ${o.task.name}; final mean reward ${history[history.length - 1]?.reward?.toFixed(3) ?? '-'}; model saved to ${modelDir}`);
   for (const p of model.parameters()) p.dispose();
   if (ref) for (const p of ref.parameters()) p.dispose();

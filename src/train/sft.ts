@@ -1,6 +1,9 @@
 // The warmup trainer: supervised fine-tuning with the loss on completion tokens only, gradient
 // accumulation, AdamW, warmup schedules, grad-norm clipping, held-out eval loss, checkpoints that
 // resume exactly. One visible loop, like TRL's SFTTrainer.
+// Data-parallel when launched as several ranks (`kindling launch`, torchrun): an optimizer step is
+// the same gradient_accumulation_steps micro-batches whatever the world size, dealt round-robin to
+// the ranks, so losses, checkpoints and resumption do not depend on how many processes ran it.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
@@ -11,6 +14,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
 import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { type DataParallel, setupDataParallel } from './data-parallel.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import { permutation } from './rng.js';
@@ -93,7 +97,18 @@ export function sftLossSum(model: CausalLM, rows: readonly SftExample[], pad: nu
 
 export async function runSft(o: SftOptions): Promise<SftResult> {
   const cfg = o.config;
-  const log = o.log ?? ((s: string) => console.error(s));
+  const dp = setupDataParallel(cfg.device);
+  try {
+    return await sft(o, dp);
+  } finally {
+    dp.close();
+  }
+}
+
+async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
+  const cfg = o.config;
+  // Rank 0 speaks for the group: it alone logs, shows progress and writes files.
+  const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
   if (cfg.threads) torch.setNumThreads(cfg.threads);
   mkdirSync(o.out, { recursive: true });
 
@@ -103,8 +118,8 @@ export async function runSft(o: SftOptions): Promise<SftResult> {
   if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
   else if (o.resume) log(`no checkpoint in ${o.out}: starting from ${o.model}`);
   const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
-  const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
-  writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'sft', model: o.model, data: o.data, ...cfg }, null, 2)}\n`);
+  const model = loadModel(ckpt ?? o.model, { device: dp.device(cfg.device), dtype: cfg.dtype });
+  if (dp.isMain) writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'sft', model: o.model, data: o.data, ...cfg }, null, 2)}\n`);
 
   // ---- data: a seeded held-out split, then tokenisation with exact loss-mask boundaries
   let rows = readSftRows(o.data, cfg.response_template);
@@ -133,9 +148,14 @@ export async function runSft(o: SftOptions): Promise<SftResult> {
   const opt = makeOptimizer(model, cfg);
   if (ckpt) restoreOptimizer(ckpt, model, opt);
   else torch.manualSeed(cfg.seed);
+  dp.broadcastParameters(model.parameters());
+  if (dp.worldSize > cfg.gradient_accumulation_steps)
+    log(`warning: ${dp.worldSize} ranks share ${cfg.gradient_accumulation_steps} micro-batch(es) per step, so some ranks idle; raise gradient_accumulation_steps to a multiple of the world size`);
 
-  const metrics = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
-  const progress = new Progress({ label: 'sft', total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) });
+  const metrics = dp.isMain ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step }) : null;
+  const progress = dp.isMain
+    ? new Progress({ label: 'sft', total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) })
+    : { set: () => {}, close: () => {} };
   progress.set(state.global_step);
   const losses: number[] = [];
   let evalLoss: number | null = null;
@@ -154,9 +174,9 @@ export async function runSft(o: SftOptions): Promise<SftResult> {
     const tokens = evalData.examples.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
     let sum = 0;
     torch.noGrad(() => {
-      for (const b of microBatches(evalData.examples.map((_, i) => i), evalData.examples, cfg)) sum += torch.scope(() => sftLossSum(model, b.rows, pad).item());
+      for (const b of dp.roundRobin(microBatches(evalData.examples.map((_, i) => i), evalData.examples, cfg))) sum += torch.scope(() => sftLossSum(model, b.rows, pad).item());
     });
-    return sum / Math.max(1, tokens);
+    return dp.sum([sum])[0]! / Math.max(1, tokens);
   };
 
   try {
@@ -173,16 +193,20 @@ export async function runSft(o: SftOptions): Promise<SftResult> {
       }
       const lossTokens = batches.reduce((n, b) => n + b.lossTokens, 0);
 
-      // ---- forward/backward: token-mean loss over the whole optimizer step
+      // ---- forward/backward: token-mean loss over the whole optimizer step (this rank's share of it)
       let lossValue = 0;
-      for (const b of batches) {
+      for (const b of dp.roundRobin(batches)) {
         torch.scope(() => {
           const loss = sftLossSum(model, b.rows, pad).div(lossTokens);
           loss.backward();
           lossValue += loss.item();
         });
-        tokensSeen += b.rows.reduce((n, r) => n + r.ids.length, 0);
       }
+      for (const b of batches) tokensSeen += b.rows.reduce((n, r) => n + r.ids.length, 0);
+      // Every rank's share divided by the step's total token count: the summed gradient is the step's.
+      dp.allReduceGradients(model.parameters());
+      const [stepLoss, stopVotes] = dp.sum([lossValue, interrupted ? 1 : 0]);
+      lossValue = stepLoss!;
       const gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
       const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, totalSteps);
       opt.setLr(lr);
@@ -202,11 +226,13 @@ export async function runSft(o: SftOptions): Promise<SftResult> {
         evalLoss = evaluate();
         row.eval_loss = evalLoss;
       }
-      if (state.global_step % cfg.logging_steps === 0 || last || row.eval_loss !== undefined) metrics.log(row);
+      if (state.global_step % cfg.logging_steps === 0 || last || row.eval_loss !== undefined) metrics?.log(row);
       progress.set(state.global_step, `loss ${lossValue.toFixed(4)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(4)}` : ''}`);
 
-      const stopNow = interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
-      if (state.global_step % cfg.save_steps === 0 || last || interrupted)
+      // An interrupt on any rank stops them all at this step.
+      const stopAll = stopVotes! > 0;
+      const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
+      if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
         saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
       if (stopNow && !last) {
         progress.close('stopped');
@@ -218,7 +244,7 @@ export async function runSft(o: SftOptions): Promise<SftResult> {
   }
   progress.close();
   const modelDir = join(o.out, 'model');
-  saveModel(model, modelDir, { tokenizer });
+  if (dp.isMain) saveModel(model, modelDir, { tokenizer });
   log(`sft: ${state.global_step} steps, final loss ${losses[losses.length - 1]?.toFixed(4) ?? '-'}${evalLoss !== null ? `, eval_loss ${evalLoss.toFixed(4)}` : ''}; model saved to ${modelDir}`);
   for (const p of model.parameters()) p.dispose();
   return { steps: state.global_step, modelDir, losses, evalLoss, stopped: false };
