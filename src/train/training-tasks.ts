@@ -42,8 +42,19 @@ export async function loadTrainingTask(selector: string, o: { train?: string; li
     case 'kk':
       task = kkTask as unknown as Task;
       break;
-    default:
-      throw new Error(`unknown task '${name}' (expected one of ${TRAINING_TASKS.join(', ')})`);
+    default: {
+      // Any other registered task (e.g. the demo's math-lite, code-lite, mcq-lite) trains on its 'train' split.
+      const { resolveTask, listTasks } = await import('../tasks/registry.js');
+      if (!listTasks().some((t) => t.name === name || t.aliases.includes(name)))
+        throw new Error(`unknown task '${name}' (expected one of ${[...TRAINING_TASKS, ...listTasks().map((t) => t.name)].join(', ')})`);
+      const entry = await resolveTask(selector);
+      const rows = o.train
+        ? undefined
+        : ((await entry.task.load('train', limit ? { limit } : {})) as Example[]);
+      if (rows) return { task: entry.task as Task, rows, domain: entry.domain };
+      task = entry.task as Task;
+      domain = entry.domain;
+    }
   }
   if (o.train) {
     const rows = readJsonl(o.train).map(({ line, value }) => {
