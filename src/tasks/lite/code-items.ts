@@ -26,9 +26,40 @@ export interface LiteFunction {
 }
 
 const WORDS = [
-  'apple', 'banana', 'cherry', 'river', 'stone', 'garden', 'yellow', 'pencil', 'rocket', 'window', 'level', 'noon', 'kayak',
-  'hello', 'world', 'tree', 'sun', 'moon', 'paper', 'basket', 'racecar', 'data', 'code', 'python', 'zebra', 'quiz', 'jam', 'fox',
-  'wave', 'xylophone', 'velvet', 'igloo', 'orange', 'umbrella',
+  'apple',
+  'banana',
+  'cherry',
+  'river',
+  'stone',
+  'garden',
+  'yellow',
+  'pencil',
+  'rocket',
+  'window',
+  'level',
+  'noon',
+  'kayak',
+  'hello',
+  'world',
+  'tree',
+  'sun',
+  'moon',
+  'paper',
+  'basket',
+  'racecar',
+  'data',
+  'code',
+  'python',
+  'zebra',
+  'quiz',
+  'jam',
+  'fox',
+  'wave',
+  'xylophone',
+  'velvet',
+  'igloo',
+  'orange',
+  'umbrella',
 ];
 
 /** Python's repr for the values a family returns (ints, bools, plain lower-ASCII strings, lists). */
@@ -64,18 +95,42 @@ export function testInputs(f: LiteFunction, r: Rand): { base: Value[][]; plus: V
   }
   if (group === 'list') {
     const min = nonEmpty ? 1 : 0;
-    const base = [intList(r, 0, 12, Math.max(min, 2), 6), intList(r, 0, 12, Math.max(min, 2), 6), intList(r, -5, 12, Math.max(min, 1), 5)];
-    const plus = [...(nonEmpty ? [] : [[]]), [5], [3, 3, 3], [-3, 0, 5], [12, 11, 10, 9], intList(r, -5, 20, 8, 10), intList(r, 0, 3, 4, 8), ...(edge as number[][])];
+    const base = [
+      intList(r, 0, 12, Math.max(min, 2), 6),
+      intList(r, 0, 12, Math.max(min, 2), 6),
+      intList(r, -5, 12, Math.max(min, 1), 5),
+    ];
+    const plus = [
+      ...(nonEmpty ? [] : [[]]),
+      [5],
+      [3, 3, 3],
+      [-3, 0, 5],
+      [12, 11, 10, 9],
+      intList(r, -5, 20, 8, 10),
+      intList(r, 0, 3, 4, 8),
+      ...(edge as number[][]),
+    ];
     return { base: base.map((x) => [x]), plus: plus.filter((x) => x.length >= min).map((x) => [x]) };
   }
   // Strings: each base input holds the function's letter when it has one, so examples are telling.
-  const letter = edge.length && typeof edge[0] === 'string' && (edge[0] as string).length === 1 ? (edge[0] as string) : null;
+  const letter =
+    edge.length && typeof edge[0] === 'string' && (edge[0] as string).length === 1 ? (edge[0] as string) : null;
   const base = [pick(r, WORDS), words(r, 2), pick(r, WORDS)];
   if (letter) {
     const withLetter = WORDS.filter((w) => w.includes(letter));
     base[0] = withLetter.length ? pick(r, withLetter) : `${pick(r, WORDS)}${letter}`;
   }
-  const plus = ['', 'a', 'noon', 'Hello World', words(r, 3), words(r, 1), 'aeiou', 'mississippi', ...(edge as string[])];
+  const plus = [
+    '',
+    'a',
+    'noon',
+    'Hello World',
+    words(r, 3),
+    words(r, 1),
+    'aeiou',
+    'mississippi',
+    ...(edge as string[]),
+  ];
   return { base: base.map((x) => [x]), plus: plus.map((x) => [x]) };
 }
 
@@ -89,7 +144,10 @@ export function functionPrompt(spec: FuncSpec, example: Value[]): string {
 function makeFunction(family: Family, params: readonly (number | string)[], seed: number): LiteFunction {
   const spec = family.make(params);
   // The docstring example is the first base input, so prompt and tests agree whatever the seed.
-  const inputs = testInputs({ family, spec, prompt: '', body: spec.body }, rngFor(seed, `code-inputs\u0000${spec.name}`));
+  const inputs = testInputs(
+    { family, spec, prompt: '', body: spec.body },
+    rngFor(seed, `code-inputs\u0000${spec.name}`),
+  );
   return { family, spec, prompt: functionPrompt(spec, inputs.base[0]!), body: spec.body };
 }
 
@@ -127,12 +185,16 @@ export function codeLitePool(seed: number = LITE_WORLD_SEED): CodePool {
   if (!hit) {
     const taskFns = FAMILIES.filter((f) => !f.corpusOnly).flatMap((f) => f.params.map((p) => makeFunction(f, p, seed)));
     const names = new Set(taskFns.map((f) => f.spec.name));
-    if (names.size !== taskFns.length) throw new Error('code-lite: two functions share a name (a bug in code-families.ts)');
+    if (names.size !== taskFns.length)
+      throw new Error('code-lite: two functions share a name (a bug in code-families.ts)');
     const need = CODE_LITE_SIZES.test + CODE_LITE_SIZES.train;
     if (taskFns.length < need) throw new Error(`code-lite: ${taskFns.length} functions, need ${need}`);
     const order = shuffled(taskFns, rngFor(seed, 'code-split'));
-    const extra = FAMILIES.flatMap((f) => (f.corpusOnly ? f.params : (f.corpusParams ?? [])).map((p) => makeFunction(f, p, seed)));
-    for (const f of extra) if (names.has(f.spec.name)) throw new Error(`code-lite: corpus function ${f.spec.name} is also a task`);
+    const extra = FAMILIES.flatMap((f) =>
+      (f.corpusOnly ? f.params : (f.corpusParams ?? [])).map((p) => makeFunction(f, p, seed)),
+    );
+    for (const f of extra)
+      if (names.has(f.spec.name)) throw new Error(`code-lite: corpus function ${f.spec.name} is also a task`);
     hit = {
       test: order.slice(0, CODE_LITE_SIZES.test).map((f) => toExample(f, seed)),
       train: order.slice(CODE_LITE_SIZES.test, need).map((f) => toExample(f, seed)),

@@ -7,7 +7,7 @@ import { type CodeTaskOptions, createHumanEvalPlusTask } from '../code/task.js';
 import { PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Task } from '../types.js';
 import { type CodeLiteExample, codeLitePool } from './code-items.js';
-import { type LiteTaskOptions, LITE_SPLITS, liteLoad, liteStyle } from './common.js';
+import { LITE_SPLITS, type LiteTaskOptions, liteLoad, liteStyle } from './common.js';
 import { codePrompt } from './prompts.js';
 
 export type CodeLiteTaskOptions = LiteTaskOptions & Omit<CodeTaskOptions, 'file'>;

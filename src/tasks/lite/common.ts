@@ -17,8 +17,15 @@ export function liteStyle(o: LiteTaskOptions): PromptStyle {
 }
 
 /** Checks the split and returns the seed; `seed` picks the world (and so every item), not a shuffle. */
-export function liteLoad<E>(name: string, split: string, o: LoadOptions, defaultSeed: number | undefined, rows: (seed: number) => { train: E[]; test: E[] }): E[] {
-  if (!(LITE_SPLITS as readonly string[]).includes(split)) throw new Error(`${name}: unknown split '${split}' (train or test)`);
+export function liteLoad<E>(
+  name: string,
+  split: string,
+  o: LoadOptions,
+  defaultSeed: number | undefined,
+  rows: (seed: number) => { train: E[]; test: E[] },
+): E[] {
+  if (!(LITE_SPLITS as readonly string[]).includes(split))
+    throw new Error(`${name}: unknown split '${split}' (train or test)`);
   const seed = o.seed ?? defaultSeed ?? LITE_WORLD_SEED;
   if (!Number.isInteger(seed)) throw new Error(`${name}: seed must be an integer, got ${String(seed)}`);
   if (o.limit !== undefined && (!Number.isInteger(o.limit) || o.limit < 0))

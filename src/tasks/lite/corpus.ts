@@ -10,18 +10,25 @@
 // question, and the Assistant solves it.", "Complete the function based on the given docstring.",
 // "The following is a multiple choice question about …"). The <think>/<answer> format never
 // appears: the warmup is what teaches it.
-import { CARD_LABEL, statement, STATEMENTS } from './fact-text.js';
+
 import { codeLitePool, type LiteFunction } from './code-items.js';
+import { CARD_LABEL, STATEMENTS, statement } from './fact-text.js';
 import { drawProblem, type MathProblem, mathLiteItems } from './math-items.js';
 import { LETTERS, mcqFor, splitFacts } from './mcq-items.js';
-import { intIn, pick, type Rand, rngFor, sampleDistinct, shuffled } from './rng.js';
+import { intIn, pick, type Rand, rngFor, sampleDistinct, shuffled, weightedIndex } from './rng.js';
 import { CATEGORY_OF, type Fact, getWorld, LITE_WORLD_SEED, type World } from './world.js';
 
 export type CorpusSection = 'math' | 'code' | 'facts' | 'mcq' | 'filler';
 export const CORPUS_SECTIONS: readonly CorpusSection[] = ['math', 'code', 'facts', 'mcq', 'filler'];
 
 /** Default share of the corpus's characters per section. */
-export const DEFAULT_MIX: Readonly<Record<CorpusSection, number>> = { math: 0.28, code: 0.27, facts: 0.25, mcq: 0.12, filler: 0.08 };
+export const DEFAULT_MIX: Readonly<Record<CorpusSection, number>> = {
+  math: 0.28,
+  code: 0.27,
+  facts: 0.25,
+  mcq: 0.12,
+  filler: 0.08,
+};
 
 export interface CorpusOptions {
   /** Seed of the corpus's own sampling (default 0). */
@@ -62,9 +69,14 @@ function mathDoc(r: Rand, next: () => MathProblem): string {
     case 4: {
       // A worksheet of a few problems.
       const qs = [p, ...Array.from({ length: intIn(r, 1, 3) }, next)];
-      const head = pick(r, ['Practice problems.', 'Solve each problem. Put the final answer inside \\boxed{}.', 'Word problems with answers.']);
+      const head = pick(r, [
+        'Practice problems.',
+        'Solve each problem. Put the final answer inside \\boxed{}.',
+        'Word problems with answers.',
+      ]);
       const box = head.includes('boxed');
-      return [head, ...qs.map((q) => `Q: ${q.problem}\nA: ${worked(q)}. ${end(q, box)}`)].join('\n');
+      // "Question:" is an evaluation stop string: a model that goes on to a next problem is cut there.
+      return [head, ...qs.map((q) => `Question: ${q.problem}\nAnswer: ${worked(q)}. ${end(q, box)}`)].join('\n');
     }
     case 5:
       return `${p.problem}\n${worked(p)}. ${end(p)}`;
@@ -90,7 +102,9 @@ function codeDoc(r: Rand, fns: readonly LiteFunction[]): string {
     case 3:
       return full.trimEnd();
     case 4: {
-      const more = sampleDistinct(r, fns, 3).filter((g) => g !== f).slice(0, intIn(r, 1, 2));
+      const more = sampleDistinct(r, fns, 3)
+        .filter((g) => g !== f)
+        .slice(0, intIn(r, 1, 2));
       return fence([f, ...more].map((g) => g.prompt + g.body).join('\n\n'));
     }
     default:
@@ -107,7 +121,10 @@ function factsDoc(r: Rand, world: World, bySubject: Map<string, Fact[]>): string
     case 0: {
       // A short paragraph about one subject.
       const fs = shuffled(bySubject.get(pick(r, subjects))!, r);
-      return fs.slice(0, intIn(r, 2, fs.length)).map((f) => statement(f, form())).join(' ');
+      return fs
+        .slice(0, intIn(r, 2, fs.length))
+        .map((f) => statement(f, form()))
+        .join(' ');
     }
     case 1: {
       // A card.
@@ -156,11 +173,20 @@ function mcqDoc(r: Rand, world: World, practice: readonly Fact[]): string {
     case 1:
       return `The following is a multiple choice question about ${category}.\n${b.text}\nThe answer is (${b.letter}).`;
     case 2: {
-      const more = [f, ...Array.from({ length: intIn(r, 1, 2) }, () => pick(r, practice.filter((g) => g.kind === f.kind)))];
+      const more = [
+        f,
+        ...Array.from({ length: intIn(r, 1, 2) }, () =>
+          pick(
+            r,
+            practice.filter((g) => g.kind === f.kind),
+          ),
+        ),
+      ];
       const blocks = more.map((g) => mcqBlock(r, world, g));
       return [
         `The following are multiple choice questions (with answers) about ${category}.`,
-        ...blocks.map((x) => `${x.text}\nAnswer: ${x.letter}. ${x.value}`),
+        // "Question:" (an evaluation stop) before each, as for the math worksheets.
+        ...blocks.map((x) => `Question: ${x.text}\nAnswer: ${x.letter}. ${x.value}`),
       ].join('\n\n');
     }
     case 3:
@@ -172,10 +198,54 @@ function mcqDoc(r: Rand, world: World, practice: readonly Fact[]): string {
 
 // ---- filler
 
-const F_SUBJ = ['The old man', 'A small dog', 'The children', 'My neighbour', 'The teacher', 'Everyone in the village', 'A tired traveller', 'The baker next door', 'Two friends', 'The cat'];
-const F_VERB = ['walked to', 'looked at', 'talked about', 'waited near', 'painted', 'cleaned', 'remembered', 'laughed at', 'sat beside', 'wrote about'];
-const F_OBJ = ['the market', 'the river', 'a red door', 'the morning train', 'the garden', 'an old letter', 'the window', 'the bridge', 'a quiet street', 'the library'];
-const F_ADV = ['in the morning', 'after lunch', 'before the rain', 'quietly', 'with a smile', 'for a long time', 'on Sunday', 'once again', 'at night', 'without a word'];
+const F_SUBJ = [
+  'The old man',
+  'A small dog',
+  'The children',
+  'My neighbour',
+  'The teacher',
+  'Everyone in the village',
+  'A tired traveller',
+  'The baker next door',
+  'Two friends',
+  'The cat',
+];
+const F_VERB = [
+  'walked to',
+  'looked at',
+  'talked about',
+  'waited near',
+  'painted',
+  'cleaned',
+  'remembered',
+  'laughed at',
+  'sat beside',
+  'wrote about',
+];
+const F_OBJ = [
+  'the market',
+  'the river',
+  'a red door',
+  'the morning train',
+  'the garden',
+  'an old letter',
+  'the window',
+  'the bridge',
+  'a quiet street',
+  'the library',
+];
+const F_ADV = [
+  'in the morning',
+  'after lunch',
+  'before the rain',
+  'quietly',
+  'with a smile',
+  'for a long time',
+  'on Sunday',
+  'once again',
+  'at night',
+  'without a word',
+];
 const CHATS = [
   ['Hello. Can you help me with a question?', 'Of course. What would you like to know?'],
   ['Thank you for the help.', 'You are welcome.'],
@@ -187,7 +257,10 @@ function fillerDoc(r: Rand): string {
     const [u, a] = pick(r, CHATS);
     return `${HEAD}\nUser: ${u}\nAssistant: ${a}`;
   }
-  return Array.from({ length: intIn(r, 2, 5) }, () => `${pick(r, F_SUBJ)} ${pick(r, F_VERB)} ${pick(r, F_OBJ)} ${pick(r, F_ADV)}.`).join(' ');
+  return Array.from(
+    { length: intIn(r, 2, 5) },
+    () => `${pick(r, F_SUBJ)} ${pick(r, F_VERB)} ${pick(r, F_OBJ)} ${pick(r, F_ADV)}.`,
+  ).join(' ');
 }
 
 // ---- assembly
@@ -195,17 +268,21 @@ function fillerDoc(r: Rand): string {
 function mixWeights(mix: CorpusOptions['mix']): number[] {
   const w = CORPUS_SECTIONS.map((s) => {
     const v = mix?.[s] ?? DEFAULT_MIX[s];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`corpus mix '${s}' must be a non-negative number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new Error(`corpus mix '${s}' must be a non-negative number, got ${String(v)}`);
     return v;
   });
   for (const k of Object.keys(mix ?? {}))
-    if (!(CORPUS_SECTIONS as readonly string[]).includes(k)) throw new Error(`unknown corpus section '${k}' (known: ${CORPUS_SECTIONS.join(', ')})`);
+    if (!(CORPUS_SECTIONS as readonly string[]).includes(k))
+      throw new Error(`unknown corpus section '${k}' (known: ${CORPUS_SECTIONS.join(', ')})`);
   if (w.every((x) => x === 0)) throw new Error('corpus mix: at least one section needs a positive weight');
   return w;
 }
 
 /** The corpus as documents with their section, endlessly (the caller stops). */
-export function* corpusDocuments(o: Omit<CorpusOptions, 'chars'> = {}): Generator<{ section: CorpusSection; text: string }> {
+export function* corpusDocuments(
+  o: Omit<CorpusOptions, 'chars'> = {},
+): Generator<{ section: CorpusSection; text: string }> {
   const seed = o.seed ?? 0;
   const worldSeed = o.worldSeed ?? LITE_WORLD_SEED;
   const weights = mixWeights(o.mix);
@@ -230,9 +307,7 @@ export function* corpusDocuments(o: Omit<CorpusOptions, 'chars'> = {}): Generato
   const docs = CORPUS_SECTIONS.map(() => 0);
   for (;;) {
     const p = weights.map((w, i) => w / (docs[i]! ? chars[i]! / docs[i]! : 200));
-    let x = r() * p.reduce((a, b) => a + b, 0);
-    let i = 0;
-    while (i < p.length - 1 && (x -= p[i]!) >= 0) i++;
+    const i = weightedIndex(r, p);
     const section = CORPUS_SECTIONS[i]!;
     const text =
       section === 'math'
@@ -252,7 +327,8 @@ export function* corpusDocuments(o: Omit<CorpusOptions, 'chars'> = {}): Generato
 
 /** A corpus of at most `chars` characters (documents joined by a blank line), deterministic for its options. */
 export function buildCorpus(o: CorpusOptions): string {
-  if (!Number.isInteger(o.chars) || o.chars < 1) throw new Error(`corpus chars must be a positive integer, got ${o.chars}`);
+  if (!Number.isInteger(o.chars) || o.chars < 1)
+    throw new Error(`corpus chars must be a positive integer, got ${o.chars}`);
   const parts: string[] = [];
   let length = 0;
   for (const { text } of corpusDocuments(o)) {

@@ -35,14 +35,59 @@ interface Template {
   solve(n: number[]): [number, string, number, number][];
 }
 
-const NAMES = ['Tom', 'Anna', 'Ben', 'Mia', 'Leo', 'Sara', 'Max', 'Lily', 'Sam', 'Ella', 'Noah', 'Zoe', 'Jack', 'Emma', 'Omar', 'Nina', 'Ravi', 'Lucy', 'Hugo', 'Iris', 'Paul', 'Rosa', 'Ivan', 'Maya'];
+const NAMES = [
+  'Tom',
+  'Anna',
+  'Ben',
+  'Mia',
+  'Leo',
+  'Sara',
+  'Max',
+  'Lily',
+  'Sam',
+  'Ella',
+  'Noah',
+  'Zoe',
+  'Jack',
+  'Emma',
+  'Omar',
+  'Nina',
+  'Ravi',
+  'Lucy',
+  'Hugo',
+  'Iris',
+  'Paul',
+  'Rosa',
+  'Ivan',
+  'Maya',
+];
 const OBJECTS: readonly (readonly [string, string])[] = [
-  ['apple', 'apples'], ['pencil', 'pencils'], ['marble', 'marbles'], ['sticker', 'stickers'], ['cookie', 'cookies'],
-  ['book', 'books'], ['coin', 'coins'], ['shell', 'shells'], ['stamp', 'stamps'], ['card', 'cards'], ['flower', 'flowers'],
-  ['egg', 'eggs'], ['orange', 'oranges'], ['toy car', 'toy cars'], ['ribbon', 'ribbons'], ['button', 'buttons'],
+  ['apple', 'apples'],
+  ['pencil', 'pencils'],
+  ['marble', 'marbles'],
+  ['sticker', 'stickers'],
+  ['cookie', 'cookies'],
+  ['book', 'books'],
+  ['coin', 'coins'],
+  ['shell', 'shells'],
+  ['stamp', 'stamps'],
+  ['card', 'cards'],
+  ['flower', 'flowers'],
+  ['egg', 'eggs'],
+  ['orange', 'oranges'],
+  ['toy car', 'toy cars'],
+  ['ribbon', 'ribbons'],
+  ['button', 'buttons'],
 ];
 const GOODS: readonly (readonly [string, string])[] = [
-  ['pen', 'pens'], ['notebook', 'notebooks'], ['ball', 'balls'], ['cup', 'cups'], ['kite', 'kites'], ['hat', 'hats'], ['lamp', 'lamps'], ['bowl', 'bowls'],
+  ['pen', 'pens'],
+  ['notebook', 'notebooks'],
+  ['ball', 'balls'],
+  ['cup', 'cups'],
+  ['kite', 'kites'],
+  ['hat', 'hats'],
+  ['lamp', 'lamps'],
+  ['bowl', 'bowls'],
 ];
 
 const add = (x: number, y: number): [number, string, number, number] => [x, '+', y, x + y];
@@ -52,111 +97,188 @@ const div = (x: number, y: number): [number, string, number, number] => [x, '/',
 
 export const TEMPLATES: readonly Template[] = [
   {
-    key: 'gets-more', ops: 1,
+    key: 'gets-more',
+    ops: 1,
     draw: (r) => [intIn(r, 2, 20), intIn(r, 2, 20)],
-    text: ([a, b], w) => `${w.a} has ${a} ${w.obj[1]}. ${w.a} gets ${b} more ${w.obj[1]}. How many ${w.obj[1]} does ${w.a} have now?`,
+    text: ([a, b], w) =>
+      `${w.a} has ${a} ${w.obj[1]}. ${w.a} gets ${b} more ${w.obj[1]}. How many ${w.obj[1]} does ${w.a} have now?`,
     solve: ([a, b]) => [add(a!, b!)],
   },
   {
-    key: 'gives-away', ops: 1,
-    draw: (r) => { const a = intIn(r, 5, 30); return [a, intIn(r, 1, a - 1)]; },
-    text: ([a, b], w) => `${w.a} has ${a} ${w.obj[1]} and gives ${b} of them to ${w.b}. How many ${w.obj[1]} does ${w.a} have left?`,
+    key: 'gives-away',
+    ops: 1,
+    draw: (r) => {
+      const a = intIn(r, 5, 30);
+      return [a, intIn(r, 1, a - 1)];
+    },
+    text: ([a, b], w) =>
+      `${w.a} has ${a} ${w.obj[1]} and gives ${b} of them to ${w.b}. How many ${w.obj[1]} does ${w.a} have left?`,
     solve: ([a, b]) => [sub(a!, b!)],
   },
   {
-    key: 'bags-total', ops: 1,
+    key: 'bags-total',
+    ops: 1,
     draw: (r) => [intIn(r, 2, 9), intIn(r, 2, 9)],
-    text: ([a, b], w) => `There are ${a} bags with ${b} ${w.obj[1]} in each bag. How many ${w.obj[1]} are there in all?`,
+    text: ([a, b], w) =>
+      `There are ${a} bags with ${b} ${w.obj[1]} in each bag. How many ${w.obj[1]} are there in all?`,
     solve: ([a, b]) => [mul(a!, b!)],
   },
   {
-    key: 'equal-groups', ops: 1,
-    draw: (r) => { const b = intIn(r, 2, 9); return [b * intIn(r, 2, 9), b]; },
+    key: 'equal-groups',
+    ops: 1,
+    draw: (r) => {
+      const b = intIn(r, 2, 9);
+      return [b * intIn(r, 2, 9), b];
+    },
     text: ([a, b], w) => `${w.a} puts ${a} ${w.obj[1]} into ${b} equal groups. How many ${w.obj[1]} are in each group?`,
     solve: ([a, b]) => [div(a!, b!)],
   },
   {
-    key: 'how-many-given', ops: 1,
-    draw: (r) => { const a = intIn(r, 5, 30); return [a, intIn(r, 1, a - 1)]; },
-    text: ([a, b], w) => `${w.a} had ${a} ${w.obj[1]}. After giving some to ${w.b}, ${w.a} has ${b} ${w.obj[1]} left. How many ${w.obj[1]} did ${w.a} give to ${w.b}?`,
+    key: 'how-many-given',
+    ops: 1,
+    draw: (r) => {
+      const a = intIn(r, 5, 30);
+      return [a, intIn(r, 1, a - 1)];
+    },
+    text: ([a, b], w) =>
+      `${w.a} had ${a} ${w.obj[1]}. After giving some to ${w.b}, ${w.a} has ${b} ${w.obj[1]} left. How many ${w.obj[1]} did ${w.a} give to ${w.b}?`,
     solve: ([a, b]) => [sub(a!, b!)],
   },
   {
-    key: 'finds-loses', ops: 2,
-    draw: (r) => { const a = intIn(r, 3, 20); const b = intIn(r, 2, 15); return [a, b, intIn(r, 1, a + b - 1)]; },
-    text: ([a, b, c], w) => `${w.a} has ${a} ${w.obj[1]}. ${w.a} finds ${b} more and then loses ${c}. How many ${w.obj[1]} does ${w.a} have now?`,
+    key: 'finds-loses',
+    ops: 2,
+    draw: (r) => {
+      const a = intIn(r, 3, 20);
+      const b = intIn(r, 2, 15);
+      return [a, b, intIn(r, 1, a + b - 1)];
+    },
+    text: ([a, b, c], w) =>
+      `${w.a} has ${a} ${w.obj[1]}. ${w.a} finds ${b} more and then loses ${c}. How many ${w.obj[1]} does ${w.a} have now?`,
     solve: ([a, b, c]) => [add(a!, b!), sub(a! + b!, c!)],
   },
   {
-    key: 'boxes-plus-gift', ops: 2,
+    key: 'boxes-plus-gift',
+    ops: 2,
     draw: (r) => [intIn(r, 2, 9), intIn(r, 2, 9), intIn(r, 1, 15)],
-    text: ([a, b, c], w) => `${w.a} buys ${a} boxes with ${b} ${w.obj[1]} in each box. ${w.b} gives ${w.a} ${c} more ${w.obj[1]}. How many ${w.obj[1]} does ${w.a} have now?`,
+    text: ([a, b, c], w) =>
+      `${w.a} buys ${a} boxes with ${b} ${w.obj[1]} in each box. ${w.b} gives ${w.a} ${c} more ${w.obj[1]}. How many ${w.obj[1]} does ${w.a} have now?`,
     solve: ([a, b, c]) => [mul(a!, b!), add(a! * b!, c!)],
   },
   {
-    key: 'bags-minus-gift', ops: 2,
-    draw: (r) => { const a = intIn(r, 2, 9); const b = intIn(r, 2, 9); return [a, b, intIn(r, 1, a * b - 1)]; },
-    text: ([a, b, c], w) => `${w.a} has ${a} bags with ${b} ${w.obj[1]} in each bag. ${w.a} gives ${c} ${w.obj[1]} to ${w.b}. How many ${w.obj[1]} does ${w.a} have left?`,
+    key: 'bags-minus-gift',
+    ops: 2,
+    draw: (r) => {
+      const a = intIn(r, 2, 9);
+      const b = intIn(r, 2, 9);
+      return [a, b, intIn(r, 1, a * b - 1)];
+    },
+    text: ([a, b, c], w) =>
+      `${w.a} has ${a} bags with ${b} ${w.obj[1]} in each bag. ${w.a} gives ${c} ${w.obj[1]} to ${w.b}. How many ${w.obj[1]} does ${w.a} have left?`,
     solve: ([a, b, c]) => [mul(a!, b!), sub(a! * b!, c!)],
   },
   {
-    key: 'more-than-together', ops: 2,
+    key: 'more-than-together',
+    ops: 2,
     draw: (r) => [intIn(r, 2, 20), intIn(r, 1, 10)],
-    text: ([a, b], w) => `${w.a} has ${a} ${w.obj[1]}. ${w.b} has ${b} more ${w.obj[1]} than ${w.a}. How many ${w.obj[1]} do ${w.a} and ${w.b} have together?`,
+    text: ([a, b], w) =>
+      `${w.a} has ${a} ${w.obj[1]}. ${w.b} has ${b} more ${w.obj[1]} than ${w.a}. How many ${w.obj[1]} do ${w.a} and ${w.b} have together?`,
     solve: ([a, b]) => [add(a!, b!), add(a!, a! + b!)],
   },
   {
-    key: 'change', ops: 2,
-    draw: (r) => { const a = intIn(r, 2, 9); const b = intIn(r, 2, 5); return [a, b, a * b < 20 ? 20 : 50]; },
-    text: ([a, b, c], w) => `One ${w.good[0]} costs ${a} dollars. ${w.a} buys ${b} ${w.good[1]} and pays with a ${c}-dollar note. How much change does ${w.a} get?`,
+    key: 'change',
+    ops: 2,
+    draw: (r) => {
+      const a = intIn(r, 2, 9);
+      const b = intIn(r, 2, 5);
+      return [a, b, a * b < 20 ? 20 : 50];
+    },
+    text: ([a, b, c], w) =>
+      `One ${w.good[0]} costs ${a} dollars. ${w.a} buys ${b} ${w.good[1]} and pays with a ${c}-dollar note. How much change does ${w.a} get?`,
     solve: ([a, b, c]) => [mul(a!, b!), sub(c!, a! * b!)],
   },
   {
-    key: 'share-then-find', ops: 2,
-    draw: (r) => { const b = intIn(r, 2, 6); return [b * intIn(r, 2, 9), b, intIn(r, 1, 9)]; },
-    text: ([a, b, c], w) => `${w.a} shares ${a} ${w.obj[1]} equally among ${b} friends. Then each friend gets ${c} more ${w.obj[1]}. How many ${w.obj[1]} does each friend have now?`,
+    key: 'share-then-find',
+    ops: 2,
+    draw: (r) => {
+      const b = intIn(r, 2, 6);
+      return [b * intIn(r, 2, 9), b, intIn(r, 1, 9)];
+    },
+    text: ([a, b, c], w) =>
+      `${w.a} shares ${a} ${w.obj[1]} equally among ${b} friends. Then each friend gets ${c} more ${w.obj[1]}. How many ${w.obj[1]} does each friend have now?`,
     solve: ([a, b, c]) => [div(a!, b!), add(a! / b!, c!)],
   },
   {
-    key: 'age-later', ops: 2,
+    key: 'age-later',
+    ops: 2,
     draw: (r) => [intIn(r, 5, 15), intIn(r, 2, 10), intIn(r, 1, 10)],
-    text: ([a, b, c], w) => `${w.a} is ${a} years old. ${w.b} is ${b} years older than ${w.a}. How old will ${w.b} be in ${c} years?`,
+    text: ([a, b, c], w) =>
+      `${w.a} is ${a} years old. ${w.b} is ${b} years older than ${w.a}. How old will ${w.b} be in ${c} years?`,
     solve: ([a, b, c]) => [add(a!, b!), add(a! + b!, c!)],
   },
   {
-    key: 'birds-fly', ops: 2,
-    draw: (r) => { const a = intIn(r, 8, 30); const b = intIn(r, 1, Math.floor(a / 2)); return [a, b, intIn(r, 1, a - b - 1)]; },
-    text: ([a, b, c]) => `There are ${a} birds on a tree. ${b} birds fly away, and then ${c} more birds fly away. How many birds are left on the tree?`,
+    key: 'birds-fly',
+    ops: 2,
+    draw: (r) => {
+      const a = intIn(r, 8, 30);
+      const b = intIn(r, 1, Math.floor(a / 2));
+      return [a, b, intIn(r, 1, a - b - 1)];
+    },
+    text: ([a, b, c]) =>
+      `There are ${a} birds on a tree. ${b} birds fly away, and then ${c} more birds fly away. How many birds are left on the tree?`,
     solve: ([a, b, c]) => [sub(a!, b!), sub(a! - b!, c!)],
   },
   {
-    key: 'boxes-of-bags', ops: 2,
+    key: 'boxes-of-bags',
+    ops: 2,
     draw: (r) => [intIn(r, 2, 5), intIn(r, 2, 6), intIn(r, 2, 4)],
-    text: ([a, b, c], w) => `A box holds ${a} bags and each bag holds ${b} ${w.obj[1]}. How many ${w.obj[1]} are in ${c} boxes?`,
+    text: ([a, b, c], w) =>
+      `A box holds ${a} bags and each bag holds ${b} ${w.obj[1]}. How many ${w.obj[1]} are in ${c} boxes?`,
     solve: ([a, b, c]) => [mul(a!, b!), mul(a! * b!, c!)],
   },
   {
-    key: 'buys-packs-gives', ops: 3,
-    draw: (r) => { const a = intIn(r, 2, 15); const b = intIn(r, 2, 6); const c = intIn(r, 2, 9); return [a, b, c, intIn(r, 1, a + b * c - 1)]; },
-    text: ([a, b, c, d], w) => `${w.a} has ${a} ${w.obj[1]}. ${w.a} buys ${b} packs with ${c} ${w.obj[1]} in each pack and then gives ${d} ${w.obj[1]} to ${w.b}. How many ${w.obj[1]} does ${w.a} have now?`,
+    key: 'buys-packs-gives',
+    ops: 3,
+    draw: (r) => {
+      const a = intIn(r, 2, 15);
+      const b = intIn(r, 2, 6);
+      const c = intIn(r, 2, 9);
+      return [a, b, c, intIn(r, 1, a + b * c - 1)];
+    },
+    text: ([a, b, c, d], w) =>
+      `${w.a} has ${a} ${w.obj[1]}. ${w.a} buys ${b} packs with ${c} ${w.obj[1]} in each pack and then gives ${d} ${w.obj[1]} to ${w.b}. How many ${w.obj[1]} does ${w.a} have now?`,
     solve: ([a, b, c, d]) => [mul(b!, c!), add(a!, b! * c!), sub(a! + b! * c!, d!)],
   },
   {
-    key: 'reading-days', ops: 3,
+    key: 'reading-days',
+    ops: 3,
     draw: (r) => [intIn(r, 3, 20), intIn(r, 3, 20), intIn(r, 2, 3)],
-    text: ([a, b, k], w) => `${w.a} reads ${a} pages on Monday and ${b} pages on Tuesday. On Wednesday ${w.a} reads ${k} times as many pages as on Monday. How many pages does ${w.a} read in the three days?`,
+    text: ([a, b, k], w) =>
+      `${w.a} reads ${a} pages on Monday and ${b} pages on Tuesday. On Wednesday ${w.a} reads ${k} times as many pages as on Monday. How many pages does ${w.a} read in the three days?`,
     solve: ([a, b, k]) => [add(a!, b!), mul(k!, a!), add(a! + b!, k! * a!)],
   },
   {
-    key: 'chairs', ops: 3,
-    draw: (r) => { const a = intIn(r, 2, 8); const b = intIn(r, 3, 9); return [a, b, intIn(r, 1, Math.min(9, a * b - 1)), intIn(r, 1, 9)]; },
-    text: ([a, b, c, d]) => `A room has ${a} rows of ${b} chairs. ${c} chairs are broken and ${d} new chairs are brought in. How many chairs can be used now?`,
+    key: 'chairs',
+    ops: 3,
+    draw: (r) => {
+      const a = intIn(r, 2, 8);
+      const b = intIn(r, 3, 9);
+      return [a, b, intIn(r, 1, Math.min(9, a * b - 1)), intIn(r, 1, 9)];
+    },
+    text: ([a, b, c, d]) =>
+      `A room has ${a} rows of ${b} chairs. ${c} chairs are broken and ${d} new chairs are brought in. How many chairs can be used now?`,
     solve: ([a, b, c, d]) => [mul(a!, b!), sub(a! * b!, c!), add(a! * b! - c!, d!)],
   },
   {
-    key: 'earns-spends', ops: 3,
-    draw: (r) => { const a = intIn(r, 3, 12); const b = intIn(r, 2, 6); const c = intIn(r, 1, Math.floor((a * b) / 2)); return [a, b, c, intIn(r, 1, a * b - c)]; },
-    text: ([a, b, c, d], w) => `${w.a} earns ${a} dollars a day for ${b} days, then spends ${c} dollars on a ${w.good[0]} and ${d} dollars on lunch. How many dollars does ${w.a} have left?`,
+    key: 'earns-spends',
+    ops: 3,
+    draw: (r) => {
+      const a = intIn(r, 3, 12);
+      const b = intIn(r, 2, 6);
+      const c = intIn(r, 1, Math.floor((a * b) / 2));
+      return [a, b, c, intIn(r, 1, a * b - c)];
+    },
+    text: ([a, b, c, d], w) =>
+      `${w.a} earns ${a} dollars a day for ${b} days, then spends ${c} dollars on a ${w.good[0]} and ${d} dollars on lunch. How many dollars does ${w.a} have left?`,
     solve: ([a, b, c, d]) => [mul(a!, b!), sub(a! * b!, c!), sub(a! * b! - c!, d!)],
   },
 ];
@@ -184,7 +306,8 @@ export function drawProblem(r: Rand): MathProblem {
   const words: Words = { a, b, obj: pick(r, OBJECTS), good: pick(r, GOODS) };
   const steps = t.solve(n);
   for (const s of steps)
-    if (!Number.isInteger(s[3]) || s[3] < 0) throw new Error(`math-lite template ${t.key} made ${s.join(' ')} from ${n}`);
+    if (!Number.isInteger(s[3]) || s[3] < 0)
+      throw new Error(`math-lite template ${t.key} made ${s.join(' ')} from ${n}`);
   return {
     signature: `${t.key}/${n.join('-')}`,
     template: t.key,
@@ -209,7 +332,11 @@ function toExample(p: MathProblem): MathLiteExample {
 const cache = new Map<number, { train: MathLiteExample[]; test: MathLiteExample[]; reserved: Set<string> }>();
 
 /** The test and train items of a seed, and every signature they use (which the corpus must avoid). */
-export function mathLiteItems(seed: number = LITE_WORLD_SEED): { train: MathLiteExample[]; test: MathLiteExample[]; reserved: Set<string> } {
+export function mathLiteItems(seed: number = LITE_WORLD_SEED): {
+  train: MathLiteExample[];
+  test: MathLiteExample[];
+  reserved: Set<string>;
+} {
   let hit = cache.get(seed);
   if (!hit) {
     const r = rngFor(seed, 'math-items');

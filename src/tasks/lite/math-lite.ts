@@ -5,7 +5,7 @@
 import { createMathTask, type MathTaskOptions } from '../math/task.js';
 import { PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Task } from '../types.js';
-import { type LiteTaskOptions, LITE_SPLITS, liteLoad, liteStyle } from './common.js';
+import { LITE_SPLITS, type LiteTaskOptions, liteLoad, liteStyle } from './common.js';
 import { type MathLiteExample, mathLiteItems } from './math-items.js';
 import { mathPrompt } from './prompts.js';
 

@@ -4,7 +4,7 @@
 // multiple-choice questions about practice facts only, so no test question text is ever in it.
 import type { McqExample } from '../mcq/data.js';
 import { question } from './fact-text.js';
-import { rngFor, type Rand, sampleDistinct, shuffled } from './rng.js';
+import { type Rand, rngFor, sampleDistinct, shuffled } from './rng.js';
 import { CATEGORY_OF, type Fact, getWorld, LITE_WORLD_SEED, type World } from './world.js';
 
 export const MCQ_LITE_SIZES = { test: 300, train: 100 } as const;
@@ -26,7 +26,9 @@ export interface FactSplit {
 export function splitFacts(world: World): FactSplit {
   const need = MCQ_LITE_SIZES.test + MCQ_LITE_SIZES.train;
   if (world.facts.length < need + 20)
-    throw new Error(`the world has ${world.facts.length} facts; mcq-lite needs at least ${need + 20} (test, train and some for the corpus)`);
+    throw new Error(
+      `the world has ${world.facts.length} facts; mcq-lite needs at least ${need + 20} (test, train and some for the corpus)`,
+    );
   const order = shuffled(world.facts, rngFor(world.seed, 'mcq-split'));
   return {
     test: order.slice(0, MCQ_LITE_SIZES.test),
@@ -36,7 +38,11 @@ export function splitFacts(world: World): FactSplit {
 }
 
 /** A 10-option question about `fact`: the true value and 9 other values of the same attribute. */
-export function mcqFor(world: World, fact: Fact, r: Rand): { question: string; options: string[]; answerIndex: number } {
+export function mcqFor(
+  world: World,
+  fact: Fact,
+  r: Rand,
+): { question: string; options: string[]; answerIndex: number } {
   const pool = world.domains[fact.attribute].filter((v) => v !== fact.value);
   const options = shuffled([fact.value, ...sampleDistinct(r, [...new Set(pool)], 9)], r);
   return { question: question(fact), options, answerIndex: options.indexOf(fact.value) };

@@ -6,7 +6,7 @@
 import { createMmluProTask, type McqTaskOptions } from '../mcq/task.js';
 import { PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Task } from '../types.js';
-import { type LiteTaskOptions, LITE_SPLITS, liteLoad, liteStyle } from './common.js';
+import { LITE_SPLITS, type LiteTaskOptions, liteLoad, liteStyle } from './common.js';
 import { type McqLiteExample, mcqLiteItems } from './mcq-items.js';
 import { mcqPrompt } from './prompts.js';
 

@@ -62,7 +62,24 @@ export class NameRegistry {
       () =>
         // A closed first syllable, so the join reads well ('golfox', not 'goeel').
         word(this.r, 1, true) +
-        pick(this.r, ['fox', 'bat', 'toad', 'owl', 'deer', 'mole', 'hare', 'crab', 'wren', 'eel', 'boar', 'newt', 'finch', 'goat', 'lynx', 'seal']),
+        pick(this.r, [
+          'fox',
+          'bat',
+          'toad',
+          'owl',
+          'deer',
+          'mole',
+          'hare',
+          'crab',
+          'wren',
+          'eel',
+          'boar',
+          'newt',
+          'finch',
+          'goat',
+          'lynx',
+          'seal',
+        ]),
     );
   }
 }

@@ -10,7 +10,8 @@ export type PromptStyle = 'short' | 'paper';
 export const PROMPT_STYLES: readonly PromptStyle[] = ['short', 'paper'];
 
 const HEAD = 'A conversation between User and Assistant. The user asks a question, and the Assistant solves it.';
-const TAGS = 'The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e.,';
+const TAGS =
+  'The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e.,';
 
 export const SHORT_PROMPTS = {
   math: `${HEAD} ${TAGS} <think> reasoning process here </think> <answer> final answer inside \\boxed{} tag </answer>.\nUser: {{prompt}}\nAssistant: <think>`,
@@ -32,7 +33,11 @@ export function codePrompt(prompt: string, style: PromptStyle, p: PromptOptions)
   return fillTemplate(style === 'paper' ? PAPER_PROMPTS.code[p.mode] : SHORT_PROMPTS.code, { prompt });
 }
 
-export function mcqPrompt(e: { category: string; question: string; options: readonly string[] }, style: PromptStyle, p: PromptOptions): string {
+export function mcqPrompt(
+  e: { category: string; question: string; options: readonly string[] },
+  style: PromptStyle,
+  p: PromptOptions,
+): string {
   return fillTemplate(style === 'paper' ? PAPER_PROMPTS.mmluPro[p.mode] : SHORT_PROMPTS.mcq, {
     category: e.category,
     question: e.question,

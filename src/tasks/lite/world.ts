@@ -30,7 +30,17 @@ export interface Animal {
 }
 
 export type EntityKind = 'country' | 'person' | 'animal';
-export type Attribute = 'capital' | 'currency' | 'language' | 'home' | 'job' | 'colour' | 'pet' | 'diet' | 'habitat' | 'animal_colour';
+export type Attribute =
+  | 'capital'
+  | 'currency'
+  | 'language'
+  | 'home'
+  | 'job'
+  | 'colour'
+  | 'pet'
+  | 'diet'
+  | 'habitat'
+  | 'animal_colour';
 
 export interface Fact {
   /** Stable id: `<attribute>/<subject>` (subject lower-cased, spaces as '-'). */
@@ -64,19 +74,100 @@ export interface WorldOptions {
 export const WORLD_DEFAULTS: Required<WorldOptions> = { countries: 30, people: 120, animals: 40, towns: 30 };
 
 export const JOBS = [
-  'baker', 'farmer', 'teacher', 'doctor', 'fisher', 'painter', 'carpenter', 'nurse', 'pilot', 'tailor', 'miner', 'potter',
-  'sailor', 'singer', 'writer', 'gardener', 'builder', 'cook', 'librarian', 'weaver', 'blacksmith', 'shepherd', 'jeweller', 'merchant',
+  'baker',
+  'farmer',
+  'teacher',
+  'doctor',
+  'fisher',
+  'painter',
+  'carpenter',
+  'nurse',
+  'pilot',
+  'tailor',
+  'miner',
+  'potter',
+  'sailor',
+  'singer',
+  'writer',
+  'gardener',
+  'builder',
+  'cook',
+  'librarian',
+  'weaver',
+  'blacksmith',
+  'shepherd',
+  'jeweller',
+  'merchant',
 ] as const;
-export const COLOURS = ['red', 'blue', 'green', 'yellow', 'orange', 'purple', 'pink', 'brown', 'black', 'white', 'grey', 'gold', 'silver', 'teal'] as const;
-export const DIETS = ['grass', 'seeds', 'fish', 'insects', 'berries', 'leaves', 'nuts', 'worms', 'roots', 'mushrooms', 'honey', 'snails'] as const;
-export const HABITATS = ['forests', 'deserts', 'rivers', 'mountains', 'swamps', 'caves', 'meadows', 'lakes', 'islands', 'jungles', 'beaches', 'hills'] as const;
+export const COLOURS = [
+  'red',
+  'blue',
+  'green',
+  'yellow',
+  'orange',
+  'purple',
+  'pink',
+  'brown',
+  'black',
+  'white',
+  'grey',
+  'gold',
+  'silver',
+  'teal',
+] as const;
+export const DIETS = [
+  'grass',
+  'seeds',
+  'fish',
+  'insects',
+  'berries',
+  'leaves',
+  'nuts',
+  'worms',
+  'roots',
+  'mushrooms',
+  'honey',
+  'snails',
+] as const;
+export const HABITATS = [
+  'forests',
+  'deserts',
+  'rivers',
+  'mountains',
+  'swamps',
+  'caves',
+  'meadows',
+  'lakes',
+  'islands',
+  'jungles',
+  'beaches',
+  'hills',
+] as const;
 
-export const ATTRIBUTES: readonly Attribute[] = ['capital', 'currency', 'language', 'home', 'job', 'colour', 'pet', 'diet', 'habitat', 'animal_colour'];
+export const ATTRIBUTES: readonly Attribute[] = [
+  'capital',
+  'currency',
+  'language',
+  'home',
+  'job',
+  'colour',
+  'pet',
+  'diet',
+  'habitat',
+  'animal_colour',
+];
 
 const KIND_OF: Record<Attribute, EntityKind> = {
-  capital: 'country', currency: 'country', language: 'country',
-  home: 'person', job: 'person', colour: 'person', pet: 'person',
-  diet: 'animal', habitat: 'animal', animal_colour: 'animal',
+  capital: 'country',
+  currency: 'country',
+  language: 'country',
+  home: 'person',
+  job: 'person',
+  colour: 'person',
+  pet: 'person',
+  diet: 'animal',
+  habitat: 'animal',
+  animal_colour: 'animal',
 };
 
 /** The MCQ "category" (the {{category}} of the paper's MMLU-Pro template) of each kind of entity. */

@@ -1,0 +1,101 @@
+// The pretraining corpus: deterministic, sized as asked, in plain question–answer style with no
+// <think>/<answer> tags, covering every mini domain and every fact of the world, and holding no
+// train or test item's text (not even a test function's name).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  buildCorpus,
+  CORPUS_SECTIONS,
+  codeLitePool,
+  corpusDocuments,
+  DEFAULT_MIX,
+  getWorld,
+  mathLiteItems,
+  mcqLiteItems,
+  STATEMENTS,
+} from '../../../src/tasks/lite/index.js';
+
+const BIG = buildCorpus({ seed: 0, chars: 3_000_000 });
+
+test('corpus: deterministic for its options, within the size asked, the seeds matter', () => {
+  assert.equal(buildCorpus({ seed: 0, chars: 200_000 }), BIG.slice(0, buildCorpus({ seed: 0, chars: 200_000 }).length));
+  const a = buildCorpus({ seed: 3, chars: 100_000 });
+  assert.equal(buildCorpus({ seed: 3, chars: 100_000 }), a);
+  assert.ok(a.length <= 100_000 && a.length > 98_000, `${a.length}`);
+  assert.notEqual(buildCorpus({ seed: 4, chars: 100_000 }), a);
+  assert.notEqual(buildCorpus({ seed: 3, chars: 100_000, worldSeed: 2 }), a);
+  assert.ok(BIG.length <= 3_000_000 && BIG.length > 2_990_000);
+});
+
+test('corpus: never the <think>/<answer> format', () => {
+  for (const tag of ['<think>', '</think>', '<answer>', '</answer>']) assert.ok(!BIG.includes(tag), tag);
+});
+
+test('corpus: no train or test item text — math problems, MCQ questions, code prompts and function names', () => {
+  const math = mathLiteItems();
+  for (const e of [...math.test, ...math.train]) assert.ok(!BIG.includes(e.problem), `math ${e.id}: ${e.problem}`);
+  const mcq = mcqLiteItems();
+  for (const e of [...mcq.test, ...mcq.train]) assert.ok(!BIG.includes(e.question), `mcq ${e.id}: ${e.question}`);
+  const code = codeLitePool();
+  for (const e of [...code.test, ...code.train]) {
+    assert.ok(!BIG.includes(e.prompt), `code ${e.id}: prompt`);
+    // stricter: the function's name is never even mentioned
+    assert.ok(!new RegExp(`\\b${e.entry_point}\\b`).test(BIG), `code ${e.id}: its name is in the corpus`);
+  }
+});
+
+test('corpus: states every fact of the world, in more than one sentence form', () => {
+  const w = getWorld();
+  const missing: string[] = [];
+  let forms = 0;
+  for (const f of w.facts) {
+    const found = STATEMENTS[f.attribute].filter((s) => BIG.includes(s(f.subject, f.value)));
+    if (found.length === 0) missing.push(f.id);
+    forms += found.length;
+  }
+  assert.deepEqual(missing, []);
+  assert.ok(forms / w.facts.length >= 2, `${(forms / w.facts.length).toFixed(2)} forms per fact`);
+});
+
+test("corpus: plain Q/A style with the paper templates' instruction wording, every section present", () => {
+  for (const s of [
+    'A conversation between User and Assistant.',
+    'The user asks a question, and the Assistant solves it.',
+    'Complete the function based on the given docstring.',
+    'The following is a multiple choice question about geography.',
+    'The following is a multiple choice question about people.',
+    'The following is a multiple choice question about animals.',
+    'Think step by step and then finish your answer with',
+    'The answer is \\boxed{',
+    '```python\ndef ',
+    '\nOptions:\nA. ',
+    '\nAnswer: ',
+  ])
+    assert.ok(BIG.includes(s), s);
+  assert.match(BIG, /\nA: \d+ [-+*/] \d+ = \d+(, \d+ [-+*/] \d+ = \d+)*\. The answer is \d+\./);
+  // character shares follow the mix (±3 points)
+  const chars = Object.fromEntries(CORPUS_SECTIONS.map((s) => [s, 0])) as Record<string, number>;
+  let total = 0;
+  for (const d of corpusDocuments({ seed: 0 })) {
+    chars[d.section]! += d.text.length;
+    total += d.text.length;
+    if (total > 1_000_000) break;
+  }
+  for (const s of CORPUS_SECTIONS)
+    assert.ok(Math.abs(chars[s]! / total - DEFAULT_MIX[s]) < 0.03, `${s}: ${(chars[s]! / total).toFixed(3)}`);
+});
+
+test('corpus: mix option and errors', () => {
+  let n = 0;
+  for (const d of corpusDocuments({ mix: { math: 1, code: 0, facts: 0, mcq: 0, filler: 0 } })) {
+    assert.equal(d.section, 'math');
+    if (++n === 200) break;
+  }
+  assert.throws(() => buildCorpus({ chars: 0 }), /chars must be a positive integer/);
+  assert.throws(() => buildCorpus({ chars: 10, mix: { math: -1 } }), /corpus mix 'math' must be a non-negative number/);
+  assert.throws(() => buildCorpus({ chars: 10, mix: { poetry: 1 } as never }), /unknown corpus section 'poetry'/);
+  assert.throws(
+    () => buildCorpus({ chars: 10, mix: { math: 0, code: 0, facts: 0, mcq: 0, filler: 0 } }),
+    /at least one section/,
+  );
+});
