@@ -7,6 +7,7 @@ import { registerEval } from './commands/eval.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerGrpo } from './commands/grpo.js';
 import { registerKk } from './commands/kk.js';
+import { registerLaunch } from './commands/launch.js';
 import { registerModel } from './commands/model.js';
 import { registerReport } from './commands/report.js';
 import { registerPretrain } from './commands/pretrain.js';
@@ -37,6 +38,7 @@ export function program(): Command {
   registerSft(p);
   registerRun(p);
   registerGrpo(p);
+  registerLaunch(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
   registerVerifyCode(verify);
   return p;

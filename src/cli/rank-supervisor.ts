@@ -1,0 +1,102 @@
+// Starts the ranks of a data-parallel job as child processes and supervises them, as torchrun does:
+// each gets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT; its output
+// lines are prefixed with its rank; when one rank fails the others are stopped (SIGTERM, then
+// SIGKILL after a grace period) and the job fails naming that rank.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface LaunchPlan {
+  /** Processes on this node. */
+  nproc: number;
+  nnodes: number;
+  nodeRank: number;
+  masterAddr: string;
+  masterPort: number;
+  /** The command each rank runs (argv[0] is the executable). */
+  argv: string[];
+  /** Collective timeout handed to the ranks (KINDLING_DIST_TIMEOUT_MS). */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** How long a stopped rank gets between SIGTERM and SIGKILL. */
+  graceMs?: number;
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+}
+
+export interface LaunchResult {
+  /** 0 when every rank exited 0; otherwise the first failing rank's code (1 for a signal). */
+  code: number;
+  /** The first rank that failed, if any. */
+  failed: { rank: number; code: number | null; signal: NodeJS.Signals | null } | null;
+}
+
+export function launchRanks(plan: LaunchPlan): Promise<LaunchResult> {
+  const out = plan.out ?? process.stdout;
+  const err = plan.err ?? process.stderr;
+  const world = plan.nproc * plan.nnodes;
+  const grace = plan.graceMs ?? 5000;
+  const say = (s: string) => err.write(`kindling launch: ${s}\n`);
+  const children: { rank: number; child: ChildProcess; exited: boolean }[] = [];
+  let failed: LaunchResult['failed'] = null;
+  let stopping = false;
+  let interrupts = 0;
+
+  const stopOthers = (signal: NodeJS.Signals) => {
+    for (const c of children) if (!c.exited) c.child.kill(signal);
+  };
+  const stopAll = () => {
+    if (stopping) return;
+    stopping = true;
+    stopOthers('SIGTERM');
+    setTimeout(() => stopOthers('SIGKILL'), grace).unref();
+  };
+  // Children run in their own process groups, so a terminal's Ctrl-C reaches them only through
+  // here, once: the first asks every rank to finish its step and checkpoint, the second kills.
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      say(`${signal}: asking the ranks to stop after this step (again to kill them)`);
+      stopOthers(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    } else stopOthers('SIGKILL');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  return new Promise((resolve) => {
+    let remaining = plan.nproc;
+    for (let local = 0; local < plan.nproc; local++) {
+      const rank = plan.nodeRank * plan.nproc + local;
+      const env: NodeJS.ProcessEnv = {
+        ...(plan.env ?? process.env),
+        RANK: String(rank), WORLD_SIZE: String(world), LOCAL_RANK: String(local), LOCAL_WORLD_SIZE: String(plan.nproc),
+        GROUP_RANK: String(plan.nodeRank), MASTER_ADDR: plan.masterAddr, MASTER_PORT: String(plan.masterPort),
+        ...(plan.timeoutMs ? { KINDLING_DIST_TIMEOUT_MS: String(plan.timeoutMs) } : {}),
+      };
+      const child = spawn(plan.argv[0]!, plan.argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const entry = { rank, child, exited: false };
+      children.push(entry);
+      const prefix = `[rank ${rank}] `;
+      createInterface({ input: child.stdout! }).on('line', (l) => out.write(`${prefix}${l}\n`));
+      createInterface({ input: child.stderr! }).on('line', (l) => err.write(`${prefix}${l}\n`));
+      child.on('error', (e) => say(`rank ${rank} could not start: ${e.message}`));
+      child.on('close', (code, signal) => {
+        entry.exited = true;
+        remaining--;
+        if ((code !== 0 || signal) && !failed && !stopping && interrupts === 0) {
+          failed = { rank, code, signal };
+          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+          const others = children.filter((c) => !c.exited).length;
+          say(`rank ${rank} (pid ${child.pid}) ${how}; stopping the other ${others} rank(s) on this node`);
+          stopAll();
+        } else if ((code !== 0 || signal) && !failed) failed = { rank, code, signal };
+        if (remaining === 0) {
+          process.removeListener('SIGINT', onSignal);
+          process.removeListener('SIGTERM', onSignal);
+          const f = failed as LaunchResult['failed'];
+          resolve({ code: f ? (f.code && f.code > 0 ? f.code : 1) : 0, failed: f });
+        }
+      });
+    }
+    say(`started ${plan.nproc} rank(s) of ${world}: ${children.map((c) => `rank ${c.rank} pid ${c.child.pid}`).join(', ')} (master ${plan.masterAddr}:${plan.masterPort})`);
+  });
+}
