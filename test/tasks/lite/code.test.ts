@@ -67,6 +67,20 @@ test('code-lite: 30 test items in the sandbox — the reference function +2, a w
   }
   const e = sample[0]!;
   assert.equal((await task.reward(`\`\`\`python\n${e.prompt + e.canonical_solution}\`\`\``, e)).score, FORMAT_PENALTY);
+  // The same program inside different reasoning is judged once (the memo), with the same verdict.
+  const before = { ...task.stats };
+  const fn = e.prompt + e.canonical_solution;
+  const again = await task.reward(
+    ` Another line of thought.</think> <answer>\n\`\`\`python\n${fn}\`\`\`\n</answer>`,
+    e,
+  );
+  assert.deepEqual(again, { score: CODE_REWARD.correct, reason: 'correct' });
+  assert.deepEqual(task.stats, { checks: before.checks, hits: before.hits + 1 });
+  // …but a different problem with the same program is a new check
+  const other = sample[1]!;
+  const cross = await task.reward(` x</think> <answer>\n\`\`\`python\n${fn}\`\`\`\n</answer>`, other);
+  assert.equal(cross.score, CODE_REWARD.wrong);
+  assert.equal(task.stats.checks, before.checks + 1);
 });
 
 test('code-lite: load contract (counts, determinism, disjoint splits, bad split)', async () => {
