@@ -91,3 +91,24 @@ for (const [name, make, gold] of makers) {
   }
 }
 console.log(rows.join('\n'));
+
+// Sandbox cost of code-lite (the demo's evaluation budget): ground truth per problem (first use,
+// then cached on disk), then one check per sample, 20 problems at the pool's default concurrency.
+{
+  const n = 20;
+  const task = createCodeLiteTask({ check: { cacheDir: null }, memoSize: 0 });
+  const rows = (await task.load('test')).slice(0, n);
+  const answer = (e: Example & { prompt: string; canonical_solution: string }) =>
+    `x</think> <answer>\n\`\`\`python\n${e.prompt}${e.canonical_solution}\`\`\`\n</answer>`;
+  await task.reward(answer(rows[0]!), rows[0]!); // starts the pool
+  t = performance.now();
+  await Promise.all(rows.slice(1).map((e) => task.reward(answer(e), e)));
+  const first = (performance.now() - t) / (n - 1);
+  t = performance.now();
+  await Promise.all(rows.slice(1).map((e) => task.reward(answer(e), e)));
+  const again = (performance.now() - t) / (n - 1);
+  console.log(
+    `sandbox: ${first.toFixed(0)} ms per problem with its ground truth, ${again.toFixed(0)} ms per further check (wall, pool of 2 workers)`,
+  );
+  await task.close();
+}
