@@ -53,6 +53,7 @@ async function boot(msg: InitMessage): Promise<void> {
     snapshot.set(bytes);
   }
   send({ type: 'ready', snapshot: built, module: guard.module });
+  prepareSpare();
 }
 
 // progress = [sequence, step, mark]: the pool watches the sequence to time steps.
@@ -64,6 +65,22 @@ const mark = (value: number): void => {
   Atomics.store(progress, 2, value);
 };
 
+/** A fresh interpreter restored from the snapshot (dlopen is allowed only while it boots). */
+async function freshInstance(): Promise<any> {
+  guard.booted = false;
+  const py = await loadPyodide({ _loadSnapshot: snapshot, jsglobals: JS_GLOBALS, stdout: quiet, stderr: quiet });
+  guard.booted = true;
+  return py;
+}
+
+// The next job's interpreter is restored while the worker waits for that job, so a job arriving
+// at an idle worker does not wait for it. Jobs run one at a time, so one spare is enough.
+let spare: Promise<any> | null = null;
+function prepareSpare(): void {
+  spare = freshInstance();
+  spare.catch(() => {});
+}
+
 async function runJob(job: JobMessage): Promise<void> {
   const out = new FdSink(init.outputLimitChars);
   const err = new FdSink(init.outputLimitChars);
@@ -71,14 +88,14 @@ async function runJob(job: JobMessage): Promise<void> {
   let bytes: Uint8Array | null = null;
   let crash: string | null = null;
   try {
-    guard.booted = false;
-    const py: any = await loadPyodide({ _loadSnapshot: snapshot, jsglobals: JS_GLOBALS, stdout: quiet, stderr: quiet });
+    const ready = spare ?? freshInstance();
+    spare = null;
+    const py: any = await ready;
     py.setStdout({ write: out.write });
     py.setStderr({ write: err.write });
     py.setStdin({ error: true });
     const run = py.globals.get('_kindling_run');
     const take = py.globals.get('_kindling_take_bytes');
-    guard.booted = true;
     hardenInstance(py);
     reply = run(job.driver, job.program, job.payloadJson, job.blobs, tick, mark, init.outputLimitChars) as string;
     const raw = take();
@@ -102,6 +119,7 @@ async function runJob(job: JobMessage): Promise<void> {
     fdOutChars: out.chars,
     fdErrChars: err.chars,
   });
+  prepareSpare();
 }
 
 port.on('message', (msg: ToWorker) => {
