@@ -18,7 +18,11 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { SandboxPool } = await import(join(repo, 'dist', 'src', 'sandbox', 'index.js'));
 const code = await import(join(repo, 'dist', 'src', 'tasks', 'code', 'index.js'));
 const { values: v } = parseArgs({
-  options: { workers: { type: 'string', default: '2' }, tasks: { type: 'string', default: '164' }, empty: { type: 'string', default: '40' } },
+  options: {
+    workers: { type: 'string', default: '2' },
+    tasks: { type: 'string', default: '164' },
+    empty: { type: 'string', default: '40' },
+  },
 });
 const workers = Number(v.workers);
 const problems = code.loadHumanEvalPlus().slice(0, Number(v.tasks));
@@ -30,25 +34,46 @@ async function phase(name, n, fn) {
   const t0 = performance.now();
   const out = await fn();
   const s = (performance.now() - t0) / 1000;
-  result.phases[name] = { seconds: Number(s.toFixed(2)), samples: n, samples_per_s: n ? Number((n / s).toFixed(2)) : undefined };
+  result.phases[name] = {
+    seconds: Number(s.toFixed(2)),
+    samples: n,
+    samples_per_s: n ? Number((n / s).toFixed(2)) : undefined,
+  };
   process.stderr.write(`${name}: ${s.toFixed(1)} s\n`);
   return out;
 }
 
-const trivial = { driver: 'def main(ctx):\n    ctx.step(0)\n    return {}\n', program: '', stepLimitsMs: [10000], totalLimitMs: 10000 };
+const trivial = {
+  driver: 'def main(ctx):\n    ctx.step(0)\n    return {}\n',
+  program: '',
+  stepLimitsMs: [10000],
+  totalLimitMs: 10000,
+};
 await phase('startup', 0, () => Promise.all(Array.from({ length: workers }, () => pool.run(trivial))));
-await phase('empty', Number(v.empty), () => Promise.all(Array.from({ length: Number(v.empty) }, () => pool.run(trivial))));
-await phase('reference', problems.length, () => Promise.all(problems.map((p) => code.groundTruth(pool, p, { cacheDir }))));
+await phase('empty', Number(v.empty), () =>
+  Promise.all(Array.from({ length: Number(v.empty) }, () => pool.run(trivial))),
+);
+await phase('reference', problems.length, () =>
+  Promise.all(problems.map((p) => code.groundTruth(pool, p, { cacheDir }))),
+);
 const canonical = await phase('canonical', problems.length, () =>
   Promise.all(problems.map((p) => code.checkEvalplus(pool, p, code.referenceProgram(p), { cacheDir }))),
 );
-result.canonical_failures = problems.filter((_, i) => !canonical[i].passed).map((p, i) => `${p.task_id}: ${canonical[i]?.detail}`);
-const mixed = problems.flatMap((p) => [
-  code.referenceProgram(p),
-  `${p.prompt}    return None\n`,
-  `${code.referenceProgram(p)}\n_orig = ${p.entry_point}\ndef ${p.entry_point}(*a):\n    r = _orig(*a)\n    return r + 1 if type(r) is int else r\n`,
-].map((program) => [p, program]));
-await phase('mixed', mixed.length, () => Promise.all(mixed.map(([p, program]) => code.checkEvalplus(pool, p, program, { cacheDir, stopAfterBaseFailure: true }))));
+result.canonical_failures = problems
+  .filter((_, i) => !canonical[i].passed)
+  .map((p, i) => `${p.task_id}: ${canonical[i]?.detail}`);
+const mixed = problems.flatMap((p) =>
+  [
+    code.referenceProgram(p),
+    `${p.prompt}    return None\n`,
+    `${code.referenceProgram(p)}\n_orig = ${p.entry_point}\ndef ${p.entry_point}(*a):\n    r = _orig(*a)\n    return r + 1 if type(r) is int else r\n`,
+  ].map((program) => [p, program]),
+);
+await phase('mixed', mixed.length, () =>
+  Promise.all(
+    mixed.map(([p, program]) => code.checkEvalplus(pool, p, program, { cacheDir, stopAfterBaseFailure: true })),
+  ),
+);
 await pool.close();
 rmSync(cacheDir, { recursive: true, force: true });
 console.log(JSON.stringify(result, null, 1));

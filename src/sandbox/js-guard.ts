@@ -24,7 +24,8 @@ export function hardenRealm(): void {
     Object.getPrototypeOf(function* () {}),
     Object.getPrototypeOf(async function* () {}),
   ];
-  for (const proto of protos) Object.defineProperty(proto, 'constructor', { value: blocked, writable: false, configurable: false });
+  for (const proto of protos)
+    Object.defineProperty(proto, 'constructor', { value: blocked, writable: false, configurable: false });
   // Pyodide's Node loader publishes a `require` returning fs and child_process.
   delete (globalThis as any).require;
 }
@@ -51,8 +52,9 @@ function scrub(obj: any, shouldScrub: (key: string) => boolean): void {
   for (const key of Object.getOwnPropertyNames(obj)) {
     if (!shouldScrub(key)) continue;
     const desc = Object.getOwnPropertyDescriptor(obj, key);
-    if (!desc || !desc.configurable) {
-      if (desc?.writable) obj[key] = typeof desc.value === 'function' ? deny(key) : undefined;
+    if (!desc) continue;
+    if (!desc.configurable) {
+      if (desc.writable) obj[key] = typeof desc.value === 'function' ? deny(key) : undefined;
       continue;
     }
     const value = typeof desc.value === 'function' ? deny(key) : undefined;

@@ -5,8 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, JobMessage, ResultMessage } from './protocol.js';
-import type { WasmModule } from './wasm-guard.js';
 import type { CapturedOutput, SandboxJob, SandboxOutcome, SandboxPoolOptions, SandboxResult } from './types.js';
+import type { WasmModule } from './wasm-guard.js';
 
 /** How often the pool looks at busy workers' progress (ms); a limit can be overrun by up to this much. */
 const POLL_MS = 20;
@@ -159,26 +159,43 @@ export class SandboxPool {
   /** The step a job is in (-1 before its first) and its mark, read from the shared progress. */
   private where(slot: Slot, running: Running): { step: number; mark: number } {
     const seq = Atomics.load(slot.progress, 0);
-    return { step: seq === running.seqAtDispatch ? -1 : Atomics.load(slot.progress, 1), mark: Atomics.load(slot.progress, 2) };
+    return {
+      step: seq === running.seqAtDispatch ? -1 : Atomics.load(slot.progress, 1),
+      mark: Atomics.load(slot.progress, 2),
+    };
   }
 
   private toResult(slot: Slot, running: Running, msg: ResultMessage): SandboxResult {
     const wallMs = performance.now() - running.dispatchedAt;
     if (msg.crash !== null || msg.reply === null) {
-      return { outcome: { kind: 'crash', message: msg.crash ?? 'no reply', ...this.where(slot, running) }, output: fdOutput(msg), wallMs };
+      return {
+        outcome: { kind: 'crash', message: msg.crash ?? 'no reply', ...this.where(slot, running) },
+        output: fdOutput(msg),
+        wallMs,
+      };
     }
     let reply: any;
     try {
       reply = JSON.parse(msg.reply);
     } catch {
-      return { outcome: { kind: 'driver_error', message: 'driver returned a result that is not JSON' }, output: fdOutput(msg), wallMs };
+      return {
+        outcome: { kind: 'driver_error', message: 'driver returned a result that is not JSON' },
+        output: fdOutput(msg),
+        wallMs,
+      };
     }
     const limit = this.outputLimitChars;
     const stdout = (reply.stdout + msg.fdOut).slice(0, limit);
     const stderr = (reply.stderr + msg.fdErr).slice(0, limit);
     const stdoutChars = reply.stdout_chars + msg.fdOutChars;
     const stderrChars = reply.stderr_chars + msg.fdErrChars;
-    const output = { stdout, stderr, stdoutChars, stderrChars, truncated: stdoutChars > stdout.length || stderrChars > stderr.length };
+    const output = {
+      stdout,
+      stderr,
+      stdoutChars,
+      stderrChars,
+      truncated: stdoutChars > stdout.length || stderrChars > stderr.length,
+    };
     const outcome: SandboxOutcome = reply.ok
       ? { kind: 'done', result: reply.result, bytes: msg.bytes }
       : { kind: 'driver_error', message: reply.error };
@@ -220,7 +237,15 @@ export class SandboxPool {
       const now = performance.now();
       const seq = Atomics.load(slot.progress, 0);
       Atomics.store(slot.progress, 2, 0);
-      slot.running = { ...next, dispatchedAt: now, seqAtDispatch: seq, lastSeq: seq, step: -1, stepStartedAt: now, firstStepAt: -1 };
+      slot.running = {
+        ...next,
+        dispatchedAt: now,
+        seqAtDispatch: seq,
+        lastSeq: seq,
+        step: -1,
+        stepStartedAt: now,
+        firstStepAt: -1,
+      };
       const msg: JobMessage = {
         type: 'job',
         id: next.id,
@@ -251,7 +276,8 @@ export class SandboxPool {
     for (const slot of [...this.slots]) {
       if (!slot.ready) {
         busy = true;
-        if (now - slot.startedAt > this.startupTimeoutMs) this.onDeath(slot, `start took longer than ${this.startupTimeoutMs} ms`);
+        if (now - slot.startedAt > this.startupTimeoutMs)
+          this.onDeath(slot, `start took longer than ${this.startupTimeoutMs} ms`);
         continue;
       }
       const r = slot.running;

@@ -29,7 +29,8 @@ class FdSink {
   constructor(private readonly limit: number) {}
   write = (buf: Uint8Array): number => {
     this.chars += buf.length;
-    if (this.text.length < this.limit) this.text += this.decoder.decode(buf.subarray(0, this.limit - this.text.length), { stream: true });
+    if (this.text.length < this.limit)
+      this.text += this.decoder.decode(buf.subarray(0, this.limit - this.text.length), { stream: true });
     return buf.length;
   };
 }

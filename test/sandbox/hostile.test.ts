@@ -55,7 +55,8 @@ async function raw(program: string, limitMs = 4000): Promise<{ x: any; error: st
 // HumanEval/53 is add(x, y): small, fast inputs.
 const problems = loadHumanEvalPlus();
 const add = problems.find((p) => p.task_id === 'HumanEval/53') as CodeProblem;
-const judge = (body: string, top = '') => checkEvalplus(pool, add, `${top}\ndef add(x: int, y: int):\n${body}\n`, { stopAfterBaseFailure: true });
+const judge = (body: string, top = '') =>
+  checkEvalplus(pool, add, `${top}\ndef add(x: int, y: int):\n${body}\n`, { stopAfterBaseFailure: true });
 
 async function poolStillJudgesCorrectly(): Promise<void> {
   const v = await checkEvalplus(pool, add, referenceProgram(add));
@@ -93,7 +94,9 @@ test('hostile: deep recursion → RecursionError (fail); with the limit lifted �
   const v1 = await judge('    return add(x, y)');
   assert.equal(v1.status, 'fail');
   assert.match(v1.detail, /RecursionError/);
-  const v2 = await judge('    import sys\n    sys.setrecursionlimit(10 ** 7)\n    def f(n):\n        return f(n + 1)\n    return f(0)');
+  const v2 = await judge(
+    '    import sys\n    sys.setrecursionlimit(10 ** 7)\n    def f(n):\n        return f(n + 1)\n    return f(0)',
+  );
   assert.equal(v2.status, 'error');
   assert.match(v2.detail, /crashed/);
   await poolStillJudgesCorrectly();
@@ -181,7 +184,12 @@ test('hostile: sys.exit / exit() → fail (in the function) or error (at the top
 test('hostile: printing 100 MB is swallowed and truncated; a correct program still passes', async () => {
   const v = await judge("    print('z' * 100_000_000)\n    return x + y");
   assert.equal(v.status, 'pass');
-  const r = await pool.run({ driver: RAW, program: "print('z' * 100_000_000)\nx = 1", stepLimitsMs: [10_000], totalLimitMs: 20_000 });
+  const r = await pool.run({
+    driver: RAW,
+    program: "print('z' * 100_000_000)\nx = 1",
+    stepLimitsMs: [10_000],
+    totalLimitMs: 20_000,
+  });
   assert.equal(r.output.stdout.length, 2000);
   assert.equal(r.output.stdoutChars, 100_000_001);
   assert.equal(r.output.truncated, true);

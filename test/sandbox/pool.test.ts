@@ -18,7 +18,8 @@ def main(ctx):
     return {'x': g.get('x')}
 `;
 
-const run = (program: string, limitMs = 3000) => pool.run({ driver: RUN, program, stepLimitsMs: [limitMs], totalLimitMs: 20_000 });
+const run = (program: string, limitMs = 3000) =>
+  pool.run({ driver: RUN, program, stepLimitsMs: [limitMs], totalLimitMs: 20_000 });
 
 async function x(program: string): Promise<unknown> {
   const r = await run(program);

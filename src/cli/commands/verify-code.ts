@@ -73,7 +73,10 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
     const where = `${o.in}:${lineNo}`;
     const { problem, fields, raw } = parseCodeRow(line, where);
     const completion = fields.completion;
-    if (typeof completion !== 'string') throw new Error(`${where}: field 'completion' must be a string (a full program)${completion === undefined ? ' (missing)' : ''}`);
+    if (typeof completion !== 'string')
+      throw new Error(
+        `${where}: field 'completion' must be a string (a full program)${completion === undefined ? ' (missing)' : ''}`,
+      );
     return { where, problem, completion, raw };
   });
   const check: CheckOptions = {
@@ -137,18 +140,43 @@ function parseFactor(value: string): number {
 export function registerVerifyCode(verify: Command): Command {
   return verify
     .command('code')
-    .description('rows = HumanEval+/HumanEval problems + completion (a full program): does it pass? (evalplus semantics, Pyodide sandbox)')
+    .description(
+      'rows = HumanEval+/HumanEval problems + completion (a full program): does it pass? (evalplus semantics, Pyodide sandbox)',
+    )
     .requiredOption(
       '--in <file>',
       'input JSONL (or .jsonl.gz): evalplus rows {task_id, prompt, entry_point, canonical_solution, base_input, plus_input, atol} or HumanEval rows {…, test}, plus "completion"',
     )
     .option('--out <file>', "output JSONL ('-' = stdout, the default)")
     .option('--concurrency <n>', 'sandbox worker threads', parseIntOption('--concurrency', 1, 64), 2)
-    .option('--memory-mb <n>', "memory cap of one program's interpreter, MiB", parseIntOption('--memory-mb', 64, 4096), 1024)
-    .option('--min-time-limit-ms <n>', 'floor of the per-input time limit', parseIntOption('--min-time-limit-ms', 1), 4000)
-    .option('--time-limit-factor <x>', 'per-input limit = max(floor, factor × the reference solution’s time)', parseFactor, 4)
-    .option('--sample-cap-ms <n>', 'cap on the summed per-input limits of one sample', parseIntOption('--sample-cap-ms', 1), 60000)
-    .option('--no-strict-types', 'accept outputs that are not built-in values (evalplus does; an object with a custom __eq__ can then pass)')
+    .option(
+      '--memory-mb <n>',
+      "memory cap of one program's interpreter, MiB",
+      parseIntOption('--memory-mb', 64, 4096),
+      1024,
+    )
+    .option(
+      '--min-time-limit-ms <n>',
+      'floor of the per-input time limit',
+      parseIntOption('--min-time-limit-ms', 1),
+      4000,
+    )
+    .option(
+      '--time-limit-factor <x>',
+      'per-input limit = max(floor, factor × the reference solution’s time)',
+      parseFactor,
+      4,
+    )
+    .option(
+      '--sample-cap-ms <n>',
+      'cap on the summed per-input limits of one sample',
+      parseIntOption('--sample-cap-ms', 1),
+      60000,
+    )
+    .option(
+      '--no-strict-types',
+      'accept outputs that are not built-in values (evalplus does; an object with a custom __eq__ can then pass)',
+    )
     .option('--cache-dir <dir>', 'where expected outputs are cached (default $KINDLING_CACHE or ~/.cache/kindling)')
     .option('--no-cache', 'recompute expected outputs instead of reading/writing the cache')
     .option('--quiet', 'no progress on stderr')

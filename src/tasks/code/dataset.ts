@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sharedDataDir } from '../../paths.js';
-import { type LooseValue, LooseJsonError, parseLooseObjectSpans } from './json-loose.js';
+import { LooseJsonError, type LooseValue, parseLooseObjectSpans } from './json-loose.js';
 import type { CodeProblem } from './problem.js';
 
 export function defaultHumanEvalPlusPath(dataDir = sharedDataDir()): string {
@@ -37,13 +37,15 @@ export interface ParsedRow {
 function str(fields: Record<string, LooseValue>, key: string, where: string, fallback?: string): string {
   const v = fields[key];
   if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'string') throw new Error(`${where}: field '${key}' must be a string${v === undefined ? ' (missing)' : ''}`);
+  if (typeof v !== 'string')
+    throw new Error(`${where}: field '${key}' must be a string${v === undefined ? ' (missing)' : ''}`);
   return v;
 }
 
 /** Checks a base_input/plus_input value: a list of argument lists. Returns its length. */
 function inputList(v: LooseValue | undefined, key: string, where: string): number {
-  if (!Array.isArray(v)) throw new Error(`${where}: field '${key}' must be a list of argument lists${v === undefined ? ' (missing)' : ''}`);
+  if (!Array.isArray(v))
+    throw new Error(`${where}: field '${key}' must be a list of argument lists${v === undefined ? ' (missing)' : ''}`);
   v.forEach((args, i) => {
     if (!Array.isArray(args)) throw new Error(`${where}: field '${key}' item ${i} must be a list of arguments`);
   });
@@ -68,9 +70,11 @@ export function parseCodeRow(line: string, where: string): ParsedRow {
   const hasPlus = f.plus_input !== undefined;
   if (hasBase !== hasPlus) throw new Error(`${where}: fields 'base_input' and 'plus_input' must come together`);
   const test = f.test === undefined || f.test === null ? null : str(f, 'test', where);
-  if (!hasBase && test === null) throw new Error(`${where}: the row needs 'base_input' and 'plus_input' (HumanEval+) or 'test' (HumanEval)`);
+  if (!hasBase && test === null)
+    throw new Error(`${where}: the row needs 'base_input' and 'plus_input' (HumanEval+) or 'test' (HumanEval)`);
   const atol = f.atol === undefined || f.atol === null ? 0 : f.atol;
-  if (typeof atol !== 'number' || !Number.isFinite(atol) || atol < 0) throw new Error(`${where}: field 'atol' must be a non-negative number`);
+  if (typeof atol !== 'number' || !Number.isFinite(atol) || atol < 0)
+    throw new Error(`${where}: field 'atol' must be a non-negative number`);
   const problem: CodeProblem = {
     id: taskId,
     task_id: taskId,
@@ -84,7 +88,8 @@ export function parseCodeRow(line: string, where: string): ParsedRow {
     n_base: hasBase ? inputList(f.base_input, 'base_input', where) : 0,
     n_plus: hasPlus ? inputList(f.plus_input, 'plus_input', where) : 0,
   };
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(problem.entry_point)) throw new Error(`${where}: field 'entry_point' must be a Python identifier`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(problem.entry_point))
+    throw new Error(`${where}: field 'entry_point' must be a Python identifier`);
   return { problem, fields: f, raw: parsed.raw };
 }
 
@@ -104,7 +109,8 @@ function readProblems(file: string, kind: string, needInputs: boolean): CodeProb
   if (hit) return hit;
   const problems = jsonlLines(readJsonlText(file)).map(({ line, lineNo }) => {
     const { problem } = parseCodeRow(line, `${file}:${lineNo}`);
-    if (needInputs && problem.base_input_json === null) throw new Error(`${file}:${lineNo}: a ${kind} row needs 'base_input' and 'plus_input'`);
+    if (needInputs && problem.base_input_json === null)
+      throw new Error(`${file}:${lineNo}: a ${kind} row needs 'base_input' and 'plus_input'`);
     return problem;
   });
   const ids = new Set<string>();

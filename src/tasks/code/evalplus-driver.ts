@@ -18,7 +18,9 @@
 // __eq__ cannot claim equality).
 import { RELIABILITY_GUARD_PY } from './guard-py.js';
 
-export const EVALPLUS_DRIVER = RELIABILITY_GUARD_PY + String.raw`
+export const EVALPLUS_DRIVER =
+  RELIABILITY_GUARD_PY +
+  String.raw`
 import builtins, copy, json, marshal, math, cmath, sys, time
 
 _loads_json = json.loads

@@ -102,7 +102,10 @@ async function runPhases(
     if (name === phase) break;
     if (((out.mark >> (2 * k)) & 1) === 1) {
       const passed = ((out.mark >> (2 * k + 1)) & 1) === 1;
-      results.set(name, { status: passed ? 'pass' : 'fail', detail: passed ? '' : 'failed (details lost when a later test set was stopped)' });
+      results.set(name, {
+        status: passed ? 'pass' : 'fail',
+        detail: passed ? '' : 'failed (details lost when a later test set was stopped)',
+      });
     }
   }
   if (out.kind === 'timeout') {
@@ -136,7 +139,12 @@ function combine(base: PhaseResult, plus: PhaseResult | null, hasPlus: boolean):
 }
 
 /** Judges `program` (a full Python program) on a HumanEval+ problem with evalplus semantics. */
-export async function checkEvalplus(pool: SandboxPool, p: CodeProblem, program: string, o: CheckOptions = {}): Promise<CodeVerdict> {
+export async function checkEvalplus(
+  pool: SandboxPool,
+  p: CodeProblem,
+  program: string,
+  o: CheckOptions = {},
+): Promise<CodeVerdict> {
   const gt = await groundTruth(pool, p, o);
   const results = await runPhases(pool, p, program, ['base', 'plus'], gt.times, gt.expected, o);
   const base = results.get('base') ?? { status: 'error' as const, detail: 'no result' };
@@ -166,7 +174,8 @@ function humanEvalReferenceTime(pool: SandboxPool, p: CodeProblem): Promise<numb
       });
       const out = r.outcome;
       if (out.kind !== 'done' || out.result.status !== 'pass') {
-        const why = out.kind === 'done' ? String(out.result.detail) : out.kind === 'timeout' ? 'timed out' : out.message;
+        const why =
+          out.kind === 'done' ? String(out.result.detail) : out.kind === 'timeout' ? 'timed out' : out.message;
         throw new Error(`${p.task_id}: the canonical solution does not pass its own test: ${why}`);
       }
       return out.result.time as number;
@@ -178,7 +187,12 @@ function humanEvalReferenceTime(pool: SandboxPool, p: CodeProblem): Promise<numb
 }
 
 /** Judges `program` on a plain HumanEval problem: its `test` code and check(entry_point). */
-export async function checkHumanEvalTest(pool: SandboxPool, p: CodeProblem, program: string, o: CheckOptions = {}): Promise<CodeVerdict> {
+export async function checkHumanEvalTest(
+  pool: SandboxPool,
+  p: CodeProblem,
+  program: string,
+  o: CheckOptions = {},
+): Promise<CodeVerdict> {
   if (p.test === null) throw new Error(`${p.task_id}: the problem has no test`);
   const refS = await humanEvalReferenceTime(pool, p);
   const plan = planSteps([{ name: 'base', timesS: [refS] }], o);
@@ -193,14 +207,20 @@ export async function checkHumanEvalTest(pool: SandboxPool, p: CodeProblem, prog
   const out = r.outcome;
   let base: PhaseResult;
   if (out.kind === 'done') base = { status: out.result.status as CodeStatus, detail: String(out.result.detail) };
-  else if (out.kind === 'timeout') base = { status: 'timeout', detail: `the test run exceeded its ${Math.round(limit)} ms limit` };
+  else if (out.kind === 'timeout')
+    base = { status: 'timeout', detail: `the test run exceeded its ${Math.round(limit)} ms limit` };
   else if (out.kind === 'crash') base = { status: 'error', detail: `the interpreter crashed (${out.message})` };
   else base = { status: 'error', detail: `the checker failed: ${out.message}` };
   return combine(base, null, false);
 }
 
 /** HumanEval+ semantics when the problem has base/plus inputs, else HumanEval's test program. */
-export function checkProgram(pool: SandboxPool, p: CodeProblem, program: string, o: CheckOptions = {}): Promise<CodeVerdict> {
+export function checkProgram(
+  pool: SandboxPool,
+  p: CodeProblem,
+  program: string,
+  o: CheckOptions = {},
+): Promise<CodeVerdict> {
   if (hasEvalplusInputs(p)) return checkEvalplus(pool, p, program, o);
   return checkHumanEvalTest(pool, p, program, o);
 }

@@ -31,7 +31,15 @@ const RECORD_FORMAT = 'evalplus-record-v1';
 
 export function groundTruthKey(p: CodeProblem): string {
   const h = createHash('sha256');
-  for (const part of [PYODIDE_VERSION, RECORD_FORMAT, p.prompt, p.canonical_solution, p.entry_point, p.base_input_json ?? '', p.plus_input_json ?? '']) {
+  for (const part of [
+    PYODIDE_VERSION,
+    RECORD_FORMAT,
+    p.prompt,
+    p.canonical_solution,
+    p.entry_point,
+    p.base_input_json ?? '',
+    p.plus_input_json ?? '',
+  ]) {
     h.update(part);
     h.update('\0');
   }
@@ -73,7 +81,8 @@ async function compute(pool: SandboxPool, p: CodeProblem, o: GroundTruthOptions)
   });
   const out = r.outcome;
   if (out.kind !== 'done' || !out.bytes) {
-    const why = out.kind === 'done' ? 'no outputs' : out.kind === 'timeout' ? `timed out after ${out.limitMs} ms` : out.message;
+    const why =
+      out.kind === 'done' ? 'no outputs' : out.kind === 'timeout' ? `timed out after ${out.limitMs} ms` : out.message;
     throw new Error(`${p.task_id}: running the canonical solution failed: ${why}`);
   }
   const times = out.result.times as { base: number[]; plus: number[] };

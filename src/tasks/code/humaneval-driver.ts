@@ -4,7 +4,9 @@
 // top level is told apart ('error') from a failed test ('fail').
 import { RELIABILITY_GUARD_PY } from './guard-py.js';
 
-export const HUMANEVAL_DRIVER = RELIABILITY_GUARD_PY + String.raw`
+export const HUMANEVAL_DRIVER =
+  RELIABILITY_GUARD_PY +
+  String.raw`
 import time
 _perf = time.perf_counter
 

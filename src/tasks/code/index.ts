@@ -18,13 +18,13 @@ export {
   checkProgram,
   type PhaseStatus,
 } from './evaluate.js';
+export { extractEvalCode, extractRewardCode, pyStrip } from './extract.js';
 export { clearGroundTruthMemory, type GroundTruth, groundTruth, groundTruthKey } from './ground-truth.js';
 export { type LooseValue, parseLooseJson, parseLooseObjectSpans, stringifyLooseJson } from './json-loose.js';
 export { inputLimitsMs, planSteps, type TimeLimitOptions } from './limits.js';
 export { meanPassAtK, passAtK } from './pass-at-k.js';
 export { type CodeProblem, hasEvalplusInputs, referenceProgram } from './problem.js';
 export { numpyPermutation, PAPER_SPLIT_SEED, PAPER_TRAIN_SIZE, trainTestSplit } from './split.js';
-export { extractEvalCode, extractRewardCode, pyStrip } from './extract.js';
 export {
   CODE_REWARD,
   type CodeTask,

@@ -111,8 +111,7 @@ class Parser {
       else if (c === ']') {
         this.i++;
         return out;
-      }
-      else this.fail("expected ',' or ']'");
+      } else this.fail("expected ',' or ']'");
     }
   }
 
@@ -141,8 +140,7 @@ class Parser {
       else if (c === '}') {
         this.i++;
         return out;
-      }
-      else this.fail("expected ',' or '}'");
+      } else this.fail("expected ',' or '}'");
     }
   }
 
@@ -164,7 +162,10 @@ export function parseLooseJson(text: string): LooseValue {
  * Parses one JSON object and returns its members plus each member's exact source text (so it can
  * be passed on unchanged, e.g. to Python's json.loads).
  */
-export function parseLooseObjectSpans(text: string): { value: { [key: string]: LooseValue }; raw: Map<string, string> } {
+export function parseLooseObjectSpans(text: string): {
+  value: { [key: string]: LooseValue };
+  raw: Map<string, string>;
+} {
   const p = new Parser(text);
   p.ws();
   if (p.s[p.i] !== '{') p.fail('expected a JSON object');

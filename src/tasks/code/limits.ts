@@ -37,7 +37,10 @@ export interface StepPlan {
 }
 
 /** Steps and limits for running `phases` (name → reference times in seconds) in order. */
-export function planSteps(phases: readonly { name: string; timesS: readonly number[] }[], o: TimeLimitOptions = {}): StepPlan {
+export function planSteps(
+  phases: readonly { name: string; timesS: readonly number[] }[],
+  o: TimeLimitOptions = {},
+): StepPlan {
   const min = o.minTimeLimitMs ?? DEFAULT_MIN_TIME_LIMIT_MS;
   const cap = o.sampleCapMs ?? DEFAULT_SAMPLE_CAP_MS;
   const layout: PhaseLayout[] = [];
@@ -59,7 +62,8 @@ export function planSteps(phases: readonly { name: string; timesS: readonly numb
 /** Which test set and input a step index belongs to (input -1 = executing the program). */
 export function locateStep(plan: StepPlan, step: number): { phase: string; input: number } | null {
   for (const ph of plan.phases) {
-    if (step >= ph.firstStep && step <= ph.firstStep + ph.count) return { phase: ph.name, input: step - ph.firstStep - 1 };
+    if (step >= ph.firstStep && step <= ph.firstStep + ph.count)
+      return { phase: ph.name, input: step - ph.firstStep - 1 };
   }
   return null;
 }

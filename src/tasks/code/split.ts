@@ -40,7 +40,8 @@ export function numpyPermutation(n: number, seed: number): number[] {
 
 /** datasets' train_test_split(train_size, shuffle=True, seed): indices of each side. */
 export function trainTestSplit(n: number, trainSize: number, seed: number): { train: number[]; test: number[] } {
-  if (!Number.isInteger(trainSize) || trainSize <= 0 || trainSize >= n) throw new Error(`train size must be in [1, ${n - 1}], got ${trainSize}`);
+  if (!Number.isInteger(trainSize) || trainSize <= 0 || trainSize >= n)
+    throw new Error(`train size must be in [1, ${n - 1}], got ${trainSize}`);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, got ${seed}`);
   const perm = numpyPermutation(n, seed);
   const nTest = n - trainSize;

@@ -2,10 +2,11 @@
 // rewards (format gate −2; code passes +2; otherwise −1) and its evaluation (code from the
 // completion, pass = base ∧ plus). Programs run in a sandbox pool the task creates on first use;
 // close() releases it.
+
+import { SandboxPool, type SandboxPoolOptions } from '../../sandbox/index.js';
 import { checkFormat, FORMAT_PENALTY } from '../format.js';
 import { fillTemplate, PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Reward, Score, Task } from '../types.js';
-import { SandboxPool, type SandboxPoolOptions } from '../../sandbox/index.js';
 import { defaultHumanEvalPath, defaultHumanEvalPlusPath, loadHumanEval, loadHumanEvalPlus } from './dataset.js';
 import { type CheckOptions, type CodeVerdict, checkProgram } from './evaluate.js';
 import { extractEvalCode, extractRewardCode } from './extract.js';
@@ -30,7 +31,12 @@ export interface CodeTask extends Task<CodeProblem> {
   close(): Promise<void>;
 }
 
-function makeCodeTask(name: string, load: (file?: string) => CodeProblem[], defaultFile: () => string, o: CodeTaskOptions): CodeTask {
+function makeCodeTask(
+  name: string,
+  load: (file?: string) => CodeProblem[],
+  defaultFile: () => string,
+  o: CodeTaskOptions,
+): CodeTask {
   let pool: SandboxPool | null = o.pool ?? null;
   const owned = !o.pool;
   const getPool = () => {
@@ -74,7 +80,9 @@ function makeCodeTask(name: string, load: (file?: string) => CodeProblem[], defa
       const program = extractRewardCode(fmt.answer);
       try {
         const v = await check(program, example, { stopAfterBaseFailure: true });
-        return v.passed ? { score: CODE_REWARD.correct, reason: 'correct' } : { score: CODE_REWARD.wrong, reason: `wrong_${v.status}` };
+        return v.passed
+          ? { score: CODE_REWARD.correct, reason: 'correct' }
+          : { score: CODE_REWARD.wrong, reason: `wrong_${v.status}` };
       } catch (e) {
         // Never throw on model output; a sandbox failure is reported, not hidden.
         return { score: CODE_REWARD.wrong, reason: `sandbox_error: ${e instanceof Error ? e.message : String(e)}` };
@@ -87,7 +95,11 @@ function makeCodeTask(name: string, load: (file?: string) => CodeProblem[], defa
         const v = await check(program, example);
         return { correct: v.passed, extracted: program, reason: v.passed ? 'correct' : `${v.status}: ${v.detail}` };
       } catch (e) {
-        return { correct: false, extracted: program, reason: `sandbox_error: ${e instanceof Error ? e.message : String(e)}` };
+        return {
+          correct: false,
+          extracted: program,
+          reason: `sandbox_error: ${e instanceof Error ? e.message : String(e)}`,
+        };
       }
     },
 

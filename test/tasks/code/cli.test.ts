@@ -30,9 +30,19 @@ function runCli(args: string[]): Promise<{ status: number | null; stdout: string
 test('cli: verify code judges evalplus and HumanEval rows and echoes every row unchanged', async () => {
   const plus = loadHumanEvalPlus().find((p) => p.task_id === 'HumanEval/53')!;
   const he = loadHumanEval().find((p) => p.task_id === 'HumanEval/53')!;
-  const raw = readFileSync(join(REPO_ROOT, '..', 'shared', 'data', 'humanevalplus', 'HumanEvalPlus.jsonl'), 'utf8').split('\n')[53]!;
-  const withCompletion = (line: string, program: string, extra = '') => `${line.slice(0, -1)}${extra}, "completion": ${JSON.stringify(program)}}`;
-  const heRow = JSON.stringify({ task_id: he.task_id, prompt: he.prompt, entry_point: he.entry_point, canonical_solution: he.canonical_solution, test: he.test });
+  const raw = readFileSync(
+    join(REPO_ROOT, '..', 'shared', 'data', 'humanevalplus', 'HumanEvalPlus.jsonl'),
+    'utf8',
+  ).split('\n')[53]!;
+  const withCompletion = (line: string, program: string, extra = '') =>
+    `${line.slice(0, -1)}${extra}, "completion": ${JSON.stringify(program)}}`;
+  const heRow = JSON.stringify({
+    task_id: he.task_id,
+    prompt: he.prompt,
+    entry_point: he.entry_point,
+    canonical_solution: he.canonical_solution,
+    test: he.test,
+  });
   const lines = [
     withCompletion(raw, referenceProgram(plus), ', "note": NaN, "seed": 123456789012345678901234567890'),
     withCompletion(raw, `${plus.prompt}    return None\n`),
@@ -55,22 +65,46 @@ test('cli: verify code judges evalplus and HumanEval rows and echoes every row u
     const tail = line.slice(line.indexOf(', "base_passed"') + 2);
     return JSON.parse(`{${tail}`);
   };
-  assert.deepEqual(verdict(out[0]!), { base_passed: true, plus_passed: true, passed: true, status: 'pass', base_status: 'pass', plus_status: 'pass', detail: '' });
+  assert.deepEqual(verdict(out[0]!), {
+    base_passed: true,
+    plus_passed: true,
+    passed: true,
+    status: 'pass',
+    base_status: 'pass',
+    plus_status: 'pass',
+    detail: '',
+  });
   const v1 = verdict(out[1]!);
   assert.equal(v1.passed, false);
   assert.equal(v1.status, 'fail');
   assert.match(v1.detail, /^base: input 1 of \d+: expected \d+, got None$/);
-  assert.deepEqual(verdict(out[2]!), { base_passed: true, plus_passed: null, passed: true, status: 'pass', base_status: 'pass', plus_status: null, detail: '' });
+  assert.deepEqual(verdict(out[2]!), {
+    base_passed: true,
+    plus_passed: null,
+    passed: true,
+    status: 'pass',
+    base_status: 'pass',
+    plus_status: null,
+    detail: '',
+  });
   assert.equal(verdict(out[3]!).passed, true, 'Infinity/NaN inputs reach Python as floats');
   assert.match(r.stderr, /verify code: 4\/4/);
 });
 
 test('cli: verify code names the file, line and field of bad input', async () => {
   const input = join(dir, 'bad.jsonl');
-  writeFileSync(input, '{"task_id": "X", "entry_point": "f", "canonical_solution": "", "test": "pass", "completion": "x"}\n\n{"task_id": "Y", "entry_point": "f", "canonical_solution": "", "test": "pass"}\n');
+  writeFileSync(
+    input,
+    '{"task_id": "X", "entry_point": "f", "canonical_solution": "", "test": "pass", "completion": "x"}\n\n{"task_id": "Y", "entry_point": "f", "canonical_solution": "", "test": "pass"}\n',
+  );
   const r = await runCli(['verify', 'code', '--in', input]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, new RegExp(`${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: field 'completion' must be a string \\(a full program\\) \\(missing\\)`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: field 'completion' must be a string \\(a full program\\) \\(missing\\)`,
+    ),
+  );
   assert.equal(r.stdout, '');
   const missing = await runCli(['verify', 'code', '--in', join(dir, 'nope.jsonl')]);
   assert.equal(missing.status, 1);
@@ -80,9 +114,30 @@ test('cli: verify code names the file, line and field of bad input', async () =>
 test('cli: verify code --help lists the documented options', () => {
   const r = spawnSync(process.execPath, [BIN, 'verify', 'code', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
-  for (const opt of ['--in <file>', '--out <file>', '--concurrency <n>', '--memory-mb <n>', '--min-time-limit-ms <n>', '--time-limit-factor <x>', '--sample-cap-ms <n>', '--no-strict-types', '--cache-dir <dir>', '--no-cache', '--quiet'])
+  for (const opt of [
+    '--in <file>',
+    '--out <file>',
+    '--concurrency <n>',
+    '--memory-mb <n>',
+    '--min-time-limit-ms <n>',
+    '--time-limit-factor <x>',
+    '--sample-cap-ms <n>',
+    '--no-strict-types',
+    '--cache-dir <dir>',
+    '--no-cache',
+    '--quiet',
+  ])
     assert.ok(r.stdout.includes(opt), opt);
   const docs = readFileSync(join(REPO_ROOT, 'docs', 'sandbox.md'), 'utf8');
-  for (const opt of ['--concurrency', '--memory-mb', '--min-time-limit-ms', '--time-limit-factor', '--sample-cap-ms', '--no-strict-types', '--cache-dir', '--no-cache'])
+  for (const opt of [
+    '--concurrency',
+    '--memory-mb',
+    '--min-time-limit-ms',
+    '--time-limit-factor',
+    '--sample-cap-ms',
+    '--no-strict-types',
+    '--cache-dir',
+    '--no-cache',
+  ])
     assert.ok(docs.includes(opt), `docs/sandbox.md documents ${opt}`);
 });

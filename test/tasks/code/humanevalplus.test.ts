@@ -35,15 +35,24 @@ const mutants = MUTANT_TASKS.flatMap((id) => {
     .filter((m) => m.kind !== 'canonical')
     .map((m) => sample(p, m.kind, m.program));
 });
-const timeoutMutant = sample(byId.get('HumanEval/0')!, 'infinite_loop', `${byId.get('HumanEval/0')!.prompt}    while True:\n        pass\n`);
+const timeoutMutant = sample(
+  byId.get('HumanEval/0')!,
+  'infinite_loop',
+  `${byId.get('HumanEval/0')!.prompt}    while True:\n        pass\n`,
+);
 const synthetic = syntheticSamples();
 const all: Sample[] = [...canonical, ...mutants, timeoutMutant, ...synthetic];
 
 // evalplus judges every sample once the sandbox is done (running both at once on two cores would
 // only make wall-clock limits noisier).
 function runEvalplus(samples: Sample[]): Promise<Record<string, { base_status: string; plus_status: string }>> {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run \`bash scripts/setup.sh --peers\` (evalplus is the reference for this test)`);
-  const input = samples.map((s) => `${s.rowJson.slice(0, -1)}, "id": ${JSON.stringify(s.id)}, "solution": ${JSON.stringify(s.program)}}`).join('\n');
+  if (!existsSync(PYTHON))
+    throw new Error(
+      `${PYTHON} is missing: run \`bash scripts/setup.sh --peers\` (evalplus is the reference for this test)`,
+    );
+  const input = samples
+    .map((s) => `${s.rowJson.slice(0, -1)}, "id": ${JSON.stringify(s.id)}, "solution": ${JSON.stringify(s.program)}}`)
+    .join('\n');
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [join(REPO_ROOT, 'test', 'peers', 'evalplus_judge.py'), '4'], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -126,7 +135,9 @@ test('humanevalplus: strict output types reject non-built-in values that evalplu
 });
 
 test('humanevalplus: pass/fail agrees with evalplus on canonical solutions, mutants and synthetic problems', async () => {
-  const known: Record<string, string> = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'tasks', 'code', 'fixtures', 'evalplus-differences.json'), 'utf8'));
+  const known: Record<string, string> = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'test', 'tasks', 'code', 'fixtures', 'evalplus-differences.json'), 'utf8'),
+  );
   const ours = new Map<string, CodeVerdict>();
   for (const s of all) ours.set(s.id, await judge(s));
   const ref = await runEvalplus(all);
@@ -137,7 +148,9 @@ test('humanevalplus: pass/fail agrees with evalplus on canonical solutions, muta
     const mine = ours.get(s.id)!;
     const theirs = ref[s.id];
     assert.ok(theirs, `evalplus judged ${s.id}`);
-    const same = (mine.base_status === 'pass') === (theirs.base_status === 'pass') && (mine.plus_status === 'pass') === (theirs.plus_status === 'pass');
+    const same =
+      (mine.base_status === 'pass') === (theirs.base_status === 'pass') &&
+      (mine.plus_status === 'pass') === (theirs.plus_status === 'pass');
     if (same) {
       agreed++;
       continue;
@@ -150,5 +163,7 @@ test('humanevalplus: pass/fail agrees with evalplus on canonical solutions, muta
   // The documented difference is still real (evalplus still fails HumanEval/32's own solution).
   assert.equal(ref['HumanEval/32#canonical']?.plus_status, 'fail');
   assert.ok(agreed >= all.length - 20, `${agreed}/${all.length} agree`);
-  console.log(`agreement with evalplus: ${agreed}/${all.length} samples; documented differences: ${disagreements.length}`);
+  console.log(
+    `agreement with evalplus: ${agreed}/${all.length} samples; documented differences: ${disagreements.length}`,
+  );
 });

@@ -12,7 +12,9 @@ test('json-loose: NaN, Infinity and -Infinity literals are read', () => {
 });
 
 test('json-loose: integers beyond 2^53 stay exact (BigInt); others stay numbers', () => {
-  const v = parseLooseJson('{"a": 123456789012345678901234567890, "b": -9007199254740993, "c": 9007199254740991, "d": 1.0}') as Record<string, unknown>;
+  const v = parseLooseJson(
+    '{"a": 123456789012345678901234567890, "b": -9007199254740993, "c": 9007199254740991, "d": 1.0}',
+  ) as Record<string, unknown>;
   assert.equal(v.a, 123456789012345678901234567890n);
   assert.equal(v.b, -9007199254740993n);
   assert.equal(v.c, 9007199254740991);
@@ -43,6 +45,9 @@ test('json-loose: errors name the offset', () => {
 });
 
 test('json-loose: stringify writes what Python json.dumps writes for these values', () => {
-  assert.equal(stringifyLooseJson([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10n ** 30n, 'x', null]), '[NaN, Infinity, -Infinity, 1000000000000000000000000000000, "x", null]');
+  assert.equal(
+    stringifyLooseJson([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10n ** 30n, 'x', null]),
+    '[NaN, Infinity, -Infinity, 1000000000000000000000000000000, "x", null]',
+  );
   assert.equal(stringifyLooseJson({ a: [1, 2.5] }), '{"a": [1, 2.5]}');
 });

@@ -27,12 +27,23 @@ test('pass@k: equals 1 − C(n−c, k)/C(n, k), with the edge cases', () => {
   assert.equal(passAtK(5, 3, 3), 1, 'n − c < k');
   assert.throws(() => passAtK(3, 4, 1), /0 ≤ c ≤ n/);
   assert.throws(() => passAtK(3, 1, 4), /1 ≤ k ≤ n/);
-  assert.equal(meanPassAtK([[4, 1], [4, 3]], 1), 0.5);
+  assert.equal(
+    meanPassAtK(
+      [
+        [4, 1],
+        [4, 3],
+      ],
+      1,
+    ),
+    0.5,
+  );
 });
 
 test('pass@k: matches evalplus.eval.estimate_pass_at_k', () => {
   const cases = [];
-  for (const n of [1, 4, 10, 200]) for (const c of [0, 1, Math.floor(n / 2), n]) for (const k of [1, 3, 10, 100]) if (k <= n && c <= n) cases.push([n, c, k]);
+  for (const n of [1, 4, 10, 200])
+    for (const c of [0, 1, Math.floor(n / 2), n])
+      for (const k of [1, 3, 10, 100]) if (k <= n && c <= n) cases.push([n, c, k]);
   const py = `
 import json, sys
 from evalplus.eval import estimate_pass_at_k
@@ -42,5 +53,6 @@ print(json.dumps([float(estimate_pass_at_k([n], [c], k)[0]) for n, c, k in cases
   const r = spawnSync(PYTHON, ['-c', py], { input: JSON.stringify(cases), encoding: 'utf8' });
   assert.equal(r.status, 0, `evalplus peer failed (run scripts/setup.sh --peers): ${r.stderr}`);
   const ref = JSON.parse(r.stdout) as number[];
-  cases.forEach(([n, c, k], i) => assert.ok(Math.abs(passAtK(n!, c!, k!) - ref[i]!) < 1e-12, `${n} ${c} ${k}`));
+  for (const [i, [n, c, k]] of cases.entries())
+    assert.ok(Math.abs(passAtK(n!, c!, k!) - ref[i]!) < 1e-12, `${n} ${c} ${k}`);
 });

@@ -96,7 +96,9 @@ export function sample(p: CodeProblem, kind: string, program: string): Sample {
 
 export function loadSynthetic(): { problems: CodeProblem[]; variants: Record<string, Record<string, string>> } {
   const file = join(FIXTURES, 'synthetic-problems.jsonl');
-  const problems = jsonlLines(readFileSync(file, 'utf8')).map(({ line, lineNo }) => parseCodeRow(line, `${file}:${lineNo}`).problem);
+  const problems = jsonlLines(readFileSync(file, 'utf8')).map(
+    ({ line, lineNo }) => parseCodeRow(line, `${file}:${lineNo}`).problem,
+  );
   const variants = JSON.parse(readFileSync(join(FIXTURES, 'synthetic-variants.json'), 'utf8'));
   return { problems, variants };
 }

@@ -41,17 +41,37 @@ test('task: prompts are the paper’s templates around the problem prompt', () =
 });
 
 test('task: reward — format gate −2, passing code +2, wrong code −1', async () => {
-  assert.deepEqual(await task.reward(block(referenceProgram(add)), add), { score: -2, reason: 'format_no_think_close' });
-  assert.deepEqual(await task.reward(`a </think> b </think> <answer>x</answer>`, add), { score: -2, reason: 'format_multiple_think_close' });
+  assert.deepEqual(await task.reward(block(referenceProgram(add)), add), {
+    score: -2,
+    reason: 'format_no_think_close',
+  });
+  assert.deepEqual(await task.reward(`a </think> b </think> <answer>x</answer>`, add), {
+    score: -2,
+    reason: 'format_multiple_think_close',
+  });
   assert.deepEqual(await task.reward(answer(referenceProgram(add)), add), { score: 2, reason: 'correct' });
-  assert.deepEqual(await task.reward(answer('def add(x, y):\n    return x - y'), add), { score: -1, reason: 'wrong_fail' });
+  assert.deepEqual(await task.reward(answer('def add(x, y):\n    return x - y'), add), {
+    score: -1,
+    reason: 'wrong_fail',
+  });
   assert.deepEqual(await task.reward(answer('def add(x, y) return x'), add), { score: -1, reason: 'wrong_error' });
   // Reward extraction takes the first python block of the answer.
-  assert.equal((await task.reward(`t </think> <answer> ${block('def add(x, y):\n    return x + y')} ${block('def add(x, y):\n    return 0')} </answer>`, add)).score, 2);
+  assert.equal(
+    (
+      await task.reward(
+        `t </think> <answer> ${block('def add(x, y):\n    return x + y')} ${block('def add(x, y):\n    return 0')} </answer>`,
+        add,
+      )
+    ).score,
+    2,
+  );
 });
 
 test('task: score — whole output, last python block, no format needed', async () => {
-  const good = await task.score(`I'd write ${block('def add(x, y):\n    return 0')} but better: ${block('def add(x, y):\n    return x + y')}`, add);
+  const good = await task.score(
+    `I'd write ${block('def add(x, y):\n    return 0')} but better: ${block('def add(x, y):\n    return x + y')}`,
+    add,
+  );
   assert.deepEqual(good, { correct: true, extracted: 'def add(x, y):\n    return x + y', reason: 'correct' });
   const bad = await task.score('<answer>def add(x, y):\n    return x * y</answer>', add);
   assert.equal(bad.correct, false);
@@ -71,7 +91,15 @@ test('task: plain HumanEval is judged by its own test program', async () => {
   assert.equal(problems.length, 164);
   const p = problems.find((q) => q.task_id === 'HumanEval/53')!;
   const ok = await he.check(referenceProgram(p), p);
-  assert.deepEqual(ok, { base_passed: true, plus_passed: null, passed: true, status: 'pass', base_status: 'pass', plus_status: null, detail: '' });
+  assert.deepEqual(ok, {
+    base_passed: true,
+    plus_passed: null,
+    passed: true,
+    status: 'pass',
+    base_status: 'pass',
+    plus_status: null,
+    detail: '',
+  });
   const wrong = await he.check('def add(x, y):\n    return x - y', p);
   assert.equal(wrong.status, 'fail');
   assert.match(wrong.detail, /assertion failed/);
@@ -97,6 +125,9 @@ test('ground truth: expected outputs are cached on disk and read back without th
   assert.deepEqual(Buffer.from(second.expected), Buffer.from(first.expected));
   // A different reference solution is a different key.
   clearGroundTruthMemory();
-  await assert.rejects(groundTruth(local, { ...add, canonical_solution: `${add.canonical_solution}\n` }, { cacheDir: dir }), /closed/);
+  await assert.rejects(
+    groundTruth(local, { ...add, canonical_solution: `${add.canonical_solution}\n` }, { cacheDir: dir }),
+    /closed/,
+  );
   assert.ok(existsSync(dir));
 });
