@@ -2,7 +2,7 @@
 // and the HTTP path against `kindling serve` (a randomly initialised model from a shared config)
 // at several concurrencies, interleaved over rounds. Prints JSON.
 //   node bench/distill.mjs [--symbolic-puzzles 4500] [--config s|m|path.json] [--puzzles 24] [--max-tokens 128]
-//                          [--concurrency 1,8] [--rounds 2]
+//                          [--concurrency 1,8] [--rounds 2] [--ceiling]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ const { values: v } = parseArgs({
     'max-tokens': { type: 'string', default: '128' },
     concurrency: { type: 'string', default: '1,8' },
     rounds: { type: 'string', default: '2' },
+    // The builder's own ceiling: an in-process fake server (the tests' fault server) answering at once.
+    ceiling: { type: 'boolean', default: false },
   },
 });
 const bin = join(repo, 'bin', 'kindling.js');
@@ -145,5 +147,45 @@ try {
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+}
+if (v.ceiling) {
+  const { startFaultServer } = await import(join(repo, 'dist', 'test', 'distill', 'fault-server.js'));
+  const { answerer } = await import(join(repo, 'dist', 'test', 'distill', 'helpers.js'));
+  const { DatasetBuilder, OpenAITeacher, loadPuzzles } = await import(join(repo, 'dist', 'src', 'distill', 'index.js'));
+  const puzzles = await loadPuzzles([kk(3)], 500);
+  const server = await startFaultServer({ answer: answerer(puzzles) });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-distill-ceiling-'));
+  results.ceiling = {};
+  try {
+    for (let r = 0; r < Number(v.rounds); r++)
+      for (const c of v.concurrency.split(',')) {
+        const teacher = new OpenAITeacher({
+          baseURL: server.url,
+          model: 'fake',
+          api: 'completions',
+          temperature: 0.6,
+          topP: 0.95,
+          topK: 40,
+          maxTokens: 8192,
+          stop: ['</answer>'],
+          requestTimeoutMs: 60_000,
+        });
+        const s = await new DatasetBuilder({
+          puzzles,
+          teacher,
+          out: join(dir, `c${c}-r${r}.jsonl`),
+          samplesPerPuzzle: 4,
+          concurrency: Number(c),
+        }).run();
+        results.ceiling[`concurrency_${c}`] ??= [];
+        results.ceiling[`concurrency_${c}`].push({
+          requests_per_s: +(puzzles.length / s.this_run.seconds).toFixed(0),
+          samples_per_s: +s.this_run.samples_per_second.toFixed(0),
+        });
+      }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 console.log(JSON.stringify(results, null, 2));
