@@ -23,11 +23,22 @@ export interface LaunchPlan {
   err?: NodeJS.WritableStream;
 }
 
+export interface RankFailure {
+  rank: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface LaunchResult {
-  /** 0 when every rank exited 0; otherwise the first failing rank's code (1 for a signal). */
+  /** 0 when every rank exited 0; otherwise the first failure's exit code (1 for a signal). */
   code: number;
-  /** The first rank that failed, if any. */
-  failed: { rank: number; code: number | null; signal: NodeJS.Signals | null } | null;
+  /** Ranks that failed on their own (not those stopped here), the likely culprit first: a rank
+   * killed by a signal, then in the order they exited (a peer's death makes the others fail too). */
+  failures: RankFailure[];
+}
+
+export function describeExit(f: RankFailure): string {
+  return f.signal ? `was killed by ${f.signal}` : `exited with code ${f.code}`;
 }
 
 export function launchRanks(plan: LaunchPlan): Promise<LaunchResult> {
@@ -37,7 +48,8 @@ export function launchRanks(plan: LaunchPlan): Promise<LaunchResult> {
   const grace = plan.graceMs ?? 5000;
   const say = (s: string) => err.write(`kindling launch: ${s}\n`);
   const children: { rank: number; child: ChildProcess; exited: boolean }[] = [];
-  let failed: LaunchResult['failed'] = null;
+  const failures: RankFailure[] = [];
+  let settle: NodeJS.Timeout | undefined;
   let stopping = false;
   let interrupts = 0;
 
@@ -82,18 +94,27 @@ export function launchRanks(plan: LaunchPlan): Promise<LaunchResult> {
       child.on('close', (code, signal) => {
         entry.exited = true;
         remaining--;
-        if ((code !== 0 || signal) && !failed && !stopping && interrupts === 0) {
-          failed = { rank, code, signal };
-          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          const others = children.filter((c) => !c.exited).length;
-          say(`rank ${rank} (pid ${child.pid}) ${how}; stopping the other ${others} rank(s) on this node`);
-          stopAll();
-        } else if ((code !== 0 || signal) && !failed) failed = { rank, code, signal };
+        const failed = code !== 0 || signal !== null;
+        if (failed && !stopping) {
+          const f = { rank, code, signal };
+          failures.push(f);
+          if (interrupts === 0) say(`rank ${rank} (pid ${child.pid}) ${describeExit(f)}`);
+          // A moment for the other ranks' own failures (they follow a dead peer within milliseconds),
+          // so the report says who died first; then whoever is left is stopped.
+          if (interrupts === 0 && !settle)
+            settle = setTimeout(() => {
+              const others = children.filter((c) => !c.exited).length;
+              if (others) say(`stopping the other ${others} rank(s) on this node`);
+              stopAll();
+            }, 500);
+        }
         if (remaining === 0) {
+          clearTimeout(settle);
           process.removeListener('SIGINT', onSignal);
           process.removeListener('SIGTERM', onSignal);
-          const f = failed as LaunchResult['failed'];
-          resolve({ code: f ? (f.code && f.code > 0 ? f.code : 1) : 0, failed: f });
+          failures.sort((a, b) => Number(b.signal !== null) - Number(a.signal !== null));
+          const first = failures[0];
+          resolve({ code: first ? (first.code && first.code > 0 ? first.code : 1) : 0, failures });
         }
       });
     }

@@ -58,16 +58,14 @@ Details: docs/distributed.md`,
         if (o.nnodes > 1 && !o.master) throw new Error('--master ADDR:PORT is required with --nnodes > 1 (the address of node 0, reachable from every node)');
         if (command[0] === 'launch') throw new Error('kindling launch cannot launch itself');
         const master = o.master ?? { addr: '127.0.0.1', port: await freePort() };
-        const { launchRanks } = await import('../rank-supervisor.js');
+        const { describeExit, launchRanks } = await import('../rank-supervisor.js');
         const r = await launchRanks({
           nproc: o.nproc, nnodes: o.nnodes, nodeRank: o.nodeRank, masterAddr: master.addr, masterPort: master.port,
           argv: [process.execPath, join(REPO_ROOT, 'bin', 'kindling.js'), ...command], timeoutMs: Math.round(o.timeout * 1000),
         });
-        if (r.failed) {
-          const f = r.failed;
-          process.stderr.write(
-            `kindling launch: failed — rank ${f.rank} ${f.signal ? `was killed by ${f.signal}` : `exited with code ${f.code}`} (its output above is prefixed [rank ${f.rank}])\n`,
-          );
+        if (r.failures.length) {
+          const what = r.failures.map((f) => `rank ${f.rank} ${describeExit(f)}`).join('; then ');
+          process.stderr.write(`kindling launch: failed — ${what} (each rank's output above is prefixed [rank N])\n`);
         }
         process.exitCode = r.code;
       },
