@@ -80,11 +80,20 @@ export function launchRanks(plan: LaunchPlan): Promise<LaunchResult> {
       const rank = plan.nodeRank * plan.nproc + local;
       const env: NodeJS.ProcessEnv = {
         ...(plan.env ?? process.env),
-        RANK: String(rank), WORLD_SIZE: String(world), LOCAL_RANK: String(local), LOCAL_WORLD_SIZE: String(plan.nproc),
-        GROUP_RANK: String(plan.nodeRank), MASTER_ADDR: plan.masterAddr, MASTER_PORT: String(plan.masterPort),
+        RANK: String(rank),
+        WORLD_SIZE: String(world),
+        LOCAL_RANK: String(local),
+        LOCAL_WORLD_SIZE: String(plan.nproc),
+        GROUP_RANK: String(plan.nodeRank),
+        MASTER_ADDR: plan.masterAddr,
+        MASTER_PORT: String(plan.masterPort),
         ...(plan.timeoutMs ? { KINDLING_DIST_TIMEOUT_MS: String(plan.timeoutMs) } : {}),
       };
-      const child = spawn(plan.argv[0]!, plan.argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn(plan.argv[0]!, plan.argv.slice(1), {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       const entry = { rank, child, exited: false };
       children.push(entry);
       const prefix = `[rank ${rank}] `;
@@ -118,6 +127,8 @@ export function launchRanks(plan: LaunchPlan): Promise<LaunchResult> {
         }
       });
     }
-    say(`started ${plan.nproc} rank(s) of ${world}: ${children.map((c) => `rank ${c.rank} pid ${c.child.pid}`).join(', ')} (master ${plan.masterAddr}:${plan.masterPort})`);
+    say(
+      `started ${plan.nproc} rank(s) of ${world}: ${children.map((c) => `rank ${c.rank} pid ${c.child.pid}`).join(', ')} (master ${plan.masterAddr}:${plan.masterPort})`,
+    );
   });
 }

@@ -6,8 +6,8 @@
 // Collectives are synchronous and bounded by the group's timeout: a rank that dies or stops
 // answering makes the others' next collective throw (naming the operation and rank), never hang.
 import { fromBuffer, tensor } from './creation.js';
-import { type Handle, native } from './native.js';
 import type { Device } from './dtype.js';
+import { type Handle, native } from './native.js';
 import { scope } from './scope.js';
 import { Tensor } from './tensor.js';
 
@@ -40,7 +40,8 @@ function envInt(name: string, env: NodeJS.ProcessEnv): number | undefined {
   const v = env[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`environment variable ${name} must be a non-negative integer, got '${v}'`);
   return n;
 }
 
@@ -49,13 +50,24 @@ export function resolveInit(o: InitOptions = {}, env: NodeJS.ProcessEnv = proces
   const rank = o.rank ?? envInt('RANK', env);
   const worldSize = o.worldSize ?? envInt('WORLD_SIZE', env);
   if (rank === undefined || worldSize === undefined)
-    throw new Error('initProcessGroup: rank and worldSize are needed (options, or RANK and WORLD_SIZE as `kindling launch` and torchrun set them)');
-  if (worldSize < 1 || rank >= worldSize) throw new RangeError(`initProcessGroup: rank ${rank} is not in [0, ${worldSize})`);
+    throw new Error(
+      'initProcessGroup: rank and worldSize are needed (options, or RANK and WORLD_SIZE as `kindling launch` and torchrun set them)',
+    );
+  if (worldSize < 1 || rank >= worldSize)
+    throw new RangeError(`initProcessGroup: rank ${rank} is not in [0, ${worldSize})`);
   const masterPort = o.masterPort ?? envInt('MASTER_PORT', env) ?? 29500;
-  if (masterPort < 1 || masterPort > 65535) throw new RangeError(`initProcessGroup: master port ${masterPort} is not a TCP port`);
+  if (masterPort < 1 || masterPort > 65535)
+    throw new RangeError(`initProcessGroup: master port ${masterPort} is not a TCP port`);
   const timeoutMs = o.timeoutMs ?? envInt('KINDLING_DIST_TIMEOUT_MS', env) ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new RangeError(`initProcessGroup: timeoutMs must be positive, got ${timeoutMs}`);
-  return { backend: o.backend ?? 'gloo', rank, worldSize, masterAddr: o.masterAddr ?? env.MASTER_ADDR ?? '127.0.0.1', masterPort, timeoutMs };
+  return {
+    backend: o.backend ?? 'gloo',
+    rank,
+    worldSize,
+    masterAddr: o.masterAddr ?? env.MASTER_ADDR ?? '127.0.0.1',
+    masterPort,
+    timeoutMs,
+  };
 }
 
 /**
@@ -65,7 +77,9 @@ export function resolveInit(o: InitOptions = {}, env: NodeJS.ProcessEnv = proces
 export function initProcessGroup(o: InitOptions = {}): void {
   const s = resolveInit(o);
   if (s.backend === 'nccl' && !native.distHasNccl())
-    throw new Error('initProcessGroup: this build of the binding has no NCCL (it needs a CUDA libtorch and nccl.h when built); use gloo');
+    throw new Error(
+      'initProcessGroup: this build of the binding has no NCCL (it needs a CUDA libtorch and nccl.h when built); use gloo',
+    );
   native.distInit(s.backend, s.rank, s.worldSize, s.masterAddr, s.masterPort, s.timeoutMs);
 }
 

@@ -83,21 +83,34 @@ export function setupDataParallel(device: string, env: NodeJS.ProcessEnv = proce
     device: (d) => (d === 'cuda' ? `cuda:${dist.localRank(env)}` : d),
     roundRobin: (items) => items.filter((_, i) => i % worldSize === rank),
     block,
-    broadcastParameters: (params) => bucketed(params, (p) => p, (flat) => dist.broadcast(flat, 0)),
+    broadcastParameters: (params) =>
+      bucketed(
+        params,
+        (p) => p,
+        (flat) => dist.broadcast(flat, 0),
+      ),
     allReduceGradients: (params) => {
       // Which parameters have a gradient anywhere: those get one everywhere (zeros where a rank had
       // no data); the rest keep none, so the optimizer skips them exactly as in one process.
       const has = torch.scope(() => {
-        const t = torch.tensor(params.map((p) => (p.grad ? 1 : 0)), { device: commDevice });
+        const t = torch.tensor(
+          params.map((p) => (p.grad ? 1 : 0)),
+          { device: commDevice },
+        );
         dist.allReduce(t, 'max');
         return t.toArray();
       });
       const withGrad = params.filter((_, i) => has[i]! > 0);
-      bucketed(withGrad, (p) => p.grad ?? torch.zerosLike(p), (flat) => dist.allReduce(flat, 'sum'), (p, part) => {
-        const g = p.grad;
-        if (g) g.copy_(part);
-        else p.grad = part.clone();
-      });
+      bucketed(
+        withGrad,
+        (p) => p.grad ?? torch.zerosLike(p),
+        (flat) => dist.allReduce(flat, 'sum'),
+        (p, part) => {
+          const g = p.grad;
+          if (g) g.copy_(part);
+          else p.grad = part.clone();
+        },
+      );
     },
     sum: (values) =>
       torch.scope(() => {

@@ -26,7 +26,17 @@ if (mode === 'ops') {
   const objects = dist.allGatherObject({ rank, text: 'é'.repeat(rank * 3 + 1) });
   const fromRoot = dist.broadcastObject(rank === 0 ? { hello: ['from', 0] } : null, 0);
   dist.barrier();
-  const out = { rank, world, sum: sum.toArray(), avg: avg.toArray(), max: max.toArray(), b: b.toArray(), gathered, objects, fromRoot };
+  const out = {
+    rank,
+    world,
+    sum: sum.toArray(),
+    avg: avg.toArray(),
+    max: max.toArray(),
+    b: b.toArray(),
+    gathered,
+    objects,
+    fromRoot,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
   dist.destroyProcessGroup();
 } else {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
-import { HERE, freePort, startRanks } from './spawn.js';
+import { freePort, HERE, startRanks } from './spawn.js';
 
 const dist = torch.distributed;
 const script = join(HERE, 'collectives-rank.js');
@@ -18,8 +18,20 @@ describe('torch.distributed over Gloo (2 ranks on loopback)', () => {
       assert.deepEqual(r.avg, [1.5]);
       assert.deepEqual(r.max, [1, 0]);
       assert.deepEqual(r.b, [6, 6, 6], 'broadcast from rank 1');
-      assert.deepEqual(r.gathered, [[[1, 2], [0, 0.5]], [[1, 2], [1, 1.5]]]);
-      assert.deepEqual(r.objects, [{ rank: 0, text: 'é' }, { rank: 1, text: 'éééé' }]);
+      assert.deepEqual(r.gathered, [
+        [
+          [1, 2],
+          [0, 0.5],
+        ],
+        [
+          [1, 2],
+          [1, 1.5],
+        ],
+      ]);
+      assert.deepEqual(r.objects, [
+        { rank: 0, text: 'é' },
+        { rank: 1, text: 'éééé' },
+      ]);
       assert.deepEqual(r.fromRoot, { hello: ['from', 0] });
       assert.equal(r.world, 2);
     }
@@ -58,14 +70,25 @@ describe('torch.distributed over Gloo (2 ranks on loopback)', () => {
 
   it('settings come from torchrun variables, and bad ones are named', () => {
     const s = dist.resolveInit({}, { RANK: '1', WORLD_SIZE: '4', MASTER_ADDR: '10.0.0.2', MASTER_PORT: '29501' });
-    assert.deepEqual(s, { backend: 'gloo', rank: 1, worldSize: 4, masterAddr: '10.0.0.2', masterPort: 29501, timeoutMs: dist.DEFAULT_TIMEOUT_MS });
+    assert.deepEqual(s, {
+      backend: 'gloo',
+      rank: 1,
+      worldSize: 4,
+      masterAddr: '10.0.0.2',
+      masterPort: 29501,
+      timeoutMs: dist.DEFAULT_TIMEOUT_MS,
+    });
     assert.throws(() => dist.resolveInit({}, {}), /RANK and WORLD_SIZE/);
     assert.throws(() => dist.resolveInit({}, { RANK: '2', WORLD_SIZE: '2' }), /rank 2 is not in \[0, 2\)/);
-    assert.throws(() => dist.resolveInit({}, { RANK: 'x', WORLD_SIZE: '2' }), /RANK must be a non-negative integer, got 'x'/);
+    assert.throws(
+      () => dist.resolveInit({}, { RANK: 'x', WORLD_SIZE: '2' }),
+      /RANK must be a non-negative integer, got 'x'/,
+    );
     assert.throws(() => dist.resolveInit({ rank: 0, worldSize: 1, masterPort: 70000 }), /not a TCP port/);
     assert.equal(dist.isInitialized(), false);
     assert.throws(() => dist.allReduce(torch.ones([1])), /not initialized \(call initProcessGroup first\)/);
-    if (!dist.isNcclAvailable()) assert.throws(() => dist.initProcessGroup({ rank: 0, worldSize: 1, backend: 'nccl' }), /no NCCL/);
+    if (!dist.isNcclAvailable())
+      assert.throws(() => dist.initProcessGroup({ rank: 0, worldSize: 1, backend: 'nccl' }), /no NCCL/);
   });
 
   it('a one-rank group works without peers', async () => {

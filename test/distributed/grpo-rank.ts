@@ -4,8 +4,8 @@
 // written), so advantages and gradients are not zero, and prints the step metrics as JSON.
 import type { Example, Task } from '../../src/tasks/types.js';
 import { resolveConfig } from '../../src/train/config-load.js';
-import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
 import { runGrpo } from '../../src/train/grpo.js';
+import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
 
 export const letters: Task = {
   name: 'letters',
@@ -14,16 +14,38 @@ export const letters: Task = {
   prompt: (e) => String(e.q),
   reward: (c) => {
     const bytes = [...Buffer.from(c)];
-    return { score: bytes.length ? bytes.filter((b) => b >= 97 && b <= 122).length / bytes.length : 0, reason: 'letters' };
+    return {
+      score: bytes.length ? bytes.filter((b) => b >= 97 && b <= 122).length / bytes.length : 0,
+      reason: 'letters',
+    };
   },
   score: (c) => ({ correct: /^[a-z]+$/.test(c), extracted: c, reason: 'letters' }),
 };
 
-export async function runLetters(base: string, out: string, overrides: Record<string, unknown>, extra: { stopAfterSteps?: number; resume?: boolean } = {}) {
+export async function runLetters(
+  base: string,
+  out: string,
+  overrides: Record<string, unknown>,
+  extra: { stopAfterSteps?: number; resume?: boolean } = {},
+) {
   const config = resolveConfig(GrpoConfigSchema, undefined, {
-    learning_rate: 3e-3, lr_scheduler_type: 'constant', num_generations: 4, prompts_per_step: 4, max_completion_length: 8,
-    temperature: 1, top_p: 1, top_k: 0, max_grad_norm: 1, weight_decay: 0, save_steps: 1000, log_completions_steps: 0,
-    per_device_train_batch_size: 8, num_train_epochs: 100, max_steps: 3, threads: 1, ...overrides,
+    learning_rate: 3e-3,
+    lr_scheduler_type: 'constant',
+    num_generations: 4,
+    prompts_per_step: 4,
+    max_completion_length: 8,
+    temperature: 1,
+    top_p: 1,
+    top_k: 0,
+    max_grad_norm: 1,
+    weight_decay: 0,
+    save_steps: 1000,
+    log_completions_steps: 0,
+    per_device_train_batch_size: 8,
+    num_train_epochs: 100,
+    max_steps: 3,
+    threads: 1,
+    ...overrides,
   });
   const train = (await letters.load('train')) as Example[];
   return runGrpo({ model: base, task: letters, train, out, config, progress: false, log: () => {}, ...extra });

@@ -17,18 +17,53 @@ const traces = join(tmp, 'traces.jsonl');
 
 // Same global batch whatever the world size: 2 rows per micro-batch, 4 micro-batches per step.
 const settings = (out: string, extra: string[] = []) => [
-  'sft', '--model', base, '--data', traces, '--out', out, '--no-progress', '--learning_rate', '3e-3', '--per_device_train_batch_size', '2',
-  '--gradient_accumulation_steps', '4', '--max_length', '1280', '--max_steps', '4', '--save_steps', '2', '--threads', '1', ...extra,
+  'sft',
+  '--model',
+  base,
+  '--data',
+  traces,
+  '--out',
+  out,
+  '--no-progress',
+  '--learning_rate',
+  '3e-3',
+  '--per_device_train_batch_size',
+  '2',
+  '--gradient_accumulation_steps',
+  '4',
+  '--max_length',
+  '1280',
+  '--max_steps',
+  '4',
+  '--save_steps',
+  '2',
+  '--threads',
+  '1',
+  ...extra,
 ];
 
 type Row = { step: number; loss: number; grad_norm: number; tokens_per_s: number };
-const metrics = (run: string): Row[] => readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+const metrics = (run: string): Row[] =>
+  readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
 
 function assertSameTraining(a: Row[], b: Row[], what: string) {
-  assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step), `${what}: steps`);
+  assert.deepEqual(
+    b.map((r) => r.step),
+    a.map((r) => r.step),
+    `${what}: steps`,
+  );
   a.forEach((r, i) => {
-    assert.ok(Math.abs(r.loss - b[i]!.loss) <= 1e-5 * Math.abs(r.loss), `${what}: step ${r.step} loss ${r.loss} vs ${b[i]!.loss}`);
-    assert.ok(Math.abs(r.grad_norm - b[i]!.grad_norm) <= 1e-4 * r.grad_norm, `${what}: step ${r.step} grad_norm ${r.grad_norm} vs ${b[i]!.grad_norm}`);
+    assert.ok(
+      Math.abs(r.loss - b[i]!.loss) <= 1e-5 * Math.abs(r.loss),
+      `${what}: step ${r.step} loss ${r.loss} vs ${b[i]!.loss}`,
+    );
+    assert.ok(
+      Math.abs(r.grad_norm - b[i]!.grad_norm) <= 1e-4 * r.grad_norm,
+      `${what}: step ${r.step} grad_norm ${r.grad_norm} vs ${b[i]!.grad_norm}`,
+    );
   });
 }
 
@@ -40,14 +75,37 @@ async function kindling(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 before(async () => {
   const m = initModel(
-    { architectures: ['Qwen2ForCausalLM'], hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 320, max_position_embeddings: 1536, tie_word_embeddings: true },
+    {
+      architectures: ['Qwen2ForCausalLM'],
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      vocab_size: 320,
+      max_position_embeddings: 1536,
+      tie_word_embeddings: true,
+    },
     { seed: 3 },
   );
   saveModel(m, base, { tokenizer: byteLevelTokenizer() });
   for (const p of m.parameters()) p.dispose();
   // Real warmup data: symbolic-teacher traces for 16 Logic-RL K&K puzzles.
   const kk = join(sharedDataDir(), 'kk', 'logic-rl', '3ppl', 'train.parquet');
-  await kindling(['kk', 'teach', '--in', kk, '--samples-per-puzzle', '1', '--limit', '16', '--verbosity', 'low', '--out', traces]);
+  await kindling([
+    'kk',
+    'teach',
+    '--in',
+    kk,
+    '--samples-per-puzzle',
+    '1',
+    '--limit',
+    '16',
+    '--verbosity',
+    'low',
+    '--out',
+    traces,
+  ]);
 });
 
 describe('data-parallel SFT (kindling launch, 2 ranks, Gloo)', () => {
@@ -81,13 +139,21 @@ describe('data-parallel SFT (kindling launch, 2 ranks, Gloo)', () => {
       rmSync(join(to, 'model'), { recursive: true });
       if (how === 'one') await kindling([...settings(to), '--resume']);
       else await kindling(['launch', '--nproc', '2', '--timeout', '60', '--', ...settings(to), '--resume']);
-      assertSameTraining(metrics(one), metrics(to), `resumed from step 2 of ${from === one ? '1 process' : '2 ranks'} with ${how}`);
+      assertSameTraining(
+        metrics(one),
+        metrics(to),
+        `resumed from step 2 of ${from === one ? '1 process' : '2 ranks'} with ${how}`,
+      );
     }
   });
 
   it('a killed rank makes the other exit with an error within the timeout, not hang', async () => {
     const out = join(tmp, 'killed');
-    const ranks = await startRanks(2, [KINDLING, ...settings(out, ['--max_steps', '100000', '--save_steps', '100000', '--logging_steps', '1'])], { timeoutMs: 20_000 });
+    const ranks = await startRanks(
+      2,
+      [KINDLING, ...settings(out, ['--max_steps', '100000', '--save_steps', '100000', '--logging_steps', '1'])],
+      { timeoutMs: 20_000 },
+    );
     await waitForFile(join(out, 'metrics.jsonl'));
     ranks[1]!.child.kill('SIGKILL');
     const e0 = await ranks[0]!.exit; // start() would SIGKILL it after 120 s
@@ -98,7 +164,16 @@ describe('data-parallel SFT (kindling launch, 2 ranks, Gloo)', () => {
 
   it('kindling launch stops the group when one rank dies and names it', async () => {
     const out = join(tmp, 'launch-killed');
-    const launch = start([KINDLING, 'launch', '--nproc', '2', '--timeout', '60', '--', ...settings(out, ['--max_steps', '100000', '--save_steps', '100000'])]);
+    const launch = start([
+      KINDLING,
+      'launch',
+      '--nproc',
+      '2',
+      '--timeout',
+      '60',
+      '--',
+      ...settings(out, ['--max_steps', '100000', '--save_steps', '100000']),
+    ]);
     await waitFor(launch, /rank 1 pid (\d+)/);
     const pids = [...launch.stderr().matchAll(/rank (\d) pid (\d+)/g)].map((m) => Number(m[2]));
     await waitForFile(join(out, 'metrics.jsonl'));
@@ -106,7 +181,10 @@ describe('data-parallel SFT (kindling launch, 2 ranks, Gloo)', () => {
     const e = await launch.exit;
     assert.equal(e.code, 1, e.stderr);
     assert.match(e.stderr, /kindling launch: rank 1 \(pid \d+\) was killed by SIGKILL/);
-    assert.match(e.stderr, /kindling launch: failed — rank 1 was killed by SIGKILL(; then rank 0 exited with code 1)? \(/);
+    assert.match(
+      e.stderr,
+      /kindling launch: failed — rank 1 was killed by SIGKILL(; then rank 0 exited with code 1)? \(/,
+    );
     assert.throws(() => process.kill(pids[0]!, 0), /ESRCH/, 'rank 0 is gone too');
   });
 });

@@ -53,12 +53,21 @@ export function start(args: string[], env: NodeJS.ProcessEnv = {}, limitMs = 120
 }
 
 /** Starts `world` ranks of a script with RANK/WORLD_SIZE/MASTER_* set. */
-export async function startRanks(world: number, args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Rank[]> {
+export async function startRanks(
+  world: number,
+  args: string[],
+  o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Rank[]> {
   const port = await freePort();
   return Array.from({ length: world }, (_, rank) =>
     start(args, {
-      RANK: String(rank), WORLD_SIZE: String(world), LOCAL_RANK: String(rank), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port),
-      KINDLING_DIST_TIMEOUT_MS: String(o.timeoutMs ?? 30_000), ...o.env,
+      RANK: String(rank),
+      WORLD_SIZE: String(world),
+      LOCAL_RANK: String(rank),
+      MASTER_ADDR: '127.0.0.1',
+      MASTER_PORT: String(port),
+      KINDLING_DIST_TIMEOUT_MS: String(o.timeoutMs ?? 30_000),
+      ...o.env,
     }),
   );
 }

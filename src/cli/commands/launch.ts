@@ -8,7 +8,8 @@ import { parseFloatOption, parseIntOption } from '../options.js';
 function parseMaster(value: string): { addr: string; port: number } {
   const m = /^(.+):(\d+)$/.exec(value);
   const port = m ? Number(m[2]) : Number.NaN;
-  if (!m || !(port >= 1 && port <= 65535)) throw new InvalidArgumentError(`--master must be ADDR:PORT (e.g. 10.0.0.1:29500), got '${value}'`);
+  if (!m || !(port >= 1 && port <= 65535))
+    throw new InvalidArgumentError(`--master must be ADDR:PORT (e.g. 10.0.0.1:29500), got '${value}'`);
   return { addr: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
@@ -31,8 +32,17 @@ export function registerLaunch(program: Command): void {
     .requiredOption('--nproc <n>', 'ranks (processes) on this node', parseIntOption('--nproc', 1))
     .option('--nnodes <n>', 'nodes in the job', parseIntOption('--nnodes', 1), 1)
     .option('--node-rank <r>', "this node's index in [0, nnodes)", parseIntOption('--node-rank', 0), 0)
-    .option('--master <addr:port>', 'where rank 0 hosts the rendezvous (required with --nnodes > 1; default 127.0.0.1 and a free port)', parseMaster)
-    .option('--timeout <seconds>', 'a collective (or the rendezvous) that waits longer than this fails the job', parseFloatOption('--timeout', 1), 1800)
+    .option(
+      '--master <addr:port>',
+      'where rank 0 hosts the rendezvous (required with --nnodes > 1; default 127.0.0.1 and a free port)',
+      parseMaster,
+    )
+    .option(
+      '--timeout <seconds>',
+      'a collective (or the rendezvous) that waits longer than this fails the job',
+      parseFloatOption('--timeout', 1),
+      1800,
+    )
     .argument('<command...>', 'the kindling command and its options, after --')
     .addHelpText(
       'after',
@@ -53,15 +63,32 @@ Examples:
 Details: docs/distributed.md`,
     )
     .action(
-      async (command: string[], o: { nproc: number; nnodes: number; nodeRank: number; master?: { addr: string; port: number }; timeout: number }) => {
+      async (
+        command: string[],
+        o: {
+          nproc: number;
+          nnodes: number;
+          nodeRank: number;
+          master?: { addr: string; port: number };
+          timeout: number;
+        },
+      ) => {
         if (o.nodeRank >= o.nnodes) throw new Error(`--node-rank ${o.nodeRank} must be less than --nnodes ${o.nnodes}`);
-        if (o.nnodes > 1 && !o.master) throw new Error('--master ADDR:PORT is required with --nnodes > 1 (the address of node 0, reachable from every node)');
+        if (o.nnodes > 1 && !o.master)
+          throw new Error(
+            '--master ADDR:PORT is required with --nnodes > 1 (the address of node 0, reachable from every node)',
+          );
         if (command[0] === 'launch') throw new Error('kindling launch cannot launch itself');
         const master = o.master ?? { addr: '127.0.0.1', port: await freePort() };
         const { describeExit, launchRanks } = await import('../rank-supervisor.js');
         const r = await launchRanks({
-          nproc: o.nproc, nnodes: o.nnodes, nodeRank: o.nodeRank, masterAddr: master.addr, masterPort: master.port,
-          argv: [process.execPath, join(REPO_ROOT, 'bin', 'kindling.js'), ...command], timeoutMs: Math.round(o.timeout * 1000),
+          nproc: o.nproc,
+          nnodes: o.nnodes,
+          nodeRank: o.nodeRank,
+          masterAddr: master.addr,
+          masterPort: master.port,
+          argv: [process.execPath, join(REPO_ROOT, 'bin', 'kindling.js'), ...command],
+          timeoutMs: Math.round(o.timeout * 1000),
         });
         if (r.failures.length) {
           const what = r.failures.map((f) => `rank ${f.rank} ${describeExit(f)}`).join('; then ');
