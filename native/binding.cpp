@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <ATen/Version.h>
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -629,8 +630,20 @@ FN(setRngState) {
   g.set_state(T(info, 0));
   return ENV.Undefined();
 }
+// newGenerator(seed, device?): a CPU generator, or for a CUDA device a clone of that device's default
+// generator reseeded (sampling on the GPU needs a generator of the GPU's kind).
 FN(newGenerator) {
-  auto* g = new at::Generator(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(int_(info, 0))));
+  auto seed = static_cast<uint64_t>(int_(info, 0));
+  at::Generator* g;
+  if (present(info, 1) && device_at(info, 1).is_cuda()) {
+    auto index = device_at(info, 1).has_index() ? device_at(info, 1).index() : 0;
+    at::Generator def = at::detail::getCUDAHooks().getDefaultGenerator(index);
+    std::lock_guard<std::mutex> lock(def.mutex());
+    g = new at::Generator(def.clone());
+    g->set_current_seed(seed);
+  } else {
+    g = new at::Generator(at::make_generator<at::CPUGeneratorImpl>(seed));
+  }
   return Napi::External<at::Generator>::New(ENV, g, [](Napi::Env, at::Generator* p) { delete p; });
 }
 FN(generatorGetState) { RET(info[0].As<Napi::External<at::Generator>>().Data()->get_state()); }

@@ -88,7 +88,7 @@ export function generate(
   const rows: Row[] = [];
   encoded.forEach((ids, p) => {
     for (let k = 0; k < n; k++)
-      rows.push({ prompt: p, sample: k, gen: new torch.Generator((o.seeds?.[p] ?? seed) + k), ids: [], logprobs: [], done: null, promptLen: ids.length, padLen: maxPrompt - ids.length });
+      rows.push({ prompt: p, sample: k, gen: new torch.Generator((o.seeds?.[p] ?? seed) + k, model.device.startsWith('cuda') ? model.device : undefined), ids: [], logprobs: [], done: null, promptLen: ids.length, padLen: maxPrompt - ids.length });
   });
 
   return torch.noGrad(() => {

@@ -24,8 +24,9 @@ type Dims = number | readonly number[] | undefined | null;
 /** A generator of random numbers with its own seed and state (torch.Generator). */
 export class Generator {
   readonly ref: NativeRef;
-  constructor(seed = 0) {
-    this.ref = native.newGenerator(seed) as NativeRef;
+  /** A CPU generator, or one of a CUDA device's kind (`new Generator(seed, 'cuda')`) for sampling there. */
+  constructor(seed = 0, device?: Device) {
+    this.ref = native.newGenerator(seed, device && device !== 'cpu' ? device : null) as NativeRef;
   }
   manualSeed(seed: number): this {
     native.generatorSeed(this.ref, seed);

@@ -1,0 +1,57 @@
+// `kindling demo --quick` end to end, then the stage cache: a second run does no work, and changing
+// one RLVR setting re-runs only what depends on it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { REPO_ROOT } from '../../src/paths.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'kindling-demo-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const out = join(tmp, 'demo-quick');
+const kindling = (args: string[]) =>
+  spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], { encoding: 'utf8', cwd: tmp, maxBuffer: 64 * 2 ** 20 });
+
+describe('kindling demo --quick', () => {
+  it('runs every stage, writes the report with every figure, and prints the four claims with numbers', () => {
+    const r = kindling(['demo', '--quick', '--out', out]);
+    assert.equal(r.status, 0, r.stderr.slice(-4000));
+    for (const stage of ['kk-puzzles', 'traces', 'warmup', 'rlvr-base-math-lite-s0', 'rlvr-warmup-mcq-lite-s0', 'eval-base-s0', 'eval-warmup_rlvr_code-lite-s0', 'report'])
+      assert.ok(JSON.parse(readFileSync(join(out, '.stages', `${stage}.json`), 'utf8')).done, `stage ${stage} finished`);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const fig of ['<svg', 'Figure 2', 'Figure 3', 'Figure 4']) assert.ok(html.includes(fig), `report has ${fig}`);
+    const claims = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')).claims as { id: string; verdict: string }[];
+    assert.deepEqual(claims.map((c) => c.id), ['warmup_helps', 'warmup_rlvr_beats_base_rlvr', 'cross_domain_kept', 'sample_efficiency']);
+    for (const c of claims) assert.match(c.verdict, /^(supported|not supported|inconclusive|not measured)$/);
+    // the terminal summary: a results table and the four verdict lines with numbers
+    assert.match(r.stdout, /math-lite/);
+    assert.equal((r.stdout.match(/^(SUPPORTED|NOT SUPPORTED|INCONCLUSIVE|NOT MEASURED) /gm) ?? []).length, 4);
+    assert.match(r.stdout, /points \[-?\d/);
+  });
+
+  it('a second run does no work; changing one RLVR setting re-runs only what depends on it', () => {
+    const again = kindling(['demo', '--quick', '--out', out]);
+    assert.equal(again.status, 0, again.stderr.slice(-2000));
+    assert.equal((again.stderr.match(/: cached/g) ?? []).length, 18, 'every stage cached');
+    assert.doesNotMatch(again.stderr, /running —/);
+    // the same experiment with one RLVR setting changed: only RLVR, their evaluations and the report
+    const cfg = parse(readFileSync(join(REPO_ROOT, 'configs', 'demo-quick.yaml'), 'utf8'));
+    cfg.rlvr.settings.temperature = 0.9;
+    cfg.out = out;
+    for (const k of ['base_model']) cfg[k] = join(REPO_ROOT, 'models', 'demo-base');
+    cfg.warmup.config = join(REPO_ROOT, 'configs', 'sft', 'demo.yaml');
+    cfg.rlvr.config = join(REPO_ROOT, 'configs', 'grpo', 'demo.yaml');
+    const file = join(tmp, 'changed.yaml');
+    writeFileSync(file, stringify(cfg));
+    const plan = kindling(['run', file, '--dry-run']);
+    assert.equal(plan.status, 0, plan.stderr);
+    const status = Object.fromEntries([...plan.stdout.matchAll(/^ {2}(cached|resume|run) +(\S+)/gm)].map((m) => [m[2], m[1]]));
+    for (const s of ['kk-puzzles', 'traces', 'warmup', 'eval-base-s0', 'eval-warmup-s0']) assert.equal(status[s], 'cached', s);
+    for (const s of ['rlvr-base-math-lite-s0', 'rlvr-warmup-code-lite-s0', 'eval-base_rlvr_math-lite-s0', 'eval-warmup_rlvr_mcq-lite-s0', 'report'])
+      assert.equal(status[s], 'run', s);
+    assert.ok(existsSync(join(out, 'summary.txt')));
+  });
+});
