@@ -10,10 +10,22 @@ import { parseArgs } from 'node:util';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = resolve(repo, '..', 'shared', 'bench');
-const { values } = parseArgs({ options: { configs: { type: 'string', default: 's,m' }, rounds: { type: 'string', default: '3' }, what: { type: 'string', default: 'train,generate' } } });
+const { values } = parseArgs({
+  options: {
+    configs: { type: 'string', default: 's,m' },
+    rounds: { type: 'string', default: '3' },
+    what: { type: 'string', default: 'train,generate' },
+  },
+});
 const python = existsSync(join(repo, '.venv/bin/python')) ? join(repo, '.venv/bin/python') : 'python3';
 const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
-const json = (cmd, args) => JSON.parse(execFileSync(cmd, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop());
+const json = (cmd, args) =>
+  JSON.parse(
+    execFileSync(cmd, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      .trim()
+      .split('\n')
+      .pop(),
+  );
 const kindling = (args) => json(process.execPath, [join(repo, 'bin/kindling.js'), 'bench', ...args, '--json']);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -25,24 +37,96 @@ for (const name of values.configs.split(',')) {
     const r = { kindling: [], torch_peer: [], transformers: [] };
     for (let i = 0; i < Number(values.rounds); i++) {
       r.kindling.push(kindling(['train', '--config', config, ...shape, '--steps', '6']).ms_per_step);
-      r.torch_peer.push(json(python, [join(shared, 'torch_peer.py'), 'train', '--config', config, ...shape, '--steps', '6']).ms_per_step);
-      r.transformers.push(json(python, [join(repo, 'bench/peers/hf_bench.py'), 'train', '--config', config, ...shape, '--steps', '6']).ms_per_step);
+      r.torch_peer.push(
+        json(python, [join(shared, 'torch_peer.py'), 'train', '--config', config, ...shape, '--steps', '6'])
+          .ms_per_step,
+      );
+      r.transformers.push(
+        json(python, [join(repo, 'bench/peers/hf_bench.py'), 'train', '--config', config, ...shape, '--steps', '6'])
+          .ms_per_step,
+      );
     }
     const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
-    results.push({ bench: 'train', config: name, batch: 16, seq: 128, ms_per_step: m, rounds: r,
-      kindling_time_over_torch_peer: +(m.kindling / m.torch_peer).toFixed(3), kindling_time_over_transformers: +(m.kindling / m.transformers).toFixed(3) });
+    results.push({
+      bench: 'train',
+      config: name,
+      batch: 16,
+      seq: 128,
+      ms_per_step: m,
+      rounds: r,
+      kindling_time_over_torch_peer: +(m.kindling / m.torch_peer).toFixed(3),
+      kindling_time_over_transformers: +(m.kindling / m.transformers).toFixed(3),
+    });
   }
   if (values.what.includes('generate')) {
     // The GRPO shape: 16 prompts × 10 samples. The plain peer has no shared prefill, so it runs 160 rows.
     const r = { kindling: [], torch_peer: [], transformers: [] };
     for (let i = 0; i < Number(values.rounds); i++) {
-      r.kindling.push(kindling(['generate', '--config', config, '--batch', '16', '--n', '10', '--prompt-len', '64', '--new-tokens', '64', '--reps', '1']).tokens_per_s);
-      r.torch_peer.push(json(python, [join(shared, 'torch_peer.py'), 'generate', '--config', config, '--batch', '160', '--prompt-len', '64', '--new-tokens', '64', '--reps', '1']).tokens_per_s);
-      r.transformers.push(json(python, [join(repo, 'bench/peers/hf_bench.py'), 'generate', '--config', config, '--batch', '16', '--n', '10', '--prompt-len', '64', '--new-tokens', '64', '--reps', '1']).tokens_per_s);
+      r.kindling.push(
+        kindling([
+          'generate',
+          '--config',
+          config,
+          '--batch',
+          '16',
+          '--n',
+          '10',
+          '--prompt-len',
+          '64',
+          '--new-tokens',
+          '64',
+          '--reps',
+          '1',
+        ]).tokens_per_s,
+      );
+      r.torch_peer.push(
+        json(python, [
+          join(shared, 'torch_peer.py'),
+          'generate',
+          '--config',
+          config,
+          '--batch',
+          '160',
+          '--prompt-len',
+          '64',
+          '--new-tokens',
+          '64',
+          '--reps',
+          '1',
+        ]).tokens_per_s,
+      );
+      r.transformers.push(
+        json(python, [
+          join(repo, 'bench/peers/hf_bench.py'),
+          'generate',
+          '--config',
+          config,
+          '--batch',
+          '16',
+          '--n',
+          '10',
+          '--prompt-len',
+          '64',
+          '--new-tokens',
+          '64',
+          '--reps',
+          '1',
+        ]).tokens_per_s,
+      );
     }
     const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
-    results.push({ bench: 'generate', config: name, prompts: 16, n: 10, prompt_len: 64, new_tokens: 64, tokens_per_s: m, rounds: r,
-      kindling_over_torch_peer: +(m.kindling / m.torch_peer).toFixed(2), kindling_over_transformers: +(m.kindling / m.transformers).toFixed(2) });
+    results.push({
+      bench: 'generate',
+      config: name,
+      prompts: 16,
+      n: 10,
+      prompt_len: 64,
+      new_tokens: 64,
+      tokens_per_s: m,
+      rounds: r,
+      kindling_over_torch_peer: +(m.kindling / m.torch_peer).toFixed(2),
+      kindling_over_transformers: +(m.kindling / m.transformers).toFixed(2),
+    });
   }
 }
 console.log(JSON.stringify(results, null, 2));

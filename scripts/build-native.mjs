@@ -7,7 +7,7 @@
 //   node scripts/build-native.mjs --if-missing build only when sources or libtorch changed
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,41 +36,67 @@ const napiInclude = require('node-api-headers').include_dir;
 const addonInclude = require('node-addon-api').include_dir;
 const cxx = process.env.CXX || 'g++';
 const compileFlags = [
-  '-std=c++17', '-O2', '-fPIC', '-w',
-  '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED',
+  '-std=c++17',
+  '-O2',
+  '-fPIC',
+  '-w',
+  '-DNAPI_VERSION=8',
+  '-DNAPI_CPP_EXCEPTIONS',
+  '-DNODE_ADDON_API_DISABLE_DEPRECATED',
   ...(torch.cxx11abi === null ? [] : [`-D_GLIBCXX_USE_CXX11_ABI=${torch.cxx11abi ? 1 : 0}`]),
-  `-I${napiInclude}`, `-I${resolve(repo, addonInclude)}`, ...torch.include.map((d) => `-I${d}`),
+  `-I${napiInclude}`,
+  `-I${resolve(repo, addonInclude)}`,
+  ...torch.include.map((d) => `-I${d}`),
 ];
 
 // distributed.cpp includes torch's ProcessGroupGloo.hpp, which includes gloo's headers; pip wheels
 // do not ship them, so native/gloo-shim.h stands in for them (see its comment) unless they exist.
 const shimDir = join(outDir, 'gloo-shim');
-const glooHeaders = ['gloo/algorithm.h', 'gloo/common/error.h', 'gloo/context.h', 'gloo/rendezvous/store.h', 'gloo/transport/device.h'];
+const glooHeaders = [
+  'gloo/algorithm.h',
+  'gloo/common/error.h',
+  'gloo/context.h',
+  'gloo/rendezvous/store.h',
+  'gloo/transport/device.h',
+];
 const haveGloo = torch.include.some((d) => existsSync(join(d, 'gloo', 'context.h')));
 // NCCL: only with a CUDA libtorch and nccl.h (pip: the nvidia-nccl package beside torch).
 const ncclInclude = torch.cuda
-  ? [join(torch.root, '..', 'nvidia', 'nccl', 'include'), '/usr/include', '/usr/local/cuda/include'].find((d) => existsSync(join(d, 'nccl.h')))
+  ? [join(torch.root, '..', 'nvidia', 'nccl', 'include'), '/usr/include', '/usr/local/cuda/include'].find((d) =>
+      existsSync(join(d, 'nccl.h')),
+    )
   : undefined;
 const distributedFlags = (nccl) => [
   // Hidden: nothing this file instantiates (it sees gloo only through the shim) may interpose libtorch's code.
-  '-fvisibility=hidden', '-fvisibility-inlines-hidden',
+  '-fvisibility=hidden',
+  '-fvisibility-inlines-hidden',
   ...(haveGloo ? [] : [`-I${shimDir}`]),
   ...(nccl ? ['-DKINDLING_WITH_NCCL', `-I${ncclInclude}`] : []),
 ];
 const units = [
   { src: join(repo, 'native', 'binding.cpp'), flags: [] },
-  { src: join(repo, 'native', 'distributed.cpp'), flags: distributedFlags(Boolean(ncclInclude)), fallback: ncclInclude ? distributedFlags(false) : null },
+  {
+    src: join(repo, 'native', 'distributed.cpp'),
+    flags: distributedFlags(Boolean(ncclInclude)),
+    fallback: ncclInclude ? distributedFlags(false) : null,
+  },
 ];
 const linkFlags = [
-  '-shared', `-L${torch.lib}`, `-Wl,-rpath,${torch.lib}`,
+  '-shared',
+  `-L${torch.lib}`,
+  `-Wl,-rpath,${torch.lib}`,
   // --no-as-needed keeps libtorch_cuda loaded so its kernels register even though we call no symbol of it.
-  '-Wl,--no-as-needed', '-ltorch', '-ltorch_cpu', '-lc10',
+  '-Wl,--no-as-needed',
+  '-ltorch',
+  '-ltorch_cpu',
+  '-lc10',
   ...(torch.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : []),
   '-Wl,--as-needed',
 ];
 const hash = (...parts) => createHash('sha256').update(parts.join('\0')).digest('hex');
 const headerText = headers.map((h) => readFileSync(h, 'utf8')).join('\0');
-const unitKey = (u, flags) => hash(JSON.stringify({ flags: [...compileFlags, ...flags], cxx }), readFileSync(u.src, 'utf8'), headerText);
+const unitKey = (u, flags) =>
+  hash(JSON.stringify({ flags: [...compileFlags, ...flags], cxx }), readFileSync(u.src, 'utf8'), headerText);
 const key = hash(JSON.stringify({ linkFlags, cxx }), ...units.map((u) => unitKey(u, u.flags)));
 
 if (ifMissing && existsSync(out) && existsSync(infoPath)) {
@@ -89,7 +115,10 @@ console.error(`kindling: building the libtorch binding against ${torch.how}: ${t
 const t0 = Date.now();
 
 function compile(u, flags) {
-  const name = u.src.split('/').pop().replace(/\.cpp$/, '');
+  const name = u.src
+    .split('/')
+    .pop()
+    .replace(/\.cpp$/, '');
   const obj = join(outDir, 'obj', `${name}.o`);
   const k = unitKey(u, flags);
   const keyFile = `${obj}.key`;
@@ -108,7 +137,9 @@ for (const u of units) {
   let c = compile(u, u.flags);
   if (!c.ok && u.fallback) {
     nccl = false;
-    console.error(`kindling: native/${u.src.split('/').pop()} did not compile with NCCL (${c.why}); building it without (gloo only)`);
+    console.error(
+      `kindling: native/${u.src.split('/').pop()} did not compile with NCCL (${c.why}); building it without (gloo only)`,
+    );
     c = compile(u, u.fallback);
   }
   if (!c.ok) {

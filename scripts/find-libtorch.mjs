@@ -4,7 +4,7 @@
 //   3. Debian/Ubuntu's libtorch-dev (/usr/include/torch, /usr/lib/<triplet>/libtorch*.so)
 // Returns {root, include: [...], lib, version, cxx11abi, cuda, how} or throws with what was searched.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,7 +54,15 @@ function fromDebian() {
     const lib = join('/usr/lib', d);
     if (existsSync(join(lib, 'libtorch.so'))) {
       const include = [inc, join(inc, 'torch', 'csrc', 'api', 'include')];
-      return { root: '/usr', include, lib, version: versionFromHeaders(include), cxx11abi: true, cuda: false, how: 'debian libtorch-dev' };
+      return {
+        root: '/usr',
+        include,
+        lib,
+        version: versionFromHeaders(include),
+        cxx11abi: true,
+        cuda: false,
+        how: 'debian libtorch-dev',
+      };
     }
   }
   return null;

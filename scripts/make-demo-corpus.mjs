@@ -5,7 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { chars: { type: 'string', default: '6000000' }, seed: { type: 'string', default: '0' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { chars: { type: 'string', default: '6000000' }, seed: { type: 'string', default: '0' } },
+});
 if (!positionals[0]) throw new Error('usage: make-demo-corpus.mjs OUT.txt [--chars N] [--seed S]');
 const seed = Number(values.seed);
 const lite = await import('../dist/src/tasks/lite/index.js');
@@ -18,7 +21,10 @@ const streams = [3, 4].map((people) => kk.generateRows({ people, count: 100_000,
 while (kkChars < chars * 0.1) {
   for (const it of streams) {
     const row = it.next().value;
-    const answer = row.solution_text_format.replace(/\(\d+\) /g, '').split('\n').join(', ');
+    const answer = row.solution_text_format
+      .replace(/\(\d+\) /g, '')
+      .split('\n')
+      .join(', ');
     const doc = `${row.quiz}\nAnswer: ${answer}.`;
     docs.push(doc);
     kkChars += doc.length;
@@ -26,7 +32,7 @@ while (kkChars < chars * 0.1) {
 }
 // Interleave deterministically so every window mixes domains.
 let s = seed + 1;
-const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 for (let i = docs.length - 1; i > 0; i--) {
   const j = Math.floor(rand() * (i + 1));
   [docs[i], docs[j]] = [docs[j], docs[i]];

@@ -29,9 +29,13 @@ if (chosen.length === 0) {
   process.exit(1);
 }
 // Two cores: run test files two at a time at most; each file's own tests run in order.
-const r = spawnSync(process.execPath, ['--expose-gc', '--test', '--test-concurrency=2', '--test-reporter=spec', ...chosen], {
-  stdio: 'inherit',
-  cwd: repo,
-  env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
-});
+const r = spawnSync(
+  process.execPath,
+  ['--expose-gc', '--test', '--test-concurrency=2', '--test-reporter=spec', ...chosen],
+  {
+    stdio: 'inherit',
+    cwd: repo,
+    env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
+  },
+);
 process.exit(r.status ?? 1);

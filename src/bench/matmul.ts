@@ -11,7 +11,10 @@ export interface MatmulResult {
   gflops: number;
 }
 
-export function benchMatmul(size: number, o: { dtype?: torch.DType; device?: string; minSeconds?: number } = {}): MatmulResult {
+export function benchMatmul(
+  size: number,
+  o: { dtype?: torch.DType; device?: string; minSeconds?: number } = {},
+): MatmulResult {
   const dtype = o.dtype ?? 'float32';
   const device = o.device ?? 'cpu';
   const minSeconds = o.minSeconds ?? 1;

@@ -2,8 +2,8 @@
 // ../shared/bench/torch_peer.py's `train` and `generate` so the two can be compared in one run.
 import { readFileSync } from 'node:fs';
 import { generate } from '../generate/generate.js';
-import { initModel } from '../model/load.js';
 import { parseConfig } from '../model/config.js';
+import { initModel } from '../model/load.js';
 import * as torch from '../torch/index.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -45,9 +45,17 @@ export function benchTrain(o: TrainBenchOptions) {
   }
   const ms = median(times);
   return {
-    mode: 'train', engine: `kindling (libtorch ${torch.version()})`, device: o.device ?? 'cpu', dtype: o.dtype ?? 'float32',
-    threads: torch.getNumThreads(), params: model.numParameters(), batch: o.batch, seq: o.seq,
-    ms_per_step: +ms.toFixed(2), tokens_per_s: +((o.batch * o.seq) / ms * 1000).toFixed(1), all_ms: times.map((t) => +t.toFixed(1)),
+    mode: 'train',
+    engine: `kindling (libtorch ${torch.version()})`,
+    device: o.device ?? 'cpu',
+    dtype: o.dtype ?? 'float32',
+    threads: torch.getNumThreads(),
+    params: model.numParameters(),
+    batch: o.batch,
+    seq: o.seq,
+    ms_per_step: +ms.toFixed(2),
+    tokens_per_s: +(((o.batch * o.seq) / ms) * 1000).toFixed(1),
+    all_ms: times.map((t) => +t.toFixed(1)),
   };
 }
 
@@ -77,15 +85,30 @@ export function benchGenerate(o: GenerateBenchOptions) {
     });
     torch.cuda.synchronize();
     const t0 = performance.now();
-    generate(model, idCodec, prompts, { maxNewTokens: o.newTokens, n: o.n, temperature: 1, seed: rep, eosTokenIds: [] });
+    generate(model, idCodec, prompts, {
+      maxNewTokens: o.newTokens,
+      n: o.n,
+      temperature: 1,
+      seed: rep,
+      eosTokenIds: [],
+    });
     torch.cuda.synchronize();
     if (rep > 0) runs.push(performance.now() - t0);
   }
   const ms = median(runs);
   const rows = o.batch * o.n;
   return {
-    mode: 'generate', engine: `kindling (libtorch ${torch.version()})`, device: o.device ?? 'cpu', dtype: o.dtype ?? 'float32',
-    threads: torch.getNumThreads(), batch: o.batch, n: o.n, rows, prompt_len: o.promptLen, new_tokens: o.newTokens,
-    ms_total: +ms.toFixed(1), tokens_per_s: +((rows * o.newTokens) / ms * 1000).toFixed(1),
+    mode: 'generate',
+    engine: `kindling (libtorch ${torch.version()})`,
+    device: o.device ?? 'cpu',
+    dtype: o.dtype ?? 'float32',
+    threads: torch.getNumThreads(),
+    batch: o.batch,
+    n: o.n,
+    rows,
+    prompt_len: o.promptLen,
+    new_tokens: o.newTokens,
+    ms_total: +ms.toFixed(1),
+    tokens_per_s: +(((rows * o.newTokens) / ms) * 1000).toFixed(1),
   };
 }

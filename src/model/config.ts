@@ -70,15 +70,22 @@ export function parseConfig(raw: unknown, source = 'config.json'): ModelConfig {
   const c = r.data;
   const arch = c.architectures[0]!;
   if (!(SUPPORTED_ARCHITECTURES as readonly string[]).includes(arch))
-    throw new Error(`${source}: architecture '${arch}' is not supported (supported: ${SUPPORTED_ARCHITECTURES.join(', ')})`);
-  if (c.hidden_act !== 'silu') throw new Error(`${source}: field 'hidden_act': only 'silu' is supported, got '${c.hidden_act}'`);
+    throw new Error(
+      `${source}: architecture '${arch}' is not supported (supported: ${SUPPORTED_ARCHITECTURES.join(', ')})`,
+    );
+  if (c.hidden_act !== 'silu')
+    throw new Error(`${source}: field 'hidden_act': only 'silu' is supported, got '${c.hidden_act}'`);
   const kv = c.num_key_value_heads ?? c.num_attention_heads;
   if (c.num_attention_heads % kv !== 0)
-    throw new Error(`${source}: num_attention_heads (${c.num_attention_heads}) must be a multiple of num_key_value_heads (${kv})`);
+    throw new Error(
+      `${source}: num_attention_heads (${c.num_attention_heads}) must be a multiple of num_key_value_heads (${kv})`,
+    );
   // Qwen3Config defaults head_dim to 128; Llama and Qwen2 derive it from hidden_size.
   const headDim = c.head_dim ?? (arch === 'Qwen3ForCausalLM' ? 128 : c.hidden_size / c.num_attention_heads);
   if (!Number.isInteger(headDim) || headDim % 2 !== 0)
-    throw new Error(`${source}: head dimension ${headDim} must be an even integer (hidden_size / num_attention_heads, or head_dim)`);
+    throw new Error(
+      `${source}: head dimension ${headDim} must be an even integer (hidden_size / num_attention_heads, or head_dim)`,
+    );
   if (c.rope_scaling) {
     const t = c.rope_scaling.rope_type ?? c.rope_scaling.type;
     if (t !== 'default' && t !== 'llama3')
@@ -134,7 +141,8 @@ export function configToJson(c: ModelConfig, dtype: string): Record<string, unkn
   const out: Record<string, unknown> = {
     ...hf,
     architectures: [architecture],
-    model_type: c.model_type ?? { Qwen2ForCausalLM: 'qwen2', LlamaForCausalLM: 'llama', Qwen3ForCausalLM: 'qwen3' }[architecture],
+    model_type:
+      c.model_type ?? { Qwen2ForCausalLM: 'qwen2', LlamaForCausalLM: 'llama', Qwen3ForCausalLM: 'qwen3' }[architecture],
     num_key_value_heads: numKeyValueHeads,
     torch_dtype: dtype,
   };

@@ -73,14 +73,21 @@ export class CausalLM {
   /** cos/sin tables [positions, E] in float32, grown on demand (HF computes them in float32 too). */
   #rope(upTo: number): { cos: Tensor; sin: Tensor } {
     if (this.#ropeCache && this.#ropeCache.length >= upTo) return this.#ropeCache;
-    const length = Math.max(upTo, Math.min(this.config.max_position_embeddings, 4096), (this.#ropeCache?.length ?? 0) * 2);
+    const length = Math.max(
+      upTo,
+      Math.min(this.config.max_position_embeddings, 4096),
+      (this.#ropeCache?.length ?? 0) * 2,
+    );
     const inv = ropeInverseFrequencies(this.config);
     const tables = torch.noGrad(() =>
       torch.scope(() => {
         const pos = torch.arange(0, length, 1, { dtype: 'float64' });
         const freqs = pos.outer(torch.tensor(inv, { dtype: 'float64' }));
         const emb = torch.cat([freqs, freqs], -1);
-        return { cos: emb.cos().to({ dtype: 'float32', device: this.device }), sin: emb.sin().to({ dtype: 'float32', device: this.device }) };
+        return {
+          cos: emb.cos().to({ dtype: 'float32', device: this.device }),
+          sin: emb.sin().to({ dtype: 'float32', device: this.device }),
+        };
       }),
     );
     if (this.#ropeCache) {
@@ -99,8 +106,10 @@ export class CausalLM {
     const [B, T] = ids.shape as [number, number];
     const past = o.cache?.length ?? 0;
     const S = past + T;
-    if (o.cache && torch.isGradEnabled()) throw new Error('KV caches are for inference: wrap generation in torch.noGrad()');
-    if (o.cache && S > o.cache.capacity) throw new Error(`KV cache overflow: ${S} positions > capacity ${o.cache.capacity}`);
+    if (o.cache && torch.isGradEnabled())
+      throw new Error('KV caches are for inference: wrap generation in torch.noGrad()');
+    if (o.cache && S > o.cache.capacity)
+      throw new Error(`KV cache overflow: ${S} positions > capacity ${o.cache.capacity}`);
 
     return torch.scope(() => {
       const positions = o.positionIds ?? torch.arange(past, S, 1, { device: this.device }).unsqueeze(0).expand(B, T);
@@ -113,7 +122,16 @@ export class CausalLM {
       for (let i = 0; i < c.num_hidden_layers; i++) {
         x = torch.scope(() => {
           const pre = `model.layers.${i}.`;
-          const a = this.#attention(pre, this.#norm(x, `${pre}input_layernorm.weight`), cos, sin, mask, isCausal, i, o.cache);
+          const a = this.#attention(
+            pre,
+            this.#norm(x, `${pre}input_layernorm.weight`),
+            cos,
+            sin,
+            mask,
+            isCausal,
+            i,
+            o.cache,
+          );
           const h = x.add(a);
           return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`)));
         });
@@ -149,10 +167,14 @@ export class CausalLM {
     const dev = this.device;
     const causal = torch.ones([T, S], { dtype: 'bool', device: dev }).tril(past);
     if (!attentionMask) return T === 1 ? null : causal.view(1, 1, T, S);
-    if (attentionMask.shape[1] !== S) throw new Error(`attentionMask has ${attentionMask.shape[1]} columns, expected ${S} (cache ${past} + ${T} new)`);
+    if (attentionMask.shape[1] !== S)
+      throw new Error(`attentionMask has ${attentionMask.shape[1]} columns, expected ${S} (cache ${past} + ${T} new)`);
     const keys = attentionMask.to({ dtype: 'bool' }).view(B, 1, 1, S);
     const self = torch.ones([T, S], { dtype: 'bool', device: dev }).tril(past).triu(past);
-    return causal.view(1, 1, T, S).logicalAnd(keys).logicalOr(self.view(1, 1, T, S));
+    return causal
+      .view(1, 1, T, S)
+      .logicalAnd(keys)
+      .logicalOr(self.view(1, 1, T, S));
   }
 
   /** RMSNorm in float32 (HF Qwen2RMSNorm), weight applied in the model dtype. */
@@ -162,11 +184,21 @@ export class CausalLM {
     return F.rmsNorm(x.float(), null, this.config.rms_norm_eps).to({ dtype: x.dtype }).mul(w);
   }
 
-  #attention(pre: string, x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | null, isCausal: boolean, layer: number, cache?: KVCache): Tensor {
+  #attention(
+    pre: string,
+    x: Tensor,
+    cos: Tensor,
+    sin: Tensor,
+    mask: Tensor | null,
+    isCausal: boolean,
+    layer: number,
+    cache?: KVCache,
+  ): Tensor {
     const c = this.config;
     const [B, T] = x.shape as [number, number];
     const [H, K, E] = [c.num_attention_heads, c.numKeyValueHeads, c.headDim];
-    const proj = (n: string) => F.linear(x, this.p(`${pre}self_attn.${n}_proj.weight`), this.#opt(`${pre}self_attn.${n}_proj.bias`));
+    const proj = (n: string) =>
+      F.linear(x, this.p(`${pre}self_attn.${n}_proj.weight`), this.#opt(`${pre}self_attn.${n}_proj.bias`));
     let q = proj('q').view(B, T, H, E);
     let k = proj('k').view(B, T, K, E);
     let v = proj('v').view(B, T, K, E).transpose(1, 2); // [B,K,T,E]
@@ -188,11 +220,16 @@ export class CausalLM {
       isCausal,
       enableGqa: H !== K,
     }); // [B,H,T,E]
-    return F.linear(y.transpose(1, 2).reshape(B, T, H * E), this.p(`${pre}self_attn.o_proj.weight`), this.#opt(`${pre}self_attn.o_proj.bias`));
+    return F.linear(
+      y.transpose(1, 2).reshape(B, T, H * E),
+      this.p(`${pre}self_attn.o_proj.weight`),
+      this.#opt(`${pre}self_attn.o_proj.bias`),
+    );
   }
 
   #mlp(pre: string, x: Tensor): Tensor {
-    const lin = (n: string, t: Tensor) => F.linear(t, this.p(`${pre}mlp.${n}_proj.weight`), this.#opt(`${pre}mlp.${n}_proj.bias`));
+    const lin = (n: string, t: Tensor) =>
+      F.linear(t, this.p(`${pre}mlp.${n}_proj.weight`), this.#opt(`${pre}mlp.${n}_proj.bias`));
     return lin('down', lin('gate', x).silu().mul(lin('up', x)));
   }
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { type ModelConfig, configToJson, parseConfig, readConfig } from './config.js';
+import { configToJson, type ModelConfig, parseConfig, readConfig } from './config.js';
 import { CausalLM, expectedParameterNames, parameterShape } from './decoder.js';
 import { loadSafetensors, readHeader, saveWeights, weightFiles } from './safetensors.js';
 
@@ -35,15 +35,22 @@ export function loadModel(dir: string, o: PlacementOptions = {}): CausalLM {
     for (const [n, t] of loaded) params.set(n, torch.keep(t));
   }
   // A tied checkpoint may still carry lm_head.weight (ignored: the embedding is used).
-  const unexpected = ignored.filter((n) => !(n === 'lm_head.weight' && config.tie_word_embeddings) && !n.endsWith('rotary_emb.inv_freq'));
+  const unexpected = ignored.filter(
+    (n) => !(n === 'lm_head.weight' && config.tie_word_embeddings) && !n.endsWith('rotary_emb.inv_freq'),
+  );
   if (unexpected.length)
-    throw new Error(`${dir}: ${unexpected.length} tensor(s) not used by ${config.architecture}, e.g. '${unexpected[0]}' — wrong config.json?`);
+    throw new Error(
+      `${dir}: ${unexpected.length} tensor(s) not used by ${config.architecture}, e.g. '${unexpected[0]}' — wrong config.json?`,
+    );
   for (const t of params.values()) t.requiresGrad_(true);
   return new CausalLM(config, params);
 }
 
 /** HF-style random init: Linear/Embedding weights ~ N(0, initializer_range), biases 0, norms 1. Seeded. */
-export function initModel(configOrRaw: ModelConfig | Record<string, unknown>, o: PlacementOptions & { seed?: number } = {}): CausalLM {
+export function initModel(
+  configOrRaw: ModelConfig | Record<string, unknown>,
+  o: PlacementOptions & { seed?: number } = {},
+): CausalLM {
   const config = 'architecture' in configOrRaw ? (configOrRaw as ModelConfig) : parseConfig(configOrRaw);
   const g = new torch.Generator(o.seed ?? 0);
   const params = new Map<string, torch.Tensor>();
@@ -81,7 +88,8 @@ export function saveModel(model: CausalLM, dir: string, o: SaveOptions = {}): vo
   torch.noGrad(() =>
     torch.scope(() => {
       const out = new Map<string, torch.Tensor>();
-      for (const [n, t] of model.params) out.set(n, t.dtype === dtype && t.device === 'cpu' ? t.detach() : t.detach().to({ device: 'cpu', dtype }));
+      for (const [n, t] of model.params)
+        out.set(n, t.dtype === dtype && t.device === 'cpu' ? t.detach() : t.detach().to({ device: 'cpu', dtype }));
       saveWeights(dir, out, o.maxShardBytes);
     }),
   );

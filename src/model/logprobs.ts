@@ -24,7 +24,7 @@ export function tokenLogprobs(
 ): TokenLogprobs {
   const [B, T] = targets.shape as [number, number];
   const V = model.config.vocab_size;
-  const chunk = Math.max(1, o.chunk ?? Math.floor(32 * 2 ** 20 / Math.max(1, B * V)));
+  const chunk = Math.max(1, o.chunk ?? Math.floor((32 * 2 ** 20) / Math.max(1, B * V)));
   const temp = o.temperature ?? 1;
   return torch.scope(() => {
     const lps: torch.Tensor[] = [];

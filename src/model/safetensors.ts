@@ -7,10 +7,20 @@ import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 
 const FROM_ST: Record<string, torch.DType> = {
-  F32: 'float32', F16: 'float16', BF16: 'bfloat16', F64: 'float64',
-  I64: 'int64', I32: 'int32', I16: 'int16', I8: 'int8', U8: 'uint8', BOOL: 'bool',
+  F32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  F64: 'float64',
+  I64: 'int64',
+  I32: 'int32',
+  I16: 'int16',
+  I8: 'int8',
+  U8: 'uint8',
+  BOOL: 'bool',
 };
-const TO_ST: Record<torch.DType, string> = Object.fromEntries(Object.entries(FROM_ST).map(([k, v]) => [v, k])) as Record<torch.DType, string>;
+const TO_ST: Record<torch.DType, string> = Object.fromEntries(
+  Object.entries(FROM_ST).map(([k, v]) => [v, k]),
+) as Record<torch.DType, string>;
 
 export interface TensorEntry {
   dtype: torch.DType;
@@ -61,12 +71,16 @@ export function readHeader(path: string): SafetensorsHeader {
       const e = v as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
       const dtype = FROM_ST[e.dtype ?? ''];
       if (!dtype) fail(`tensor '${name}': unsupported dtype '${e.dtype}'`);
-      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor '${name}': bad shape`);
+      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0))
+        fail(`tensor '${name}': bad shape`);
       const [begin, end] = e.data_offsets ?? [-1, -1];
-      if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end >= begin)) fail(`tensor '${name}': bad data_offsets`);
-      if (end > dataLen) fail(`tensor '${name}' ends at byte ${end} but the data section has ${dataLen} bytes (truncated file?)`);
+      if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end >= begin))
+        fail(`tensor '${name}': bad data_offsets`);
+      if (end > dataLen)
+        fail(`tensor '${name}' ends at byte ${end} but the data section has ${dataLen} bytes (truncated file?)`);
       const want = e.shape!.reduce((a, b) => a * b, 1) * torch.elementSize(dtype!);
-      if (end - begin !== want) fail(`tensor '${name}': ${end - begin} bytes for shape [${e.shape}] ${e.dtype} (expected ${want})`);
+      if (end - begin !== want)
+        fail(`tensor '${name}': ${end - begin} bytes for shape [${e.shape}] ${e.dtype} (expected ${want})`);
       tensors.set(name, { dtype: dtype!, shape: e.shape!, begin, end });
       spans.push([begin, end, name]);
     }
@@ -110,7 +124,11 @@ export function loadSafetensors(
 }
 
 /** Writes tensors (in the given order) to one safetensors file, one tensor's bytes in memory at a time. */
-export function saveSafetensors(path: string, tensors: Map<string, torch.Tensor>, metadata: Record<string, string> = {}): void {
+export function saveSafetensors(
+  path: string,
+  tensors: Map<string, torch.Tensor>,
+  metadata: Record<string, string> = {},
+): void {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
@@ -149,7 +167,8 @@ export function weightFiles(dir: string): string[] {
     }
     if (!map || typeof map !== 'object') throw new Error(`${idx}: missing 'weight_map'`);
     const files = [...new Set(Object.values(map))].sort();
-    for (const f of files) if (!existsSync(join(dir, f))) throw new Error(`${idx} names shard '${f}', which is missing`);
+    for (const f of files)
+      if (!existsSync(join(dir, f))) throw new Error(`${idx} names shard '${f}', which is missing`);
     return files.map((f) => join(dir, f));
   }
   const single = join(dir, 'model.safetensors');
@@ -177,7 +196,9 @@ export function saveWeights(dir: string, tensors: Map<string, torch.Tensor>, max
     saveSafetensors(join(dir, 'model.safetensors'), tensors, meta);
     return ['model.safetensors'];
   }
-  const names = shards.map((_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`);
+  const names = shards.map(
+    (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`,
+  );
   const weightMap: Record<string, string> = {};
   shards.forEach((s, i) => {
     saveSafetensors(join(dir, names[i]!), s, meta);

@@ -44,7 +44,10 @@ export const ExperimentSchema = z
       .object({
         config: z.string().nullable().default(null),
         settings,
-        starts: z.array(z.enum(['base', 'warmup'])).min(1).default(['base', 'warmup']),
+        starts: z
+          .array(z.enum(['base', 'warmup']))
+          .min(1)
+          .default(['base', 'warmup']),
         domains: z
           .array(
             z
@@ -77,7 +80,10 @@ export const ExperimentSchema = z
         batch_size: z.number().int().positive().default(8),
       })
       .strict(),
-    report: z.object({ title: z.string().default('kindling report') }).strict().default({ title: 'kindling report' }),
+    report: z
+      .object({ title: z.string().default('kindling report') })
+      .strict()
+      .default({ title: 'kindling report' }),
   })
   .strict();
 
@@ -101,6 +107,10 @@ export function loadExperiment(file: string, overrides: Partial<Record<string, u
     base_model: abs(e.base_model),
     kk: { ...e.kk, files: e.kk.files.map(abs) },
     warmup: { ...e.warmup, config: e.warmup.config ? abs(e.warmup.config) : null },
-    rlvr: { ...e.rlvr, config: e.rlvr.config ? abs(e.rlvr.config) : null, domains: e.rlvr.domains.map((d) => ({ ...d, train: d.train ? abs(d.train) : null })) },
+    rlvr: {
+      ...e.rlvr,
+      config: e.rlvr.config ? abs(e.rlvr.config) : null,
+      domains: e.rlvr.domains.map((d) => ({ ...d, train: d.train ? abs(d.train) : null })),
+    },
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { formatSeconds } from '../util/progress.js';
 import type { Experiment } from './config.js';
 import { buildPlan, type Plan } from './plan.js';
-import { type RunResult, describePlan, runPlan } from './runner.js';
+import { describePlan, type RunResult, runPlan } from './runner.js';
 import { type ClaimResult, computeVerdicts, readResults, verdictsMarkdown } from './verdict.js';
 
 export interface ExperimentOutcome {
@@ -47,12 +47,17 @@ export function summarise(e: Experiment, plan: Plan, verdicts: ClaimResult[], ru
   }
   lines.push('');
   for (const c of verdicts) {
-    const eff = c.effect ? `${(100 * c.effect.mean).toFixed(1)} points [${(100 * c.effect.lo).toFixed(1)}, ${(100 * c.effect.hi).toFixed(1)}]` : 'not measured';
+    const eff = c.effect
+      ? `${(100 * c.effect.mean).toFixed(1)} points [${(100 * c.effect.lo).toFixed(1)}, ${(100 * c.effect.hi).toFixed(1)}]`
+      : 'not measured';
     lines.push(`${c.verdict.toUpperCase().padEnd(14)} ${c.claim}  — ${eff}`);
   }
   if (run) {
     lines.push('', 'stage times:');
-    for (const s of plan.stages) lines.push(`  ${s.id.padEnd(34)} ${formatSeconds(run.seconds[s.id] ?? 0)}${run.skipped.includes(s.id) ? ' (cached)' : ''}`);
+    for (const s of plan.stages)
+      lines.push(
+        `  ${s.id.padEnd(34)} ${formatSeconds(run.seconds[s.id] ?? 0)}${run.skipped.includes(s.id) ? ' (cached)' : ''}`,
+      );
   }
   lines.push('', `report: ${plan.report}`);
   return lines.join('\n');
@@ -64,7 +69,8 @@ export async function validateExperiment(e: Experiment): Promise<void> {
   const { SftConfigSchema } = await import('../train/sft-config.js');
   const { GrpoConfigSchema } = await import('../train/grpo-config.js');
   const { parseOverrides } = await import('../train/config-load.js');
-  const kebab = (s: Record<string, unknown>) => parseOverrides(Object.entries(s).flatMap(([k, v]) => [`--${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const kebab = (s: Record<string, unknown>) =>
+    parseOverrides(Object.entries(s).flatMap(([k, v]) => [`--${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
   const where = (what: string, f: () => unknown) => {
     try {
       f();
@@ -72,17 +78,23 @@ export async function validateExperiment(e: Experiment): Promise<void> {
       throw new Error(`${e.file}: ${what}: ${(err as Error).message}`);
     }
   };
-  where('warmup settings', () => resolveConfig(SftConfigSchema, e.warmup.config ?? undefined, kebab(e.warmup.settings)));
+  where('warmup settings', () =>
+    resolveConfig(SftConfigSchema, e.warmup.config ?? undefined, kebab(e.warmup.settings)),
+  );
   where('rlvr settings', () => resolveConfig(GrpoConfigSchema, e.rlvr.config ?? undefined, kebab(e.rlvr.settings)));
   const { listTasks } = await import('../tasks/registry.js');
   const known = new Set(listTasks().flatMap((t) => [t.name, ...t.aliases]));
   for (const sel of [...e.eval.tasks, ...e.rlvr.domains.flatMap((d) => (d.eval ? d.eval.split(',') : []))]) {
     const name = sel.split(':')[0]!;
-    if (!known.has(name)) throw new Error(`${e.file}: evaluation task '${sel}' is unknown (known: ${[...known].join(', ')})`);
+    if (!known.has(name))
+      throw new Error(`${e.file}: evaluation task '${sel}' is unknown (known: ${[...known].join(', ')})`);
   }
 }
 
-export async function runExperiment(e: Experiment, o: { dryRun?: boolean; log?: (s: string) => void } = {}): Promise<ExperimentOutcome> {
+export async function runExperiment(
+  e: Experiment,
+  o: { dryRun?: boolean; log?: (s: string) => void } = {},
+): Promise<ExperimentOutcome> {
   const log = o.log ?? ((s: string) => console.error(s));
   await validateExperiment(e);
   const plan = buildPlan(e);

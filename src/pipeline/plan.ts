@@ -1,7 +1,7 @@
 // The stages of an experiment, each one `kindling` command whose result is cached under a hash of
 // everything it depends on: its settings, the contents of its input files and its upstream stages.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from './config.js';
 
@@ -56,9 +56,24 @@ export function buildPlan(e: Experiment): Plan {
     const dir = join(out, 'kk-puzzles');
     const file = join(dir, 'puzzles.jsonl');
     add({
-      id: 'kk-puzzles', title: `K&K puzzles (${e.kk.people} people, ${e.kk.per_size} per size)`, deps: [], dir,
-      spec: { people: e.kk.people, per_size: e.kk.per_size, seed: e.kk.seed }, inputs: [],
-      command: ['kk', 'generate', '--people', e.kk.people, '--per-size', String(e.kk.per_size), '--seed', String(e.kk.seed), '--out', file],
+      id: 'kk-puzzles',
+      title: `K&K puzzles (${e.kk.people} people, ${e.kk.per_size} per size)`,
+      deps: [],
+      dir,
+      spec: { people: e.kk.people, per_size: e.kk.per_size, seed: e.kk.seed },
+      inputs: [],
+      command: [
+        'kk',
+        'generate',
+        '--people',
+        e.kk.people,
+        '--per-size',
+        String(e.kk.per_size),
+        '--seed',
+        String(e.kk.seed),
+        '--out',
+        file,
+      ],
       resumeFlag: null,
     });
     puzzles = [file];
@@ -69,22 +84,53 @@ export function buildPlan(e: Experiment): Plan {
   const tracesDir = join(out, 'traces');
   const traces = join(tracesDir, 'traces.jsonl');
   add({
-    id: 'traces', title: `teacher traces (${e.teacher.spec}, ${e.teacher.samples_per_puzzle} per puzzle)`, deps: puzzleDeps, dir: tracesDir,
+    id: 'traces',
+    title: `teacher traces (${e.teacher.spec}, ${e.teacher.samples_per_puzzle} per puzzle)`,
+    deps: puzzleDeps,
+    dir: tracesDir,
     spec: { teacher: e.teacher.spec, samples: e.teacher.samples_per_puzzle, options: e.teacher.options },
     inputs: e.kk.files,
-    command: ['distill', '--teacher', e.teacher.spec, ...puzzles.flatMap((p) => ['--puzzles', p]), '--out', traces,
-      '--samples-per-puzzle', String(e.teacher.samples_per_puzzle), '--summary', join(tracesDir, 'summary.json'), '--tokenizer', e.base_model,
-      ...settingsArgs(e.teacher.options)],
+    command: [
+      'distill',
+      '--teacher',
+      e.teacher.spec,
+      ...puzzles.flatMap((p) => ['--puzzles', p]),
+      '--out',
+      traces,
+      '--samples-per-puzzle',
+      String(e.teacher.samples_per_puzzle),
+      '--summary',
+      join(tracesDir, 'summary.json'),
+      '--tokenizer',
+      e.base_model,
+      ...settingsArgs(e.teacher.options),
+    ],
     resumeFlag: null,
   });
 
   // 3. warmup SFT
   const warmupDir = join(out, 'warmup');
   add({
-    id: 'warmup', title: 'warmup SFT on the traces', deps: ['traces'], dir: warmupDir,
-    spec: { settings: e.warmup.settings, device: e.device }, inputs: [e.base_model, ...(e.warmup.config ? [e.warmup.config] : [])],
-    command: ['sft', '--model', e.base_model, '--data', traces, '--out', warmupDir, ...(e.warmup.config ? ['--config', e.warmup.config] : []),
-      '--device', e.device, ...settingsArgs(e.warmup.settings), '--no-progress'],
+    id: 'warmup',
+    title: 'warmup SFT on the traces',
+    deps: ['traces'],
+    dir: warmupDir,
+    spec: { settings: e.warmup.settings, device: e.device },
+    inputs: [e.base_model, ...(e.warmup.config ? [e.warmup.config] : [])],
+    command: [
+      'sft',
+      '--model',
+      e.base_model,
+      '--data',
+      traces,
+      '--out',
+      warmupDir,
+      ...(e.warmup.config ? ['--config', e.warmup.config] : []),
+      '--device',
+      e.device,
+      ...settingsArgs(e.warmup.settings),
+      '--no-progress',
+    ],
     resumeFlag: '--resume',
   });
 
@@ -103,12 +149,34 @@ export function buildPlan(e: Experiment): Plan {
         const startModel = models.find((m) => m.label === start)!;
         const label = `${start}+rlvr:${d.domain}`;
         add({
-          id, title: `RLVR ${label} (seed ${seed})`, deps: startModel.stage ? [startModel.stage] : [], dir,
+          id,
+          title: `RLVR ${label} (seed ${seed})`,
+          deps: startModel.stage ? [startModel.stage] : [],
+          dir,
           spec: { task: d.task, eval: d.eval, settings: e.rlvr.settings, seed, device: e.device },
-          inputs: [...(start === 'base' ? [e.base_model] : []), ...(e.rlvr.config ? [e.rlvr.config] : []), ...(d.train ? [d.train] : [])],
-          command: ['grpo', '--model', startModel.dir, '--task', d.task, '--out', dir, ...(d.train ? ['--train', d.train] : []),
-            ...(e.rlvr.config ? ['--config', e.rlvr.config] : []), ...(d.eval ? ['--eval-tasks', d.eval, '--eval-label', label] : []),
-            '--seed', String(seed), '--device', e.device, ...settingsArgs(e.rlvr.settings), '--no-progress'],
+          inputs: [
+            ...(start === 'base' ? [e.base_model] : []),
+            ...(e.rlvr.config ? [e.rlvr.config] : []),
+            ...(d.train ? [d.train] : []),
+          ],
+          command: [
+            'grpo',
+            '--model',
+            startModel.dir,
+            '--task',
+            d.task,
+            '--out',
+            dir,
+            ...(d.train ? ['--train', d.train] : []),
+            ...(e.rlvr.config ? ['--config', e.rlvr.config] : []),
+            ...(d.eval ? ['--eval-tasks', d.eval, '--eval-label', label] : []),
+            '--seed',
+            String(seed),
+            '--device',
+            e.device,
+            ...settingsArgs(e.rlvr.settings),
+            '--no-progress',
+          ],
           resumeFlag: '--resume',
         });
         rlvrDirs.push(dir);
@@ -124,12 +192,40 @@ export function buildPlan(e: Experiment): Plan {
       const dir = join(out, 'eval', id);
       const ev = e.eval;
       add({
-        id, title: `evaluate ${m.label} (seed ${seed})`, deps: m.stage ? [m.stage] : [], dir,
-        spec: { ...ev, seed, label: m.label, device: e.device }, inputs: m.stage ? [] : [m.dir],
-        command: ['eval', '--model', `${m.label}=${m.dir}`, '--tasks', ev.tasks.join(','), '--out', dir, '--trials', String(ev.trials),
-          '--temperature', String(ev.temperature), '--top-p', String(ev.top_p), '--max-total-tokens', String(ev.max_total_tokens),
-          ...(ev.max_new_tokens ? ['--max-new-tokens', String(ev.max_new_tokens)] : []), ...(ev.limit ? ['--limit', String(ev.limit)] : []),
-          '--kk-per-size', String(ev.kk_per_size), '--batch-size', String(ev.batch_size), '--seed', String(seed * 1000), '--device', e.device, '--quiet'],
+        id,
+        title: `evaluate ${m.label} (seed ${seed})`,
+        deps: m.stage ? [m.stage] : [],
+        dir,
+        spec: { ...ev, seed, label: m.label, device: e.device },
+        inputs: m.stage ? [] : [m.dir],
+        command: [
+          'eval',
+          '--model',
+          `${m.label}=${m.dir}`,
+          '--tasks',
+          ev.tasks.join(','),
+          '--out',
+          dir,
+          '--trials',
+          String(ev.trials),
+          '--temperature',
+          String(ev.temperature),
+          '--top-p',
+          String(ev.top_p),
+          '--max-total-tokens',
+          String(ev.max_total_tokens),
+          ...(ev.max_new_tokens ? ['--max-new-tokens', String(ev.max_new_tokens)] : []),
+          ...(ev.limit ? ['--limit', String(ev.limit)] : []),
+          '--kk-per-size',
+          String(ev.kk_per_size),
+          '--batch-size',
+          String(ev.batch_size),
+          '--seed',
+          String(seed * 1000),
+          '--device',
+          e.device,
+          '--quiet',
+        ],
         resumeFlag: null,
       });
       evalDirs.push({ seed, label: m.label, dir });
@@ -139,9 +235,21 @@ export function buildPlan(e: Experiment): Plan {
   const report = join(out, 'report.html');
   const first = e.seeds[0]!;
   add({
-    id: 'report', title: 'report', deps: stages.filter((s) => s.id.startsWith('eval-') || s.id.startsWith('rlvr-')).map((s) => s.id), dir: join(out, 'report'),
-    spec: { title: e.report.title }, inputs: [],
-    command: ['report', ...evalDirs.filter((d) => d.seed === first).map((d) => d.dir), ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`)), '--out', report, '--title', e.report.title],
+    id: 'report',
+    title: 'report',
+    deps: stages.filter((s) => s.id.startsWith('eval-') || s.id.startsWith('rlvr-')).map((s) => s.id),
+    dir: join(out, 'report'),
+    spec: { title: e.report.title },
+    inputs: [],
+    command: [
+      'report',
+      ...evalDirs.filter((d) => d.seed === first).map((d) => d.dir),
+      ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`)),
+      '--out',
+      report,
+      '--title',
+      e.report.title,
+    ],
     resumeFlag: null,
   });
 

@@ -44,7 +44,9 @@ export function describePlan(out: string, plan: Plan): string {
 
 function runKindling(args: string[], log: (s: string) => void): Promise<void> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     const forward = () => child.kill('SIGINT');
     process.on('SIGINT', forward);
     child.on('error', rej);
@@ -84,12 +86,18 @@ export async function runPlan(out: string, plan: Plan, o: { log?: (s: string) =>
       if (s.id === 'report') for (const f of [plan.report]) rmSync(f, { force: true });
     }
     log(`${prefix}: ${status === 'resume' ? 'resuming' : 'running'} — ${s.title}`);
-    writeFileSync(recordFile(out, s.id), `${JSON.stringify({ id: s.id, hash: s.hash!, done: false } satisfies StageRecord)}\n`);
+    writeFileSync(
+      recordFile(out, s.id),
+      `${JSON.stringify({ id: s.id, hash: s.hash!, done: false } satisfies StageRecord)}\n`,
+    );
     mkdirSync(s.dir, { recursive: true });
     const t0 = Date.now();
     await runKindling(status === 'resume' && s.resumeFlag ? [...s.command, s.resumeFlag] : s.command, log);
     const seconds = (Date.now() - t0) / 1000;
-    writeFileSync(recordFile(out, s.id), `${JSON.stringify({ id: s.id, hash: s.hash!, done: true, seconds, finished: new Date().toISOString() } satisfies StageRecord)}\n`);
+    writeFileSync(
+      recordFile(out, s.id),
+      `${JSON.stringify({ id: s.id, hash: s.hash!, done: true, seconds, finished: new Date().toISOString() } satisfies StageRecord)}\n`,
+    );
     log(`${prefix}: done in ${formatSeconds(seconds)}`);
     result.ran.push(s.id);
     result.seconds[s.id] = seconds;

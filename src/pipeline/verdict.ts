@@ -5,7 +5,7 @@
 //   not supported   the interval lies below 0 (the opposite effect)
 //   inconclusive    the interval contains 0
 // Claims pool their per-benchmark effects with equal weight (variances add).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface TaskResultLite {
@@ -38,7 +38,10 @@ export interface ClaimResult {
 
 /** Two-sided 97.5 % quantile of Student's t (a table for small n, the normal beyond). */
 function t975(df: number): number {
-  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
+  const table = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+    2.101, 2.093, 2.086,
+  ];
   if (df < 1) return Number.NaN;
   if (df <= 20) return table[df - 1]!;
   if (df <= 30) return 2.042 + ((30 - df) / 10) * (2.086 - 2.042);
@@ -107,7 +110,10 @@ export function readResults(dir: string): TaskResultLite[] {
 }
 
 /** Paired differences over the examples two (or four) accuracy maps share. */
-function diffs(combine: (get: (m: Map<string, number>) => number) => number, maps: (Map<string, number> | null)[]): number[] | null {
+function diffs(
+  combine: (get: (m: Map<string, number>) => number) => number,
+  maps: (Map<string, number> | null)[],
+): number[] | null {
   if (maps.some((m) => m === null)) return null;
   const ms = maps as Map<string, number>[];
   const common = [...ms[0]!.keys()].filter((k) => ms.every((m) => m.has(k)));
@@ -132,7 +138,12 @@ export function computeVerdicts(v: VerdictInputs): ClaimResult[] {
   const targets = acc.tasks().filter((t) => !exclude.has(t));
   const domains = Object.keys(v.inDomainTask);
   const claims: ClaimResult[] = [];
-  const mk = (id: ClaimResult['id'], claim: string, parts: { what: string; effect: Effect }[], note: string): ClaimResult => {
+  const mk = (
+    id: ClaimResult['id'],
+    claim: string,
+    parts: { what: string; effect: Effect }[],
+    note: string,
+  ): ClaimResult => {
     const effect = poolEffects(parts.map((p) => p.effect));
     return { id, claim, effect, verdict: verdictOf(effect), parts, note };
   };
@@ -140,11 +151,21 @@ export function computeVerdicts(v: VerdictInputs): ClaimResult[] {
   // (i) warmup alone helps on the target benchmarks
   const p1: { what: string; effect: Effect }[] = [];
   for (const t of targets) {
-    const d = diffs((g) => g(acc.get('warmup', t)!) - g(acc.get('base', t)!), [acc.get('warmup', t), acc.get('base', t)]);
+    const d = diffs(
+      (g) => g(acc.get('warmup', t)!) - g(acc.get('base', t)!),
+      [acc.get('warmup', t), acc.get('base', t)],
+    );
     const e = d && pairedEffect(d);
     if (e) p1.push({ what: t, effect: e });
   }
-  claims.push(mk('warmup_helps', 'Warmup alone improves the target benchmarks (warmup − base).', p1, 'accuracy difference, pooled over the target benchmarks'));
+  claims.push(
+    mk(
+      'warmup_helps',
+      'Warmup alone improves the target benchmarks (warmup − base).',
+      p1,
+      'accuracy difference, pooled over the target benchmarks',
+    ),
+  );
 
   // (ii) warmup+RLVR beats base+RLVR in-domain
   const p2: { what: string; effect: Effect }[] = [];
@@ -156,22 +177,38 @@ export function computeVerdicts(v: VerdictInputs): ClaimResult[] {
     const e = x && pairedEffect(x);
     if (e) p2.push({ what: `${d} (on ${t})`, effect: e });
   }
-  claims.push(mk('warmup_rlvr_beats_base_rlvr', 'RLVR from the warmed-up model beats RLVR from the base model on the same ≤ 100 examples.', p2, 'in-domain accuracy difference, pooled over RLVR domains'));
+  claims.push(
+    mk(
+      'warmup_rlvr_beats_base_rlvr',
+      'RLVR from the warmed-up model beats RLVR from the base model on the same ≤ 100 examples.',
+      p2,
+      'in-domain accuracy difference, pooled over RLVR domains',
+    ),
+  );
 
   // (iii) cross-domain ability is kept better after warmup
   const p3: { what: string; effect: Effect }[] = [];
   for (const d of domains) {
     for (const t of acc.tasks()) {
       if (t === v.inDomainTask[d]) continue;
-      const maps = [acc.get(`warmup+rlvr:${d}`, t), acc.get('warmup', t), acc.get(`base+rlvr:${d}`, t), acc.get('base', t)];
+      const maps = [
+        acc.get(`warmup+rlvr:${d}`, t),
+        acc.get('warmup', t),
+        acc.get(`base+rlvr:${d}`, t),
+        acc.get('base', t),
+      ];
       const x = diffs((g) => g(maps[0]!) - g(maps[1]!) - (g(maps[2]!) - g(maps[3]!)), maps);
       const e = x && pairedEffect(x);
       if (e) p3.push({ what: `RLVR on ${d}, measured on ${t}`, effect: e });
     }
   }
   claims.push(
-    mk('cross_domain_kept', 'After single-domain RLVR the warmed-up model keeps more of its other-domain accuracy than the base model does.', p3,
-      'out-of-domain change after RLVR, warmed-up minus base (difference of differences), pooled'),
+    mk(
+      'cross_domain_kept',
+      'After single-domain RLVR the warmed-up model keeps more of its other-domain accuracy than the base model does.',
+      p3,
+      'out-of-domain change after RLVR, warmed-up minus base (difference of differences), pooled',
+    ),
   );
 
   // (iv) sample efficiency: mean accuracy over the periodic evaluations during RLVR
@@ -196,8 +233,12 @@ export function computeVerdicts(v: VerdictInputs): ClaimResult[] {
     }
   }
   claims.push(
-    mk('sample_efficiency', 'RLVR from the warmed-up model is more sample-efficient (higher accuracy along the RLVR curve).', p4,
-      'mean accuracy over the periodic evaluations after step 0, warmed-up minus base; includes any head start from claim (i)'),
+    mk(
+      'sample_efficiency',
+      'RLVR from the warmed-up model is more sample-efficient (higher accuracy along the RLVR curve).',
+      p4,
+      'mean accuracy over the periodic evaluations after step 0, warmed-up minus base; includes any head start from claim (i)',
+    ),
   );
   return claims;
 }
@@ -205,16 +246,27 @@ export function computeVerdicts(v: VerdictInputs): ClaimResult[] {
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 
 export function verdictsMarkdown(claims: readonly ClaimResult[]): string {
-  const lines = ['## The paper\'s four claims at this scale', '', '| claim | measured effect (points, 95 % CI) | verdict |', '|---|---|---|'];
+  const lines = [
+    "## The paper's four claims at this scale",
+    '',
+    '| claim | measured effect (points, 95 % CI) | verdict |',
+    '|---|---|---|',
+  ];
   for (const c of claims) {
     const e = c.effect ? `${pct(c.effect.mean)} [${pct(c.effect.lo)}, ${pct(c.effect.hi)}] (n = ${c.effect.n})` : '—';
     lines.push(`| ${c.claim} | ${e} | **${c.verdict}** |`);
   }
-  lines.push('', 'Rule, fixed before the numbers: supported if the 95 % interval is above 0, not supported if below 0, inconclusive if it contains 0.');
+  lines.push(
+    '',
+    'Rule, fixed before the numbers: supported if the 95 % interval is above 0, not supported if below 0, inconclusive if it contains 0.',
+  );
   for (const c of claims) {
     if (!c.parts.length) continue;
     lines.push('', `**${c.claim}** (${c.note})`);
-    for (const p of c.parts) lines.push(`- ${p.what}: ${pct(p.effect.mean)} [${pct(p.effect.lo)}, ${pct(p.effect.hi)}] over ${p.effect.n} examples`);
+    for (const p of c.parts)
+      lines.push(
+        `- ${p.what}: ${pct(p.effect.mean)} [${pct(p.effect.lo)}, ${pct(p.effect.hi)}] over ${p.effect.n} examples`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 // Tensor creation: zeros, ones, full, empty, arange, rand, randn, randint, tensor(), fromBuffer().
-import { type DType, type Device, dtypeCode, elementSize } from './dtype.js';
+import { type Device, type DType, dtypeCode, elementSize } from './dtype.js';
 import { native } from './native.js';
 import { type Generator, Tensor } from './tensor.js';
 
@@ -57,8 +57,20 @@ export function randnLike(t: Tensor, o: CreateOptions & { generator?: Generator 
   return randn(t.shape, { dtype: t.dtype, device: t.device, ...o });
 }
 /** Integers uniform in [low, high). */
-export function randint(low: number, high: number, shape: Shape, o: CreateOptions & { generator?: Generator } = {}): Tensor {
-  const h = native.randint(low, high, shapeOf(shape), dtypeCode(o.dtype ?? 'int64'), o.device ?? null, o.generator?.ref ?? null);
+export function randint(
+  low: number,
+  high: number,
+  shape: Shape,
+  o: CreateOptions & { generator?: Generator } = {},
+): Tensor {
+  const h = native.randint(
+    low,
+    high,
+    shapeOf(shape),
+    dtypeCode(o.dtype ?? 'int64'),
+    o.device ?? null,
+    o.generator?.ref ?? null,
+  );
   return finish(new Tensor(h), o);
 }
 export function scalarTensor(value: number, o: CreateOptions = {}): Tensor {
@@ -66,7 +78,12 @@ export function scalarTensor(value: number, o: CreateOptions = {}): Tensor {
 }
 
 /** A tensor from raw little-endian bytes of the given dtype and shape (copied). */
-export function fromBuffer(bytes: ArrayBufferView | ArrayBuffer, dtype: DType, shape: Shape, o: CreateOptions = {}): Tensor {
+export function fromBuffer(
+  bytes: ArrayBufferView | ArrayBuffer,
+  dtype: DType,
+  shape: Shape,
+  o: CreateOptions = {},
+): Tensor {
   const t = new Tensor(native.fromBytes(bytes, dtypeCode(dtype), shapeOf(shape)));
   if (o.device && o.device !== 'cpu') {
     const moved = t.to({ device: o.device });
@@ -112,13 +129,19 @@ export function tensor(data: Nested | TypedArray, o: CreateOptions & { shape?: r
     flat = data as ArrayLike<number | bigint>;
     shape = o.shape ? [...o.shape] : [(data as TypedArray).length];
     inferred =
-      data instanceof Float64Array ? 'float64'
-      : data instanceof BigInt64Array ? 'int64'
-      : data instanceof Int32Array ? 'int32'
-      : data instanceof Int16Array ? 'int16'
-      : data instanceof Int8Array ? 'int8'
-      : data instanceof Uint8Array ? 'uint8'
-      : 'float32';
+      data instanceof Float64Array
+        ? 'float64'
+        : data instanceof BigInt64Array
+          ? 'int64'
+          : data instanceof Int32Array
+            ? 'int32'
+            : data instanceof Int16Array
+              ? 'int16'
+              : data instanceof Int8Array
+                ? 'int8'
+                : data instanceof Uint8Array
+                  ? 'uint8'
+                  : 'float32';
   } else {
     shape = [];
     let probe: Nested = data as Nested;
@@ -129,10 +152,12 @@ export function tensor(data: Nested | TypedArray, o: CreateOptions & { shape?: r
     const out: (number | bigint | boolean)[] = [];
     const walk = (x: Nested, d: number): void => {
       if (Array.isArray(x)) {
-        if (x.length !== shape[d]) throw new Error(`tensor(): ragged nested array at depth ${d} (expected length ${shape[d]}, got ${x.length})`);
+        if (x.length !== shape[d])
+          throw new Error(`tensor(): ragged nested array at depth ${d} (expected length ${shape[d]}, got ${x.length})`);
         for (const v of x) walk(v, d + 1);
       } else {
-        if (d !== shape.length) throw new Error(`tensor(): ragged nested array (a scalar at depth ${d}, expected depth ${shape.length})`);
+        if (d !== shape.length)
+          throw new Error(`tensor(): ragged nested array (a scalar at depth ${d}, expected depth ${shape.length})`);
         out.push(x as number | bigint | boolean);
       }
     };

@@ -37,7 +37,9 @@ export interface CrossEntropyOptions {
 /** Cross-entropy of logits [N, C] (or [C]) against class ids [N] (int64). */
 export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
   const red = { none: 0, mean: 1, sum: 2 }[o.reduction ?? 'mean'];
-  return new Tensor(native.crossEntropy(logits.handle, target.handle, o.ignoreIndex ?? -100, red, o.labelSmoothing ?? 0));
+  return new Tensor(
+    native.crossEntropy(logits.handle, target.handle, o.ignoreIndex ?? -100, red, o.labelSmoothing ?? 0),
+  );
 }
 
 export interface SdpaOptions {
@@ -52,7 +54,15 @@ export interface SdpaOptions {
 /** libtorch's fused scaled-dot-product attention: q [B,H,Lq,D], k/v [B,Hkv,Lk,D]. */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}): Tensor {
   return new Tensor(
-    native.sdpa(q.handle, k.handle, v.handle, o.attnMask?.handle ?? null, o.isCausal ?? false, o.scale ?? null, o.enableGqa ?? false),
+    native.sdpa(
+      q.handle,
+      k.handle,
+      v.handle,
+      o.attnMask?.handle ?? null,
+      o.isCausal ?? false,
+      o.scale ?? null,
+      o.enableGqa ?? false,
+    ),
   );
 }
 

@@ -46,10 +46,19 @@ export function runtimeInfo(): RuntimeInfo {
   const cap = /CPU capability usage:\s*(\S+)/.exec(cfg)?.[1] ?? null;
   const blas = /BLAS_INFO=([^,\s]+)/.exec(cfg)?.[1] ?? (cfg.includes('MKL') ? 'mkl' : null);
   return {
-    libtorch: { version: version(), path: b?.libtorch.root ?? null, foundBy: b?.libtorch.how ?? null, cxx11Abi: native.cxx11Abi() },
+    libtorch: {
+      version: version(),
+      path: b?.libtorch.root ?? null,
+      foundBy: b?.libtorch.how ?? null,
+      cxx11Abi: native.cxx11Abi(),
+    },
     cpuCapability: cap,
     blas,
-    threads: { intraop: getNumThreads(), interop: getNumInteropThreads(), ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? null },
+    threads: {
+      intraop: getNumThreads(),
+      interop: getNumInteropThreads(),
+      ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? null,
+    },
     cuda: { available: cuda.isAvailable(), devices: cuda.deviceCount() },
     mps: { available: mps.isAvailable() },
     node: process.version,

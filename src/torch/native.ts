@@ -12,7 +12,6 @@ export type Handle = { readonly __handle: unique symbol };
 export type NativeRef = { readonly __native: unique symbol };
 
 // The binding's functions are thin and positional; src/torch wraps each in a typed API.
-// biome-ignore lint/suspicious/noExplicitAny: the typed surface is Tensor and friends, not this table
 export type NativeBinding = Record<string, (...args: any[]) => any>;
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -1,19 +1,32 @@
 // Free functions over several tensors (torch.cat, torch.stack, torch.where, ...).
+
+import { scalarTensor } from './creation.js';
 import { native } from './native.js';
 import { Tensor, type TensorOrScalar } from './tensor.js';
-import { scalarTensor } from './creation.js';
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  return new Tensor(native.cat(tensors.map((t) => t.handle), dim));
+  return new Tensor(
+    native.cat(
+      tensors.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  return new Tensor(native.stack(tensors.map((t) => t.handle), dim));
+  return new Tensor(
+    native.stack(
+      tensors.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 /** where(cond, a, b): a where cond is true, else b (numbers broadcast as 0-d tensors of the other's dtype). */
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const ref = typeof a === 'number' ? (typeof b === 'number' ? null : b) : a;
   const asT = (x: TensorOrScalar): [Tensor, boolean] =>
-    typeof x === 'number' ? [scalarTensor(x, { dtype: ref?.dtype ?? 'float32', device: ref?.device ?? cond.device }), true] : [x, false];
+    typeof x === 'number'
+      ? [scalarTensor(x, { dtype: ref?.dtype ?? 'float32', device: ref?.device ?? cond.device }), true]
+      : [x, false];
   const [ta, fa] = asT(a);
   const [tb, fb] = asT(b);
   try {

@@ -1,5 +1,5 @@
 // AdamW (libtorch's implementation) with parameter groups, and global grad-norm clipping.
-import { native, type NativeRef } from './native.js';
+import { type NativeRef, native } from './native.js';
 import { Tensor } from './tensor.js';
 
 export interface AdamWOptions {
@@ -44,11 +44,19 @@ export class AdamW {
   constructor(params: Tensor[] | ParamGroup[], defaults: AdamWOptions = {}) {
     const groups: ParamGroup[] =
       params.length > 0 && params[0] instanceof Tensor ? [{ params: params as Tensor[] }] : (params as ParamGroup[]);
-    const full = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, ...defaults };
+    const full = {
+      lr: 1e-3,
+      betas: [0.9, 0.999] as [number, number],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      ...defaults,
+    };
     for (const [k, v] of Object.entries(full)) {
       if (k === 'betas') {
         const [b1, b2] = v as [number, number];
-        if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new RangeError(`AdamW: betas must be in [0, 1), got [${b1}, ${b2}]`);
+        if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1))
+          throw new RangeError(`AdamW: betas must be in [0, 1), got [${b1}, ${b2}]`);
       } else if (typeof v === 'number' && !(v >= 0)) throw new RangeError(`AdamW: ${k} must be ≥ 0, got ${v}`);
     }
     this.paramGroups = groups.map((g) => g.params);
@@ -88,11 +96,22 @@ export class AdamW {
   }
   /** Restores a parameter's state (tensors are copied). */
   setState(param: Tensor, s: AdamWParamState): void {
-    native.adamwSetState(this.ref, param.handle, s.step, s.expAvg.handle, s.expAvgSq.handle, s.maxExpAvgSq?.handle ?? null);
+    native.adamwSetState(
+      this.ref,
+      param.handle,
+      s.step,
+      s.expAvg.handle,
+      s.expAvgSq.handle,
+      s.maxExpAvgSq?.handle ?? null,
+    );
   }
 }
 
 /** Scales all gradients so their global norm is at most maxNorm; returns the norm before clipping. */
 export function clipGradNorm_(params: readonly Tensor[], maxNorm: number, normType = 2): number {
-  return native.clipGradNorm(params.map((p) => p.handle), maxNorm, normType);
+  return native.clipGradNorm(
+    params.map((p) => p.handle),
+    maxNorm,
+    normType,
+  );
 }

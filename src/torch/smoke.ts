@@ -45,5 +45,11 @@ export function trainAdderMlp(steps: number, seed: number, onStep?: (step: numbe
     });
   }
   for (const p of [...params, x, y]) p.dispose();
-  return { firstLoss, lastLoss, accuracy, seconds: (Date.now() - t0) / 1000, learned: lastLoss < firstLoss / 4 && accuracy > 0.9 };
+  return {
+    firstLoss,
+    lastLoss,
+    accuracy,
+    seconds: (Date.now() - t0) / 1000,
+    learned: lastLoss < firstLoss / 4 && accuracy > 0.9,
+  };
 }

@@ -1,21 +1,76 @@
 // Tensor: a typed face over a native libtorch tensor, named and behaving like PyTorch's
 // (camelCase: index_select → indexSelect, masked_fill → maskedFill, requires_grad → requiresGrad).
-import { type DType, type Device, dtypeCode, dtypeFromCode, elementSize } from './dtype.js';
+import { type Device, type DType, dtypeCode, dtypeFromCode, elementSize } from './dtype.js';
 import { type Handle, type NativeRef, native } from './native.js';
 import { type Disposable, track } from './scope.js';
 
 // Op codes shared with native/binding.cpp (enum Unary / Binary / Reduce).
 const U = {
-  neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, rsqrt: 5, tanh: 6, sigmoid: 7, silu: 8, relu: 9, gelu: 10, sin: 11,
-  cos: 12, floor: 13, ceil: 14, round: 15, sign: 16, reciprocal: 17, log1p: 18, expm1: 19, erf: 20, logicalNot: 21,
-  isnan: 22, isinf: 23, square: 24, geluTanh: 25, isfinite: 26, bitwiseNot: 27,
+  neg: 0,
+  abs: 1,
+  exp: 2,
+  log: 3,
+  sqrt: 4,
+  rsqrt: 5,
+  tanh: 6,
+  sigmoid: 7,
+  silu: 8,
+  relu: 9,
+  gelu: 10,
+  sin: 11,
+  cos: 12,
+  floor: 13,
+  ceil: 14,
+  round: 15,
+  sign: 16,
+  reciprocal: 17,
+  log1p: 18,
+  expm1: 19,
+  erf: 20,
+  logicalNot: 21,
+  isnan: 22,
+  isinf: 23,
+  square: 24,
+  geluTanh: 25,
+  isfinite: 26,
+  bitwiseNot: 27,
 } as const;
 const B = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
-  logicalAnd: 13, logicalOr: 14, logicalXor: 15, remainder: 16, floorDivide: 17, atan2: 18, bitwiseAnd: 19,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  maximum: 5,
+  minimum: 6,
+  eq: 7,
+  ne: 8,
+  lt: 9,
+  le: 10,
+  gt: 11,
+  ge: 12,
+  logicalAnd: 13,
+  logicalOr: 14,
+  logicalXor: 15,
+  remainder: 16,
+  floorDivide: 17,
+  atan2: 18,
+  bitwiseAnd: 19,
   bitwiseOr: 20,
 } as const;
-const R = { sum: 0, mean: 1, amax: 2, amin: 3, prod: 4, logsumexp: 5, std: 6, var: 7, all: 8, any: 9, norm: 10 } as const;
+const R = {
+  sum: 0,
+  mean: 1,
+  amax: 2,
+  amin: 3,
+  prod: 4,
+  logsumexp: 5,
+  std: 6,
+  var: 7,
+  all: 8,
+  any: 9,
+  norm: 10,
+} as const;
 
 export type Scalar = number;
 export type TensorOrScalar = Tensor | Scalar;
@@ -119,7 +174,9 @@ export class Tensor implements Disposable {
     return native.isContiguous(this.handle);
   }
   toString(): string {
-    return this.disposed ? 'Tensor(disposed)' : `Tensor(shape=[${this.shape}], dtype=${this.dtype}, device=${this.device})`;
+    return this.disposed
+      ? 'Tensor(disposed)'
+      : `Tensor(shape=[${this.shape}], dtype=${this.dtype}, device=${this.device})`;
   }
 
   // ------------------------------------------------------------------ data out
@@ -192,7 +249,11 @@ export class Tensor implements Disposable {
     let dtype: DType | null = null;
     let copy = false;
     if (typeof target === 'string') {
-      if ((['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'] as string[]).includes(target))
+      if (
+        (
+          ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'] as string[]
+        ).includes(target)
+      )
         dtype = target as DType;
       else device = target;
     } else {
@@ -586,7 +647,11 @@ export class Tensor implements Disposable {
     return new Tensor(native.repeatInterleave(this.handle, repeats, dim));
   }
   split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
-    const hs: Handle[] = native.split(this.handle, typeof sizeOrSections === 'number' ? sizeOrSections : [...sizeOrSections], dim);
+    const hs: Handle[] = native.split(
+      this.handle,
+      typeof sizeOrSections === 'number' ? sizeOrSections : [...sizeOrSections],
+      dim,
+    );
     return hs.map((h) => new Tensor(h));
   }
   chunk(chunks: number, dim = 0): Tensor[] {
@@ -615,7 +680,12 @@ export class Tensor implements Disposable {
   }
   /** Advanced indexing x[i0, i1, ...] with index tensors; null keeps a whole dimension. */
   index(indices: readonly (Tensor | null)[]): Tensor {
-    return new Tensor(native.index(this.handle, indices.map((i) => (i === null ? null : i.handle))));
+    return new Tensor(
+      native.index(
+        this.handle,
+        indices.map((i) => (i === null ? null : i.handle)),
+      ),
+    );
   }
 
   // ------------------------------------------------------------------ in place (no autograd history wanted)

@@ -71,7 +71,11 @@ export class Progress {
         const fill = Math.round(frac * width);
         parts.push(`[${'█'.repeat(fill)}${'░'.repeat(width - fill)}]`);
       }
-      parts.push(`${this.done}/${this.total} (${(frac * 100).toFixed(0)}%)`, `${rateText} ${this.#unit}/s`, `ETA ${formatSeconds(eta)}`);
+      parts.push(
+        `${this.done}/${this.total} (${(frac * 100).toFixed(0)}%)`,
+        `${rateText} ${this.#unit}/s`,
+        `ETA ${formatSeconds(eta)}`,
+      );
     } else parts.push(`${this.done} ${this.#unit}`, `${rateText} ${this.#unit}/s`);
     parts.push(`elapsed ${formatSeconds(secs)}`);
     if (this.#extra) parts.push(this.#extra);

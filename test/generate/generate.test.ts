@@ -8,8 +8,16 @@ import * as torch from '../../src/torch/index.js';
 const tok = byteLevelTokenizer();
 const model = initModel(
   {
-    architectures: ['Qwen2ForCausalLM'], hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4,
-    num_key_value_heads: 2, vocab_size: 320, max_position_embeddings: 256, tie_word_embeddings: true, initializer_range: 0.2,
+    architectures: ['Qwen2ForCausalLM'],
+    hidden_size: 64,
+    intermediate_size: 128,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    vocab_size: 320,
+    max_position_embeddings: 256,
+    tie_word_embeddings: true,
+    initializer_range: 0.2,
   },
   { seed: 1 },
 );
@@ -19,8 +27,16 @@ function fullForwardLogprobs(prompt: number[], completion: number[]): number[] {
   return torch.noGrad(() =>
     torch.scope(() => {
       const ids = [...prompt, ...completion];
-      const logits = model.forward(torch.tensor([ids], { dtype: 'int64' })).select(0, 0).logSoftmax(-1);
-      return completion.map((t, i) => logits.select(0, prompt.length - 1 + i).select(0, t).item());
+      const logits = model
+        .forward(torch.tensor([ids], { dtype: 'int64' }))
+        .select(0, 0)
+        .logSoftmax(-1);
+      return completion.map((t, i) =>
+        logits
+          .select(0, prompt.length - 1 + i)
+          .select(0, t)
+          .item(),
+      );
     }),
   );
 }
@@ -32,7 +48,9 @@ describe('generation', () => {
     assert.equal(c!.tokenIds.length, 24);
     assert.equal(c!.finishReason, 'length');
     const full = fullForwardLogprobs(prompt, c!.tokenIds);
-    c!.logprobs.forEach((lp, i) => assert.ok(Math.abs(lp - full[i]!) < 1e-4, `token ${i}: cached ${lp}, full ${full[i]}`));
+    c!.logprobs.forEach((lp, i) =>
+      assert.ok(Math.abs(lp - full[i]!) < 1e-4, `token ${i}: cached ${lp}, full ${full[i]}`),
+    );
   });
 
   it('left-padded batch rows give the same tokens and log-probs as each prompt alone', () => {
@@ -41,7 +59,9 @@ describe('generation', () => {
     prompts.forEach((p, i) => {
       const [alone] = generate(model, tok, [p], { maxNewTokens: 16, temperature: 0, eosTokenIds: [] })[0]!;
       assert.deepEqual(batch[i]![0]!.tokenIds, alone!.tokenIds, `prompt ${i}`);
-      batch[i]![0]!.logprobs.forEach((lp, t) => assert.ok(Math.abs(lp - alone!.logprobs[t]!) < 1e-4, `prompt ${i} token ${t}`));
+      batch[i]![0]!.logprobs.forEach((lp, t) =>
+        assert.ok(Math.abs(lp - alone!.logprobs[t]!) < 1e-4, `prompt ${i} token ${t}`),
+      );
       // and those log-probs are the model's, not an artefact of the cache
       const full = fullForwardLogprobs(tok.encode(p), alone!.tokenIds);
       alone!.logprobs.forEach((lp, t) => assert.ok(Math.abs(lp - full[t]!) < 1e-4));
@@ -58,12 +78,21 @@ describe('generation', () => {
     assert.notDeepEqual(shared[0]!.tokenIds, shared[1]!.tokenIds, 'samples differ');
     // reproducible
     const again = generate(model, tok, ['Puzzle:'], { ...o, n: 4, seed: 100 })[0]!;
-    assert.deepEqual(again.map((c) => c.tokenIds), shared.map((c) => c.tokenIds));
+    assert.deepEqual(
+      again.map((c) => c.tokenIds),
+      shared.map((c) => c.tokenIds),
+    );
   });
 
   it('EOS ends a row (kept in tokenIds, not in text); finished rows leave the batch', () => {
     // make token 'x' (byte 120) an EOS: greedy rows that emit it stop early
-    const runs = generate(model, tok, ['ab', 'cd', 'ef', 'gh'], { maxNewTokens: 40, temperature: 1.5, n: 3, seed: 7, eosTokenIds: [...Array(40).keys()].map((i) => 100 + i) });
+    const runs = generate(model, tok, ['ab', 'cd', 'ef', 'gh'], {
+      maxNewTokens: 40,
+      temperature: 1.5,
+      n: 3,
+      seed: 7,
+      eosTokenIds: [...Array(40).keys()].map((i) => 100 + i),
+    });
     let sawEos = false;
     for (const c of runs.flat()) {
       if (c.finishReason === 'eos') {
@@ -75,7 +104,14 @@ describe('generation', () => {
     }
     assert.ok(sawEos, 'some sample hit an EOS id');
     const active: number[] = [];
-    generate(model, tok, ['ab', 'cd'], { maxNewTokens: 40, temperature: 1.5, n: 3, seed: 7, eosTokenIds: [...Array(40).keys()].map((i) => 100 + i), onStep: (_, a) => active.push(a) });
+    generate(model, tok, ['ab', 'cd'], {
+      maxNewTokens: 40,
+      temperature: 1.5,
+      n: 3,
+      seed: 7,
+      eosTokenIds: [...Array(40).keys()].map((i) => 100 + i),
+      onStep: (_, a) => active.push(a),
+    });
     assert.ok(active[active.length - 1]! < 6 || active.length < 40, 'the batch shrank as rows finished');
     for (let i = 1; i < active.length; i++) assert.ok(active[i]! <= active[i - 1]!);
   });
@@ -85,7 +121,12 @@ describe('generation', () => {
     // pick a two-character string the greedy run produces in the middle, then stop on it
     const text = c!.text;
     const stopAt = text.slice(10, 12);
-    const [s] = generate(model, tok, ['Hello'], { maxNewTokens: 30, temperature: 0, eosTokenIds: [], stop: [stopAt, 'never-there'] })[0]!;
+    const [s] = generate(model, tok, ['Hello'], {
+      maxNewTokens: 30,
+      temperature: 0,
+      eosTokenIds: [],
+      stop: [stopAt, 'never-there'],
+    })[0]!;
     assert.equal(s!.finishReason, 'stop');
     assert.equal(s!.stopString, stopAt);
     assert.equal(s!.text, text.slice(0, text.indexOf(stopAt)));
@@ -94,7 +135,13 @@ describe('generation', () => {
 
   it('top-k 1 equals greedy; bad sampling values are rejected', () => {
     const [g] = generate(model, tok, ['xyz'], { maxNewTokens: 12, temperature: 0, eosTokenIds: [] })[0]!;
-    const [k1] = generate(model, tok, ['xyz'], { maxNewTokens: 12, temperature: 0.7, topK: 1, seed: 3, eosTokenIds: [] })[0]!;
+    const [k1] = generate(model, tok, ['xyz'], {
+      maxNewTokens: 12,
+      temperature: 0.7,
+      topK: 1,
+      seed: 3,
+      eosTokenIds: [],
+    })[0]!;
     assert.deepEqual(k1!.tokenIds, g!.tokenIds);
     assert.throws(() => generate(model, tok, ['x'], { maxNewTokens: 4, topP: 0 }), /top_p must be in \(0, 1\]/);
     assert.throws(() => generate(model, tok, ['x'], { maxNewTokens: 4, temperature: -1 }), /temperature must be ≥ 0/);

@@ -19,20 +19,56 @@ const SEQS = [
 
 const CONFIGS: Record<string, Record<string, unknown>> = {
   'Qwen2 (q/k/v bias, GQA, tied embeddings)': {
-    architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2', hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2,
-    num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 320, max_position_embeddings: 128, rms_norm_eps: 1e-6,
-    rope_theta: 10000, tie_word_embeddings: true,
+    architectures: ['Qwen2ForCausalLM'],
+    model_type: 'qwen2',
+    hidden_size: 64,
+    intermediate_size: 96,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    vocab_size: 320,
+    max_position_embeddings: 128,
+    rms_norm_eps: 1e-6,
+    rope_theta: 10000,
+    tie_word_embeddings: true,
   },
   'Llama (no bias, untied, llama3 rope scaling)': {
-    architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2,
-    num_attention_heads: 4, num_key_value_heads: 4, vocab_size: 320, max_position_embeddings: 256, rms_norm_eps: 1e-5,
-    rope_theta: 500000, tie_word_embeddings: false, attention_bias: false,
-    rope_scaling: { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 64 },
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    hidden_size: 64,
+    intermediate_size: 128,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 4,
+    vocab_size: 320,
+    max_position_embeddings: 256,
+    rms_norm_eps: 1e-5,
+    rope_theta: 500000,
+    tie_word_embeddings: false,
+    attention_bias: false,
+    rope_scaling: {
+      rope_type: 'llama3',
+      factor: 8,
+      low_freq_factor: 1,
+      high_freq_factor: 4,
+      original_max_position_embeddings: 64,
+    },
   },
   'Qwen3 (q/k norm, explicit head_dim)': {
-    architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2,
-    num_attention_heads: 4, num_key_value_heads: 2, head_dim: 32, vocab_size: 320, max_position_embeddings: 128,
-    rms_norm_eps: 1e-6, rope_theta: 1000000, tie_word_embeddings: true, attention_bias: false,
+    architectures: ['Qwen3ForCausalLM'],
+    model_type: 'qwen3',
+    hidden_size: 64,
+    intermediate_size: 96,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    head_dim: 32,
+    vocab_size: 320,
+    max_position_embeddings: 128,
+    rms_norm_eps: 1e-6,
+    rope_theta: 1000000,
+    tie_word_embeddings: true,
+    attention_bias: false,
   },
 };
 
@@ -45,7 +81,10 @@ function assertLogitsClose(ours: number[][][], theirs: number[][][], what: strin
         const a = ours[s]![t]![v]!;
         const b = theirs[s]![t]![v]!;
         worst = Math.max(worst, Math.abs(a - b) / (1e-3 + Math.abs(b)));
-        assert.ok(Math.abs(a - b) <= 1e-4 * Math.abs(b) + 1e-5, `${what}: seq ${s} pos ${t} id ${v}: kindling ${a}, transformers ${b}`);
+        assert.ok(
+          Math.abs(a - b) <= 1e-4 * Math.abs(b) + 1e-5,
+          `${what}: seq ${s} pos ${t} id ${v}: kindling ${a}, transformers ${b}`,
+        );
       }
   return worst;
 }
@@ -53,7 +92,15 @@ function assertLogitsClose(ours: number[][][], theirs: number[][][], what: strin
 function ourLogits(dir: string): number[][][] {
   const m = loadModel(dir);
   return torch.noGrad(() =>
-    SEQS.map((s) => torch.scope(() => m.forward(torch.tensor([s], { dtype: 'int64' })).select(0, 0).tolist() as number[][])),
+    SEQS.map((s) =>
+      torch.scope(
+        () =>
+          m
+            .forward(torch.tensor([s], { dtype: 'int64' }))
+            .select(0, 0)
+            .tolist() as number[][],
+      ),
+    ),
   );
 }
 

@@ -13,18 +13,40 @@ const tmp = mkdtempSync(join(tmpdir(), 'kindling-demo-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const out = join(tmp, 'demo-quick');
 const kindling = (args: string[]) =>
-  spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], { encoding: 'utf8', cwd: tmp, maxBuffer: 64 * 2 ** 20 });
+  spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], {
+    encoding: 'utf8',
+    cwd: tmp,
+    maxBuffer: 64 * 2 ** 20,
+  });
 
 describe('kindling demo --quick', () => {
   it('runs every stage, writes the report with every figure, and prints the four claims with numbers', () => {
     const r = kindling(['demo', '--quick', '--out', out]);
     assert.equal(r.status, 0, r.stderr.slice(-4000));
-    for (const stage of ['kk-puzzles', 'traces', 'warmup', 'rlvr-base-math-lite-s0', 'rlvr-warmup-mcq-lite-s0', 'eval-base-s0', 'eval-warmup_rlvr_code-lite-s0', 'report'])
-      assert.ok(JSON.parse(readFileSync(join(out, '.stages', `${stage}.json`), 'utf8')).done, `stage ${stage} finished`);
+    for (const stage of [
+      'kk-puzzles',
+      'traces',
+      'warmup',
+      'rlvr-base-math-lite-s0',
+      'rlvr-warmup-mcq-lite-s0',
+      'eval-base-s0',
+      'eval-warmup_rlvr_code-lite-s0',
+      'report',
+    ])
+      assert.ok(
+        JSON.parse(readFileSync(join(out, '.stages', `${stage}.json`), 'utf8')).done,
+        `stage ${stage} finished`,
+      );
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const fig of ['<svg', 'Figure 2', 'Figure 3', 'Figure 4']) assert.ok(html.includes(fig), `report has ${fig}`);
-    const claims = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')).claims as { id: string; verdict: string }[];
-    assert.deepEqual(claims.map((c) => c.id), ['warmup_helps', 'warmup_rlvr_beats_base_rlvr', 'cross_domain_kept', 'sample_efficiency']);
+    const claims = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')).claims as {
+      id: string;
+      verdict: string;
+    }[];
+    assert.deepEqual(
+      claims.map((c) => c.id),
+      ['warmup_helps', 'warmup_rlvr_beats_base_rlvr', 'cross_domain_kept', 'sample_efficiency'],
+    );
     for (const c of claims) assert.match(c.verdict, /^(supported|not supported|inconclusive|not measured)$/);
     // the terminal summary: a results table and the four verdict lines with numbers
     assert.match(r.stdout, /math-lite/);
@@ -48,9 +70,18 @@ describe('kindling demo --quick', () => {
     writeFileSync(file, stringify(cfg));
     const plan = kindling(['run', file, '--dry-run']);
     assert.equal(plan.status, 0, plan.stderr);
-    const status = Object.fromEntries([...plan.stdout.matchAll(/^ {2}(cached|resume|run) +(\S+)/gm)].map((m) => [m[2], m[1]]));
-    for (const s of ['kk-puzzles', 'traces', 'warmup', 'eval-base-s0', 'eval-warmup-s0']) assert.equal(status[s], 'cached', s);
-    for (const s of ['rlvr-base-math-lite-s0', 'rlvr-warmup-code-lite-s0', 'eval-base_rlvr_math-lite-s0', 'eval-warmup_rlvr_mcq-lite-s0', 'report'])
+    const status = Object.fromEntries(
+      [...plan.stdout.matchAll(/^ {2}(cached|resume|run) +(\S+)/gm)].map((m) => [m[2], m[1]]),
+    );
+    for (const s of ['kk-puzzles', 'traces', 'warmup', 'eval-base-s0', 'eval-warmup-s0'])
+      assert.equal(status[s], 'cached', s);
+    for (const s of [
+      'rlvr-base-math-lite-s0',
+      'rlvr-warmup-code-lite-s0',
+      'eval-base_rlvr_math-lite-s0',
+      'eval-warmup_rlvr_mcq-lite-s0',
+      'report',
+    ])
       assert.equal(status[s], 'run', s);
     assert.ok(existsSync(join(out, 'summary.txt')));
   });

@@ -23,14 +23,20 @@ function checkGrad(name: string, shape: number[], f: (x: torch.Tensor) => torch.
         const fp = torch.noGrad(() => f(new Nd(shape, plus).tensor('float64')).sum().item());
         const fm = torch.noGrad(() => f(new Nd(shape, minus).tensor('float64')).sum().item());
         const fd = (fp - fm) / (2 * h);
-        assert.ok(Math.abs(grad[i]! - fd) <= 1e-6 * (1 + Math.abs(fd)), `${name} d/dx[${i}]: autograd ${grad[i]}, finite difference ${fd}`);
+        assert.ok(
+          Math.abs(grad[i]! - fd) <= 1e-6 * (1 + Math.abs(fd)),
+          `${name} d/dx[${i}]: autograd ${grad[i]}, finite difference ${fd}`,
+        );
       }
     });
   });
 }
 
 describe('autograd matches finite differences (float64)', () => {
-  const w = new Nd([4, 3], Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)));
+  const w = new Nd(
+    [4, 3],
+    Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)),
+  );
   checkGrad('tanh(x @ W) * sigmoid(x @ W)', [2, 4], (x) => {
     const h = x.matmul(w.tensor('float64'));
     return h.tanh().mul(h.sigmoid());
@@ -46,14 +52,29 @@ describe('autograd matches finite differences (float64)', () => {
     const n = F.rmsNorm(x, null, 1e-6);
     return n.silu().mul(n.exp()).sum(-1).sqrt();
   });
-  checkGrad('softmax attention (causal sdpa)', [1, 1, 3, 2], (q) => F.scaledDotProductAttention(q, q.mul(0.5), q.square(), { isCausal: true }));
+  checkGrad('softmax attention (causal sdpa)', [1, 1, 3, 2], (q) =>
+    F.scaledDotProductAttention(q, q.mul(0.5), q.square(), { isCausal: true }),
+  );
   checkGrad('broadcasting div/pow/where/clamp', [3, 1], (x) => {
-    const y = x.add(2).pow(1.5).div(torch.tensor([1, 2, 3], { dtype: 'float64' }));
+    const y = x
+      .add(2)
+      .pow(1.5)
+      .div(torch.tensor([1, 2, 3], { dtype: 'float64' }));
     return torch.where(x.gt(0), y, x.clamp(-0.5, 0.5).mul(3));
   });
   checkGrad('views: transpose, narrow, cat, expand, maskedFill', [3, 4], (x) => {
     const t = x.t().narrow(0, 1, 2);
-    const c = torch.cat([t, x.select(0, 0).unsqueeze(0).expand(2, 3 + 1).narrow(1, 0, 3)], 1);
+    const c = torch.cat(
+      [
+        t,
+        x
+          .select(0, 0)
+          .unsqueeze(0)
+          .expand(2, 3 + 1)
+          .narrow(1, 0, 3),
+      ],
+      1,
+    );
     return c.maskedFill(c.lt(-0.5), 0).mul(c);
   });
 });

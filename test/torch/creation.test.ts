@@ -77,7 +77,10 @@ describe('creation and conversion', () => {
       }
       // float32 bytes are little-endian IEEE 754
       assert.deepEqual([...torch.tensor([1]).toBuffer()], [0, 0, 0x80, 0x3f]);
-      assert.throws(() => torch.fromBuffer(new Uint8Array(5), 'float32', [2]), /5 bytes given but shape and dtype need 8/);
+      assert.throws(
+        () => torch.fromBuffer(new Uint8Array(5), 'float32', [2]),
+        /5 bytes given but shape and dtype need 8/,
+      );
     });
   });
 

@@ -20,11 +20,17 @@ export class Nd {
     readonly shape: number[],
     readonly data: number[],
   ) {
-    assert.equal(data.length, shape.reduce((a, b) => a * b, 1));
+    assert.equal(
+      data.length,
+      shape.reduce((a, b) => a * b, 1),
+    );
   }
   static random(shape: number[], r: () => number, lo = -1, hi = 1): Nd {
     const n = shape.reduce((a, b) => a * b, 1);
-    return new Nd(shape, Array.from({ length: n }, () => lo + (hi - lo) * r()));
+    return new Nd(
+      shape,
+      Array.from({ length: n }, () => lo + (hi - lo) * r()),
+    );
   }
   static of(t: torch.Tensor): Nd {
     return new Nd(t.shape, t.toArray());

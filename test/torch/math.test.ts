@@ -1,18 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
-import { Nd, assertClose, broadcastBinary, refMatmul, rng } from './helpers.js';
+import { assertClose, broadcastBinary, Nd, refMatmul, rng } from './helpers.js';
 
 const r = rng(2);
 const F = torch.nn.functional;
 
 describe('elementwise math with broadcasting', () => {
   const shapes: [number[], number[]][] = [
-    [[3, 4], [3, 4]],
+    [
+      [3, 4],
+      [3, 4],
+    ],
     [[3, 4], [4]],
-    [[2, 1, 4], [3, 1]],
+    [
+      [2, 1, 4],
+      [3, 1],
+    ],
     [[5], [1]],
-    [[2, 3, 1], [1, 1, 6]],
+    [
+      [2, 3, 1],
+      [1, 1, 6],
+    ],
   ];
   const ops: [string, (a: torch.Tensor, b: torch.Tensor) => torch.Tensor, (x: number, y: number) => number][] = [
     ['add', (a, b) => a.add(b), (x, y) => x + y],
@@ -43,12 +52,36 @@ describe('elementwise math with broadcasting', () => {
     torch.scope(() => {
       const a = Nd.random([3, 2], r, 0.1, 2);
       const t = a.tensor('float64');
-      assertClose(t.add(1.5), a.map((x) => x + 1.5), 1e-12);
-      assertClose(t.mul(-2), a.map((x) => -2 * x), 1e-12);
-      assertClose(t.pow(2), a.map((x) => x * x), 1e-12);
-      assertClose(t.rsub(1), a.map((x) => 1 - x), 1e-12);
-      assertClose(t.rdiv(3), a.map((x) => 3 / x), 1e-12);
-      assertClose(t.sub(1, 2), a.map((x) => x - 2), 1e-12);
+      assertClose(
+        t.add(1.5),
+        a.map((x) => x + 1.5),
+        1e-12,
+      );
+      assertClose(
+        t.mul(-2),
+        a.map((x) => -2 * x),
+        1e-12,
+      );
+      assertClose(
+        t.pow(2),
+        a.map((x) => x * x),
+        1e-12,
+      );
+      assertClose(
+        t.rsub(1),
+        a.map((x) => 1 - x),
+        1e-12,
+      );
+      assertClose(
+        t.rdiv(3),
+        a.map((x) => 3 / x),
+        1e-12,
+      );
+      assertClose(
+        t.sub(1, 2),
+        a.map((x) => x - 2),
+        1e-12,
+      );
     });
   });
 

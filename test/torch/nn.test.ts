@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
-import { Nd, assertClose, rng } from './helpers.js';
+import { assertClose, Nd, rng } from './helpers.js';
 
 const r = rng(4);
 const F = torch.nn.functional;
@@ -35,7 +35,13 @@ describe('neural-network functions', () => {
   it('embedding picks rows', () => {
     torch.scope(() => {
       const w = Nd.random([10, 3], r);
-      const ids = torch.tensor([[1, 9], [0, 1]], { dtype: 'int64' });
+      const ids = torch.tensor(
+        [
+          [1, 9],
+          [0, 1],
+        ],
+        { dtype: 'int64' },
+      );
       const out = F.embedding(ids, w.tensor('float64'));
       assert.deepEqual(out.shape, [2, 2, 3]);
       assertClose(out.select(0, 0).select(0, 1), new Nd([3], w.data.slice(27, 30)), 0);

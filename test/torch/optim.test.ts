@@ -10,13 +10,12 @@ describe('AdamW', () => {
       const p = torch.tensor(p0, { dtype: 'float64' }).requiresGrad_();
       const q = torch.tensor(q0, { dtype: 'float64' }).requiresGrad_();
       const [lr, b1, b2, eps, wd] = [0.1, 0.8, 0.9, 1e-8, 0.05];
-      const opt = new torch.optim.AdamW(
-        [
-          { params: [p] },
-          { params: [q], weightDecay: 0, lr: 0.01 },
-        ],
-        { lr, betas: [b1, b2], eps, weightDecay: wd },
-      );
+      const opt = new torch.optim.AdamW([{ params: [p] }, { params: [q], weightDecay: 0, lr: 0.01 }], {
+        lr,
+        betas: [b1, b2],
+        eps,
+        weightDecay: wd,
+      });
       // by hand: loss = Σ p³ + Σ q² → grads 3p², 2q
       const hand = (x0: number[], g: (x: number) => number, lr_: number, wd_: number, steps: number) => {
         const x = [...x0];
@@ -86,7 +85,11 @@ describe('AdamW', () => {
     torch.scope(() => {
       const a = torch.tensor([3, 0], { dtype: 'float64' }).requiresGrad_();
       const b = torch.tensor([4], { dtype: 'float64' }).requiresGrad_();
-      a.mul(torch.tensor([1, 0], { dtype: 'float64' })).sum().mul(3).add(b.sum().mul(4)).backward();
+      a.mul(torch.tensor([1, 0], { dtype: 'float64' }))
+        .sum()
+        .mul(3)
+        .add(b.sum().mul(4))
+        .backward();
       // grads: a → [3, 0], b → [4]: total norm 5
       const norm = torch.nn.utils.clipGradNorm_([a, b], 1.0);
       assert.ok(Math.abs(norm - 5) < 1e-12);

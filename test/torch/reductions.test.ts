@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
-import { Nd, assertClose, rng } from './helpers.js';
+import { assertClose, Nd, rng } from './helpers.js';
 
 const r = rng(3);
 
@@ -36,16 +36,48 @@ describe('reductions', () => {
         assertClose(t.sum(dim), reduceDim(a, dim, sum), 1e-12);
         assertClose(t.sum(dim, true), reduceDim(a, dim, sum, true), 1e-12);
         assertClose(t.mean(dim), reduceDim(a, dim, mean), 1e-12);
-        assertClose(t.amax(dim), reduceDim(a, dim, (xs) => Math.max(...xs)), 0);
-        assertClose(t.amin(dim), reduceDim(a, dim, (xs) => Math.min(...xs)), 0);
-        assertClose(t.prod(dim), reduceDim(a, dim, (xs) => xs.reduce((p, x) => p * x, 1)), 1e-12);
-        assertClose(t.logsumexp(dim), reduceDim(a, dim, (xs) => Math.log(sum(xs.map(Math.exp)))), 1e-12);
+        assertClose(
+          t.amax(dim),
+          reduceDim(a, dim, (xs) => Math.max(...xs)),
+          0,
+        );
+        assertClose(
+          t.amin(dim),
+          reduceDim(a, dim, (xs) => Math.min(...xs)),
+          0,
+        );
+        assertClose(
+          t.prod(dim),
+          reduceDim(a, dim, (xs) => xs.reduce((p, x) => p * x, 1)),
+          1e-12,
+        );
+        assertClose(
+          t.logsumexp(dim),
+          reduceDim(a, dim, (xs) => Math.log(sum(xs.map(Math.exp)))),
+          1e-12,
+        );
         assertClose(t.var(dim), reduceDim(a, dim, variance), 1e-12);
-        assertClose(t.std(dim), reduceDim(a, dim, (xs) => Math.sqrt(variance(xs))), 1e-12);
+        assertClose(
+          t.std(dim),
+          reduceDim(a, dim, (xs) => Math.sqrt(variance(xs))),
+          1e-12,
+        );
         const { values, indices } = t.max(dim);
-        assertClose(values, reduceDim(a, dim, (xs) => Math.max(...xs)), 0);
-        assertClose(indices, reduceDim(a, dim, (xs) => xs.indexOf(Math.max(...xs))), 0);
-        assertClose(t.argmin(dim), reduceDim(a, dim, (xs) => xs.indexOf(Math.min(...xs))), 0);
+        assertClose(
+          values,
+          reduceDim(a, dim, (xs) => Math.max(...xs)),
+          0,
+        );
+        assertClose(
+          indices,
+          reduceDim(a, dim, (xs) => xs.indexOf(Math.max(...xs))),
+          0,
+        );
+        assertClose(
+          t.argmin(dim),
+          reduceDim(a, dim, (xs) => xs.indexOf(Math.min(...xs))),
+          0,
+        );
       });
     });
   }

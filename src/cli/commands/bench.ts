@@ -13,14 +13,23 @@ export function registerBench(program: Command): Command {
     .option('--seconds <s>', 'minimum measuring time', Number.parseFloat, 2)
     .option('--threads <n>', 'intra-op threads (default: libtorch decides)', parseIntOption('--threads', 1))
     .option('--json', 'print JSON')
-    .action(async (o: { size: number; dtype: string; device: string; seconds: number; threads?: number; json?: boolean }) => {
-      const torch = await import('../../torch/index.js');
-      const { benchMatmul } = await import('../../bench/matmul.js');
-      if (o.threads) torch.setNumThreads(o.threads);
-      const r = benchMatmul(o.size, { dtype: o.dtype as import('../../torch/index.js').DType, device: o.device, minSeconds: o.seconds });
-      if (o.json) console.log(JSON.stringify(r));
-      else console.log(`matmul ${o.size}³ ${o.dtype} on ${o.device}: ${r.gflops.toFixed(1)} GFLOP/s (${r.iters} iterations, ${r.threads} threads)`);
-    });
+    .action(
+      async (o: { size: number; dtype: string; device: string; seconds: number; threads?: number; json?: boolean }) => {
+        const torch = await import('../../torch/index.js');
+        const { benchMatmul } = await import('../../bench/matmul.js');
+        if (o.threads) torch.setNumThreads(o.threads);
+        const r = benchMatmul(o.size, {
+          dtype: o.dtype as import('../../torch/index.js').DType,
+          device: o.device,
+          minSeconds: o.seconds,
+        });
+        if (o.json) console.log(JSON.stringify(r));
+        else
+          console.log(
+            `matmul ${o.size}³ ${o.dtype} on ${o.device}: ${r.gflops.toFixed(1)} GFLOP/s (${r.iters} iterations, ${r.threads} threads)`,
+          );
+      },
+    );
   bench
     .command('train')
     .description('forward + backward + AdamW on random tokens with a model config; prints ms/step and tokens/s')
@@ -32,13 +41,28 @@ export function registerBench(program: Command): Command {
     .option('--dtype <dtype>', 'parameter dtype', 'float32')
     .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
     .option('--json', 'print JSON')
-    .action(async (o: { config: string; batch: number; seq: number; steps: number; device: string; dtype: string; threads?: number; json?: boolean }) => {
-      const torch = await import('../../torch/index.js');
-      const { benchTrain } = await import('../../bench/model.js');
-      if (o.threads) torch.setNumThreads(o.threads);
-      const r = benchTrain({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
-      console.log(o.json ? JSON.stringify(r) : `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`);
-    });
+    .action(
+      async (o: {
+        config: string;
+        batch: number;
+        seq: number;
+        steps: number;
+        device: string;
+        dtype: string;
+        threads?: number;
+        json?: boolean;
+      }) => {
+        const torch = await import('../../torch/index.js');
+        const { benchTrain } = await import('../../bench/model.js');
+        if (o.threads) torch.setNumThreads(o.threads);
+        const r = benchTrain({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
+        console.log(
+          o.json
+            ? JSON.stringify(r)
+            : `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`,
+        );
+      },
+    );
   bench
     .command('generate')
     .description('batched sampling with a model config (random weights); prints total ms and generated tokens/s')
@@ -52,12 +76,27 @@ export function registerBench(program: Command): Command {
     .option('--dtype <dtype>', 'parameter dtype', 'float32')
     .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
     .option('--json', 'print JSON')
-    .action(async (o: { config: string; batch: number; promptLen: number; newTokens: number; n: number; reps: number; device: string; dtype: string; threads?: number; json?: boolean }) => {
-      const torch = await import('../../torch/index.js');
-      const { benchGenerate } = await import('../../bench/model.js');
-      if (o.threads) torch.setNumThreads(o.threads);
-      const r = benchGenerate({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
-      console.log(o.json ? JSON.stringify(r) : `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`);
-    });
+    .action(
+      async (o: {
+        config: string;
+        batch: number;
+        promptLen: number;
+        newTokens: number;
+        n: number;
+        reps: number;
+        device: string;
+        dtype: string;
+        threads?: number;
+        json?: boolean;
+      }) => {
+        const torch = await import('../../torch/index.js');
+        const { benchGenerate } = await import('../../bench/model.js');
+        if (o.threads) torch.setNumThreads(o.threads);
+        const r = benchGenerate({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
+        console.log(
+          o.json ? JSON.stringify(r) : `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`,
+        );
+      },
+    );
   return bench;
 }

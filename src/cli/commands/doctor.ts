@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('show the libtorch in use (path, version, how it was found), CPU capability, threads, BLAS, CUDA/MPS, Node')
+    .description(
+      'show the libtorch in use (path, version, how it was found), CPU capability, threads, BLAS, CUDA/MPS, Node',
+    )
     .option('--json', 'print one JSON object instead of text')
     .action(async (o: { json?: boolean }) => {
       const torch = await import('../../torch/index.js');

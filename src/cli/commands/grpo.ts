@@ -8,10 +8,13 @@ export function registerGrpo(program: Command): void {
     .requiredOption('--model <dir>', 'starting model folder (base or warmed-up)')
     .requiredOption('--task <name>', 'math | code | mcq[:physics,history] | kk (or a task the registry knows)')
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, samples.jsonl, checkpoints/, eval/, model/')
-    .option('--train <file>', 'training rows as JSONL in the task\'s fields with an id (required for math)')
-    .option('--limit <n>', 'use at most this many training rows (default 100, the paper\'s)')
+    .option('--train <file>', "training rows as JSONL in the task's fields with an id (required for math)")
+    .option('--limit <n>', "use at most this many training rows (default 100, the paper's)")
     .option('--config <file>', 'YAML/JSON settings (e.g. configs/grpo/paper.yaml); --key value flags override it')
-    .option('--eval-tasks <selectors>', 'periodic evaluation every eval_steps on these eval tasks (e.g. math500 or kk:3-7)')
+    .option(
+      '--eval-tasks <selectors>',
+      'periodic evaluation every eval_steps on these eval tasks (e.g. math500 or kk:3-7)',
+    )
     .option('--eval-label <label>', 'run label in reports (default: rlvr:<task>)')
     .option('--resume', 'continue from the newest checkpoint in --out')
     .option('--no-progress', 'no progress bar')
@@ -35,7 +38,18 @@ Example:
     )
     .action(
       async (
-        o: { model: string; task: string; out: string; train?: string; limit?: string; config?: string; evalTasks?: string; evalLabel?: string; resume?: boolean; progress: boolean },
+        o: {
+          model: string;
+          task: string;
+          out: string;
+          train?: string;
+          limit?: string;
+          config?: string;
+          evalTasks?: string;
+          evalLabel?: string;
+          resume?: boolean;
+          progress: boolean;
+        },
         cmd: Command,
       ) => {
         const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
@@ -58,7 +72,11 @@ Example:
           const label = o.evalLabel ?? `rlvr:${domain}`;
           evaluate = async (model, tokenizer, step) => {
             const r = await periodicEval({
-              runDir: o.out, step, label, source: { model, tokenizer }, tasks: entries,
+              runDir: o.out,
+              step,
+              label,
+              source: { model, tokenizer },
+              tasks: entries,
               protocol: { trials: config.eval_trials },
               ...(config.eval_limit ? { limit: config.eval_limit } : {}),
             });
@@ -68,7 +86,16 @@ Example:
           };
         }
         try {
-          const r = await runGrpo({ model: o.model, task, train: rows, out: o.out, config, resume: o.resume, progress: o.progress, ...(evaluate ? { evaluate } : {}) });
+          const r = await runGrpo({
+            model: o.model,
+            task,
+            train: rows,
+            out: o.out,
+            config,
+            resume: o.resume,
+            progress: o.progress,
+            ...(evaluate ? { evaluate } : {}),
+          });
           if (r.stopped) process.exitCode = 130;
         } finally {
           await close?.();

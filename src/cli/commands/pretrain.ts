@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 export function registerPretrain(program: Command): void {
   program
     .command('pretrain')
-    .description('pretrain a model (from `kindling model init`) on a text corpus: documents separated by blank lines, packed into windows')
+    .description(
+      'pretrain a model (from `kindling model init`) on a text corpus: documents separated by blank lines, packed into windows',
+    )
     .requiredOption('--model <dir>', 'initialised model folder with its tokenizer')
     .requiredOption('--corpus <file>', 'UTF-8 text; documents are separated by blank lines')
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/, model/')
@@ -26,20 +28,33 @@ Example:
   kindling model init --config configs/demo/model.json --train-tokenizer corpus.txt --vocab 2048 --out runs/init
   kindling pretrain --model runs/init --corpus corpus.txt --out runs/pretrain --max_steps 3000`,
     )
-    .action(async (o: { model: string; corpus: string; out: string; config?: string; resume?: boolean; progress: boolean }, cmd: Command) => {
-      const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
-      const { PretrainConfigSchema } = await import('../../train/pretrain-config.js');
-      const { runPretrain } = await import('../../train/pretrain.js');
-      const { loadTokenizer } = await import('../../tokenizer/load.js');
-      const config = resolveConfig(PretrainConfigSchema, o.config, parseOverrides(cmd.args));
-      let text: string;
-      try {
-        text = readFileSync(o.corpus, 'utf8');
-      } catch (e) {
-        throw new Error(`cannot read corpus ${o.corpus}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-      const documents = text.split(/\n\s*\n/).map((d) => d.trim()).filter(Boolean);
-      if (documents.length === 0) throw new Error(`${o.corpus}: no documents (the file is empty)`);
-      await runPretrain({ model: o.model, documents, out: o.out, config, resume: o.resume, progress: o.progress }, loadTokenizer(o.model));
-    });
+    .action(
+      async (
+        o: { model: string; corpus: string; out: string; config?: string; resume?: boolean; progress: boolean },
+        cmd: Command,
+      ) => {
+        const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
+        const { PretrainConfigSchema } = await import('../../train/pretrain-config.js');
+        const { runPretrain } = await import('../../train/pretrain.js');
+        const { loadTokenizer } = await import('../../tokenizer/load.js');
+        const config = resolveConfig(PretrainConfigSchema, o.config, parseOverrides(cmd.args));
+        let text: string;
+        try {
+          text = readFileSync(o.corpus, 'utf8');
+        } catch (e) {
+          throw new Error(
+            `cannot read corpus ${o.corpus}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          );
+        }
+        const documents = text
+          .split(/\n\s*\n/)
+          .map((d) => d.trim())
+          .filter(Boolean);
+        if (documents.length === 0) throw new Error(`${o.corpus}: no documents (the file is empty)`);
+        await runPretrain(
+          { model: o.model, documents, out: o.out, config, resume: o.resume, progress: o.progress },
+          loadTokenizer(o.model),
+        );
+      },
+    );
 }

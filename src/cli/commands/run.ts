@@ -18,10 +18,12 @@ async function execute(file: string, o: { dryRun?: boolean; out?: string; seeds?
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run an experiment file: K&K data → traces → warmup → RLVR (start × domain × seed) → evaluation → report; finished stages are cached')
+    .description(
+      'run an experiment file: K&K data → traces → warmup → RLVR (start × domain × seed) → evaluation → report; finished stages are cached',
+    )
     .argument('<config>', 'experiment YAML (e.g. configs/demo.yaml, configs/paper/qwen2.5-3b.yaml)')
     .option('--dry-run', 'print the plan (stages, cached or not, their commands) and exit')
-    .option('--out <dir>', 'output folder (overrides the file\'s `out`)')
+    .option('--out <dir>', "output folder (overrides the file's `out`)")
     .option('--seeds <n>', 'repeat RLVR and evaluation over seeds 0..n-1', parseIntOption('--seeds', 1))
     .action(async (config: string, o: { dryRun?: boolean; out?: string; seeds?: number }) => {
       if (!existsSync(config)) throw new Error(`experiment file ${config} does not exist`);
@@ -30,7 +32,9 @@ export function registerRun(program: Command): void {
 
   program
     .command('demo')
-    .description('the embedded default: the whole method on a small model the project made, on this machine (≈30 min; --quick ≈5 min)')
+    .description(
+      'the embedded default: the whole method on a small model the project made, on this machine (≈30 min; --quick ≈5 min)',
+    )
     .option('--quick', 'a smaller run (fewer puzzles, steps and test items) for a first look and CI')
     .option('--seeds <n>', 'repeat RLVR and evaluation over seeds for error bars', parseIntOption('--seeds', 1))
     .option('--out <dir>', 'output folder (default runs/demo or runs/demo-quick)')
@@ -38,6 +42,10 @@ export function registerRun(program: Command): void {
     .action(async (o: { quick?: boolean; seeds?: number; out?: string; dryRun?: boolean }) => {
       const { REPO_ROOT } = await import('../../paths.js');
       const file = join(REPO_ROOT, 'configs', o.quick ? 'demo-quick.yaml' : 'demo.yaml');
-      await execute(file, { dryRun: o.dryRun, seeds: o.seeds, out: o.out ?? (o.quick ? 'runs/demo-quick' : 'runs/demo') });
+      await execute(file, {
+        dryRun: o.dryRun,
+        seeds: o.seeds,
+        out: o.out ?? (o.quick ? 'runs/demo-quick' : 'runs/demo'),
+      });
     });
 }

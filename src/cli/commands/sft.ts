@@ -4,9 +4,14 @@ import type { Command } from 'commander';
 export function registerSft(program: Command): void {
   program
     .command('sft')
-    .description('supervised fine-tuning (warmup) on prompt/completion JSONL with the loss on completions only; resumable')
+    .description(
+      'supervised fine-tuning (warmup) on prompt/completion JSONL with the loss on completions only; resumable',
+    )
     .requiredOption('--model <dir>', 'base model folder (Hugging Face format, with tokenizer files)')
-    .requiredOption('--data <file>', 'training rows: {prompt, completion} (what `kindling distill` writes) or {text} with response_template')
+    .requiredOption(
+      '--data <file>',
+      'training rows: {prompt, completion} (what `kindling distill` writes) or {text} with response_template',
+    )
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/, model/')
     .option('--config <file>', 'YAML/JSON settings (e.g. configs/sft/paper.yaml); --key value flags override it')
     .option('--resume', 'continue from the newest checkpoint in --out')
@@ -29,12 +34,24 @@ Settings (TRL names; any of them as --key value, e.g. --learning_rate 1e-4 --max
 Example:
   kindling sft --model runs/base --data traces.jsonl --out runs/warmup --config configs/sft/demo.yaml`,
     )
-    .action(async (o: { model: string; data: string; out: string; config?: string; resume?: boolean; progress: boolean }, cmd: Command) => {
-      const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
-      const { SftConfigSchema } = await import('../../train/sft-config.js');
-      const { runSft } = await import('../../train/sft.js');
-      const config = resolveConfig(SftConfigSchema, o.config, parseOverrides(cmd.args));
-      const r = await runSft({ model: o.model, data: o.data, out: o.out, config, resume: o.resume, progress: o.progress });
-      if (r.stopped) process.exitCode = 130;
-    });
+    .action(
+      async (
+        o: { model: string; data: string; out: string; config?: string; resume?: boolean; progress: boolean },
+        cmd: Command,
+      ) => {
+        const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
+        const { SftConfigSchema } = await import('../../train/sft-config.js');
+        const { runSft } = await import('../../train/sft.js');
+        const config = resolveConfig(SftConfigSchema, o.config, parseOverrides(cmd.args));
+        const r = await runSft({
+          model: o.model,
+          data: o.data,
+          out: o.out,
+          config,
+          resume: o.resume,
+          progress: o.progress,
+        });
+        if (r.stopped) process.exitCode = 130;
+      },
+    );
 }

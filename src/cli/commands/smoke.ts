@@ -12,9 +12,12 @@ export function registerSmoke(program: Command): void {
     .action(async (o: { steps: number; seed: number }) => {
       const { trainAdderMlp } = await import('../../torch/smoke.js');
       const r = trainAdderMlp(o.steps, o.seed, (step, loss, acc) => {
-        if (step % 50 === 0 || step === o.steps) console.log(`step ${String(step).padStart(4)}  loss ${loss.toFixed(4)}  accuracy ${(acc * 100).toFixed(1)}%`);
+        if (step % 50 === 0 || step === o.steps)
+          console.log(`step ${String(step).padStart(4)}  loss ${loss.toFixed(4)}  accuracy ${(acc * 100).toFixed(1)}%`);
       });
-      console.log(`smoke: ${r.learned ? 'OK' : 'FAILED'} — loss ${r.firstLoss.toFixed(3)} → ${r.lastLoss.toFixed(3)}, accuracy ${(r.accuracy * 100).toFixed(1)}% in ${r.seconds.toFixed(1)} s`);
+      console.log(
+        `smoke: ${r.learned ? 'OK' : 'FAILED'} — loss ${r.firstLoss.toFixed(3)} → ${r.lastLoss.toFixed(3)}, accuracy ${(r.accuracy * 100).toFixed(1)}% in ${r.seconds.toFixed(1)} s`,
+      );
       if (!r.learned) process.exitCode = 1;
     });
 }
