@@ -103,18 +103,23 @@ export async function runExperiment(
     return { plan, run: null, verdicts: [], summary: text };
   }
   log(`${e.name}: ${plan.stages.length} stages → ${e.out}`);
-  const run = await runPlan(e.out, plan, { log });
-  const verdicts = computeVerdicts({
-    evalDirs: plan.evalDirs.map((d) => d.dir),
-    rlvrRuns: plan.rlvrDirs.map((dir) => {
-      const m = /rlvr-(base|warmup)-(.+)-s\d+$/.exec(dir)!;
-      return { start: m[1] as 'base' | 'warmup', domain: m[2]!, dir };
-    }),
-    inDomainTask: inDomainTasks(e),
-    excludeFromTargets: e.eval.tasks.filter((t) => t === 'kk' || t.startsWith('kk:')),
-  });
-  writeFileSync(join(e.out, 'verdicts.json'), `${JSON.stringify({ seeds: e.seeds, claims: verdicts }, null, 2)}\n`);
-  writeFileSync(join(e.out, 'verdicts.md'), verdictsMarkdown(verdicts));
+  const verdictsOf = () => {
+    const v = computeVerdicts({
+      evalDirs: plan.evalDirs.map((d) => d.dir),
+      rlvrRuns: plan.rlvrDirs.map((dir) => {
+        const m = /rlvr-(base|warmup)-(.+)-s\d+$/.exec(dir)!;
+        return { start: m[1] as 'base' | 'warmup', domain: m[2]!, dir };
+      }),
+      inDomainTask: inDomainTasks(e),
+      excludeFromTargets: e.eval.tasks.filter((t) => t === 'kk' || t.startsWith('kk:')),
+    });
+    writeFileSync(join(e.out, 'verdicts.json'), `${JSON.stringify({ seeds: e.seeds, claims: v }, null, 2)}\n`);
+    writeFileSync(join(e.out, 'verdicts.md'), verdictsMarkdown(v));
+    return v;
+  };
+  // The verdicts are computed from the evaluations before the report, which shows them first.
+  const run = await runPlan(e.out, plan, { log, beforeStage: (s) => s.id === 'report' && verdictsOf() });
+  const verdicts = verdictsOf();
   const summary = summarise(e, plan, verdicts, run);
   writeFileSync(join(e.out, 'summary.txt'), `${summary}\n`);
   return { plan, run, verdicts, summary };

@@ -249,6 +249,8 @@ export function buildPlan(e: Experiment): Plan {
       report,
       '--title',
       e.report.title,
+      '--verdicts',
+      join(out, 'verdicts.json'),
     ],
     resumeFlag: null,
   });

@@ -65,7 +65,11 @@ export interface RunResult {
   seconds: Record<string, number>;
 }
 
-export async function runPlan(out: string, plan: Plan, o: { log?: (s: string) => void } = {}): Promise<RunResult> {
+export async function runPlan(
+  out: string,
+  plan: Plan,
+  o: { log?: (s: string) => void; beforeStage?: (s: Stage) => void } = {},
+): Promise<RunResult> {
   const log = o.log ?? ((s: string) => console.error(s));
   mkdirSync(join(out, '.stages'), { recursive: true });
   const result: RunResult = { ran: [], skipped: [], seconds: {} };
@@ -91,6 +95,7 @@ export async function runPlan(out: string, plan: Plan, o: { log?: (s: string) =>
       `${JSON.stringify({ id: s.id, hash: s.hash!, done: false } satisfies StageRecord)}\n`,
     );
     mkdirSync(s.dir, { recursive: true });
+    o.beforeStage?.(s);
     const t0 = Date.now();
     await runKindling(status === 'resume' && s.resumeFlag ? [...s.command, s.resumeFlag] : s.command, log);
     const seconds = (Date.now() - t0) / 1000;

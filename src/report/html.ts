@@ -6,6 +6,7 @@ import type { Figure } from './figures.js';
 import type { ResultIndex } from './roles.js';
 import type { BrowserData } from './samples.js';
 import { categoryRows, comparisonRows, formatComparison, resultsMatrix } from './tables.js';
+import { type VerdictClaim, verdictsHtml } from './verdicts.js';
 
 export interface RenderedFigure extends Figure {
   svg: string | null;
@@ -20,6 +21,8 @@ export interface HtmlInput {
   figures: RenderedFigure[];
   samples: BrowserData;
   notes: string[];
+  /** Verdicts of `kindling run` on the paper's four claims, shown first. */
+  verdicts?: { seeds: number[]; claims: VerdictClaim[] } | null;
 }
 
 export const esc = (s: string): string =>
@@ -197,9 +200,10 @@ export function renderHtml(o: HtmlInput): string {
 <header>
 <h1>${esc(o.title)}</h1>
 <p class="muted">Generated ${esc(o.generated)} by kindling from ${o.sources.map((s) => `<code>${esc(s)}</code>`).join(', ')}. ${drawn} of ${o.figures.length} figures drawn.</p>
-<nav><a href="#results">Results</a><a href="#comparisons">Comparisons</a><a href="#figures">Figures</a><a href="#samples">Samples</a></nav>
+<nav>${o.verdicts ? '<a href="#claims">Claims</a>' : ''}<a href="#results">Results</a><a href="#comparisons">Comparisons</a><a href="#figures">Figures</a><a href="#samples">Samples</a></nav>
 ${o.notes.length ? `<ul class="muted">${o.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 </header>
+${o.verdicts ? `<section id="claims"><h2>The paper's four claims at this scale</h2>\n${verdictsHtml(o.verdicts, esc)}\n</section>` : ''}
 <section id="results"><h2>Results</h2>
 ${resultsSection(o.index)}
 </section>

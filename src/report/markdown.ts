@@ -3,6 +3,7 @@
 import type { RenderedFigure } from './html.js';
 import type { ResultIndex } from './roles.js';
 import { comparisonRows, formatComparison, resultsMatrix } from './tables.js';
+import { type VerdictClaim, verdictsMarkdown } from './verdicts.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -12,8 +13,10 @@ export function renderMarkdown(o: {
   index: ResultIndex;
   figures: RenderedFigure[];
   notes: string[];
+  verdicts?: { seeds: number[]; claims: VerdictClaim[] } | null;
 }): string {
   const lines: string[] = [`# ${o.title}`, '', `Generated ${o.generated} by \`kindling report\`.`, ''];
+  if (o.verdicts) lines.push(...verdictsMarkdown(o.verdicts));
   const { tasks, rows } = resultsMatrix(o.index);
   if (rows.length) {
     lines.push('## Results', '', 'Accuracy %, mean ± std over trials; completion length in tokens below.', '');

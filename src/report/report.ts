@@ -1,5 +1,6 @@
 // `kindling report`: results folders and training runs → one self-contained HTML file, the same
 // figures as PNG files beside it (<name>-<figure>.png) and a Markdown summary (<name>.md).
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { allFigures } from './figures.js';
@@ -9,6 +10,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderSvg, svgToPng } from './render.js';
 import { ResultIndex } from './roles.js';
 import { type BrowserOptions, collectSamples } from './samples.js';
+import { readVerdicts } from './verdicts.js';
 
 export interface ReportOptions extends BrowserOptions {
   /** Results folders and/or training run folders. */
@@ -20,6 +22,8 @@ export interface ReportOptions extends BrowserOptions {
   png?: boolean;
   /** Write the Markdown summary (default true). */
   markdown?: boolean;
+  /** verdicts.json of `kindling run`: the four claims, shown first. */
+  verdicts?: string | null;
 }
 
 export interface ReportSummary {
@@ -76,11 +80,12 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
   const sources = o.dirs.map((d) => relative(process.cwd(), resolve(d)) || '.');
-  writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes }));
+  const verdicts = o.verdicts ? readVerdicts(o.verdicts) : null;
+  writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes, verdicts }));
   let markdown: string | null = null;
   if (o.markdown !== false) {
     markdown = join(outDir, `${stem}.md`);
-    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes }));
+    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes, verdicts }));
   }
   return {
     html,

@@ -27,6 +27,7 @@ export function registerReport(program: Command): Command {
     .option('--max-chars <n>', 'cut embedded completions longer than this', parseIntOption('--max-chars', 100), 12000)
     .option('--no-png', 'do not write PNG files')
     .option('--no-markdown', 'do not write the Markdown summary')
+    .option('--verdicts <file>', "verdicts.json of `kindling run`: the paper's four claims, shown first")
     .addHelpText(
       'after',
       `
@@ -40,7 +41,15 @@ Example:
     .action(
       async (
         dirs: string[],
-        o: { out: string; title: string; maxSamples: number; maxChars: number; png: boolean; markdown: boolean },
+        o: {
+          out: string;
+          title: string;
+          maxSamples: number;
+          maxChars: number;
+          png: boolean;
+          markdown: boolean;
+          verdicts?: string;
+        },
       ) => {
         const { makeReport } = await import('../../report/index.js');
         const t0 = performance.now();
@@ -52,6 +61,7 @@ Example:
           maxChars: o.maxChars,
           png: o.png,
           markdown: o.markdown,
+          verdicts: o.verdicts ?? null,
         });
         for (const f of r.figures)
           if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);
