@@ -1,7 +1,9 @@
 // The samples embedded in the report's browser: a seeded uniform subset of each (model, task)'s
 // cells (reservoir sampling while streaming samples.jsonl, so a big results folder is never held
 // in memory), prompts stored once, long completions cut.
+
 import { readRecords } from '../eval/store.js';
+import { mulberry32 } from '../util/random.js';
 import type { EvalFolder } from './load.js';
 
 export interface BrowserSample {
@@ -36,17 +38,6 @@ export interface BrowserOptions {
   /** Completions longer than this are cut (default 12,000 characters). */
   maxChars?: number;
   seed?: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const cutText = (s: string, max: number) =>

@@ -1,16 +1,8 @@
 // Seeded data order that does not depend on libtorch's RNG: the same (seed, epoch) always gives
 // the same permutation, so a resumed run replays exactly the batches it had not yet seen.
+import { mulberry32 } from '../util/random.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Fisher–Yates permutation of 0..n-1 for (seed, epoch). */
 export function permutation(n: number, seed: number, epoch: number): number[] {

@@ -4,18 +4,9 @@
 // Latin with precomposed and combining accents (NFC matters), CJK, Hangul (jamo and syllables),
 // Arabic, Devanagari, Thai, emoji (ZWJ families, skin tones, flags, keycaps), symbols and rare
 // planes. Lone surrogates are excluded: they are not text and have no UTF-8 form.
+import { mulberry32 as rng } from '../../src/util/random.js';
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const range = (lo: number, hi: number) => ({ lo, hi });
 const POOLS: Array<string[] | { lo: number; hi: number }> = [

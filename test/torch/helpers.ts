@@ -1,18 +1,10 @@
 // Independent reference arithmetic for the engine tests: plain TypeScript over flat row-major arrays.
+import { mulberry32 as rng } from '../../src/util/random.js';
+
+export { rng };
+
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.js';
-
-/** Seeded uniform [0, 1) (mulberry32): test data that does not come from libtorch's RNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A dense array with a shape: the reference side of every comparison. */
 export class Nd {

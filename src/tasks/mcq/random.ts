@@ -1,5 +1,8 @@
 // Seeded randomness for MMLU-Pro: the per-category split and the random-guess fallback.
 // mulberry32 over a 32-bit FNV-1a hash of the seed and key: small, fast, the same on every machine.
+import { mulberry32 } from '../../util/random.js';
+
+export { mulberry32 };
 
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
@@ -8,18 +11,6 @@ export function hash32(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** A generator of floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher–Yates shuffle of a copy, driven by `rand`. */

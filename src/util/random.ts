@@ -1,0 +1,14 @@
+// Small seeded randomness shared by every layer (data order, splits, guesses, test data): the same
+// numbers on every machine, independent of libtorch's generators.
+
+/** mulberry32: a fast 32-bit PRNG, uniform floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
