@@ -1,5 +1,6 @@
 // `kindling kk generate|solve|teach`: make K&K puzzles (Logic-RL row format), solve quizzes from
 // files, and write long reasoning traces with the built-in symbolic teacher.
+import { Progress } from '../../util/progress.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseFloatOption, parseIntOption } from '../options.js';
@@ -17,36 +18,6 @@ function parseSizes(value: string): number[] {
     for (let n = lo; n <= hi; n++) out.push(n);
   }
   return out;
-}
-
-/** A progress line: a bar with rate and ETA on a TTY, plain lines (about every 10%) otherwise. */
-class Progress {
-  private readonly t0 = Date.now();
-  private lastPlain = -1;
-  private readonly tty = Boolean(process.stderr.isTTY);
-  constructor(
-    private readonly label: string,
-    private readonly total: number,
-  ) {}
-  tick(done: number): void {
-    const secs = (Date.now() - this.t0) / 1000;
-    const rate = done / Math.max(secs, 1e-9);
-    const eta = rate > 0 ? (this.total - done) / rate : 0;
-    if (this.tty) {
-      const width = 30;
-      const fill = Math.round((done / this.total) * width);
-      process.stderr.write(
-        `\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ${rate.toFixed(1)}/s ETA ${eta.toFixed(0)}s `,
-      );
-      if (done === this.total) process.stderr.write('\n');
-    } else {
-      const decile = Math.floor((done / this.total) * 10);
-      if (decile !== this.lastPlain || done === this.total) {
-        this.lastPlain = decile;
-        process.stderr.write(`${this.label}: ${done}/${this.total} (${rate.toFixed(1)}/s, ETA ${eta.toFixed(0)} s)\n`);
-      }
-    }
-  }
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -97,7 +68,7 @@ export function registerKk(program: Command): void {
       }) => {
         const { generateRows, JsonlWriter } = await import('../../tasks/kk/index.js');
         const out = new JsonlWriter(o.out);
-        const progress = new Progress('generate', o.people.length * o.perSize);
+        const progress = new Progress({ label: 'generate', total: o.people.length * o.perSize, unit: 'puzzle' });
         let done = 0;
         for (const people of o.people) {
           for (const row of generateRows({
@@ -113,10 +84,11 @@ export function registerKk(program: Command): void {
             maxRetry: o.maxRetry,
           })) {
             await out.write(row);
-            progress.tick(++done);
+            progress.set(++done);
           }
         }
         await out.close();
+        progress.close();
         console.log(`kk generate: wrote ${done} puzzles (${o.people.join(', ')} people) to ${o.out}`);
       },
     );
@@ -136,7 +108,7 @@ export function registerKk(program: Command): void {
       let unique = 0;
       for (const file of o.in) {
         const rows = await readRows(file);
-        const progress = new Progress(`solve ${file}`, rows.length);
+        const progress = new Progress({ label: `solve ${file}`, total: rows.length, unit: 'row' });
         for (const [i, row] of rows.entries()) {
           const clean = cleanRow(row);
           if (typeof row.quiz === 'string') {
@@ -154,8 +126,9 @@ export function registerKk(program: Command): void {
             if (sols.length === 1) unique++;
           }
           await out.write(clean);
-          progress.tick(i + 1);
+          progress.set(i + 1);
         }
+        progress.close();
       }
       await out.close();
       console.log(`kk solve: ${solved} quizzes solved (${unique} with exactly one solution), written to ${o.out}`);
@@ -223,7 +196,7 @@ export function registerKk(program: Command): void {
         }
         const chosen = o.limit !== undefined ? puzzles.slice(0, o.limit) : puzzles;
         const out = new JsonlWriter(o.out);
-        const progress = new Progress('teach', chosen.length * o.samplesPerPuzzle);
+        const progress = new Progress({ label: 'teach', total: chosen.length * o.samplesPerPuzzle, unit: 'trace' });
         let done = 0;
         let correct = 0;
         let chars = 0;
@@ -256,10 +229,11 @@ export function registerKk(program: Command): void {
             });
             correct += ok ? 1 : 0;
             chars += t.completion.length;
-            progress.tick(++done);
+            progress.set(++done);
           }
         }
         await out.close();
+        progress.close();
         console.log(
           `kk teach: ${done} traces for ${chosen.length} puzzles → ${o.out}; correct ${correct}/${done}; mean ${(chars / Math.max(done, 1)).toFixed(0)} characters`,
         );

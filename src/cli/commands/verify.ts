@@ -3,6 +3,7 @@
 // registerVerify() returns the `verify` command so other domains attach their own subcommands
 // (`verify code` lives with the code sandbox); processJsonl() is the shared row loop.
 
+import { Progress } from '../../util/progress.js';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -51,7 +52,7 @@ export async function processJsonl(job: JsonlJob): Promise<{ rows: number }> {
 
   const toStdout = job.output === undefined || job.output === '-';
   const out = toStdout ? process.stdout : createWriteStream(job.output!);
-  const progress = new Progress(job.label, rows.length, job.quiet ?? false);
+  const progress = job.quiet ? null : new Progress({ label: job.label, total: rows.length, unit: 'row' });
   const results: (Row | undefined)[] = new Array(rows.length);
   let written = 0;
   const flush = async () => {
@@ -73,52 +74,20 @@ export async function processJsonl(job: JsonlJob): Promise<{ rows: number }> {
         throw new Error(`${job.input}:${line}: ${(e as Error).message}`);
       }
       results[k] = { ...row, ...added };
-      progress.tick();
+      progress?.tick();
       await flush();
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, job.concurrency ?? 1) }, worker));
   } finally {
-    progress.done();
+    progress?.close();
     if (!toStdout) {
       (out as ReturnType<typeof createWriteStream>).end();
       await once(out, 'finish');
     }
   }
   return { rows: rows.length };
-}
-
-/** Progress on stderr: a bar with rate and ETA on a terminal, a plain line every ~10% otherwise. */
-class Progress {
-  private n = 0;
-  private readonly t0 = performance.now();
-  private lastPlain = 0;
-  private readonly tty = Boolean(process.stderr.isTTY);
-  constructor(
-    private readonly label: string,
-    private readonly total: number,
-    private readonly quiet: boolean,
-  ) {}
-  tick(): void {
-    this.n++;
-    if (this.quiet || this.total === 0) return;
-    const s = (performance.now() - this.t0) / 1000;
-    const rate = this.n / Math.max(s, 1e-9);
-    const eta = (this.total - this.n) / Math.max(rate, 1e-9);
-    const stats = `${this.n}/${this.total} ${rate.toFixed(1)}/s ETA ${eta.toFixed(0)}s`;
-    if (this.tty) {
-      const width = 24;
-      const full = Math.round((width * this.n) / this.total);
-      process.stderr.write(`\r${this.label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${stats}  `);
-    } else if (this.n === this.total || this.n - this.lastPlain >= Math.max(1, Math.ceil(this.total / 10))) {
-      this.lastPlain = this.n;
-      process.stderr.write(`${this.label}: ${stats}\n`);
-    }
-  }
-  done(): void {
-    if (!this.quiet && this.tty && this.total > 0) process.stderr.write('\n');
-  }
 }
 
 function requireString(row: Row, field: string): string {

@@ -27,7 +27,7 @@ describe('kindling kk', () => {
     let r = kindling('generate', '--people', '2-3,8', '--per-size', '4', '--seed', '7', '--out', gen);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /wrote 12 puzzles \(2, 3, 8 people\)/);
-    assert.match(r.err, /generate: 12\/12/, 'progress lines when not on a TTY');
+    assert.match(r.err, /generate +12\/12 \(100%\)/, 'progress lines when not on a TTY');
     const rows = jsonl(gen);
     assert.deepEqual(
       rows.map((x) => (x.names as string[]).length),
