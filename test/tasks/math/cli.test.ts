@@ -37,7 +37,7 @@ test('cli: verify math judges each row and echoes it', () => {
     reason: 'equal:string',
   });
   assert.equal(out[1].pred_extracted, '6');
-  assert.match(r.stderr, /verify math: 3\/3/);
+  assert.match(r.stderr, /verify math +3\/3 \(100%\)/);
 
   const file = join(dir, 'out.jsonl');
   const w = run(['verify', 'math', '--in', input, '--out', file, '--quiet']);
