@@ -101,7 +101,15 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
       return sum / starts.length;
     });
 
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    log('interrupt: finishing this step, then saving a checkpoint');
+  };
+  process.once('SIGINT', onSigint);
   while (state.global_step < total) {
+    // Yield to the event loop once per step so Ctrl-C (SIGINT) handlers can run.
+    await new Promise<void>((r) => setImmediate(r));
     // Window offsets depend only on (seed, step): resuming replays the same batches.
     const r = mulberry32((cfg.seed * 2654435761 + state.global_step * 40503) >>> 0);
     let lossValue = 0;
@@ -132,12 +140,15 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
     }
     if (state.global_step % cfg.logging_steps === 0 || last) metrics.log(row);
     progress.set(state.global_step, `loss ${lossValue.toFixed(3)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(3)}` : ''}`);
-    if (state.global_step % cfg.save_steps === 0 || last) saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
-    if (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps && !last) {
+    if (state.global_step % cfg.save_steps === 0 || last || interrupted)
+      saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+    if ((interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps)) && !last) {
+      process.removeListener('SIGINT', onSigint);
       progress.close('stopped');
       return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss };
     }
   }
+  process.removeListener('SIGINT', onSigint);
   progress.close();
   const modelDir = join(o.out, 'model');
   saveModel(model, modelDir, { tokenizer });

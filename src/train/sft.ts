@@ -181,6 +181,8 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
 
   try {
     while (state.global_step < totalSteps) {
+      // Yield to the event loop once per step so Ctrl-C (SIGINT) handlers can run.
+      await new Promise<void>((r) => setImmediate(r));
       // ---- gather this optimizer step's micro-batches (crossing into the next epoch when needed)
       const batches: Batch[] = [];
       while (batches.length < cfg.gradient_accumulation_steps) {

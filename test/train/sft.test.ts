@@ -139,3 +139,31 @@ describe('SFT', () => {
     assert.match(bad.stderr, /--warmup_steps/);
   });
 });
+
+describe('SFT interruption', () => {
+  it('Ctrl-C finishes the step, saves a checkpoint, exits 130; --resume continues from it', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const out = join(tmp, 'sigint');
+    const args = [join(REPO_ROOT, 'bin/kindling.js'), 'sft', '--model', base, '--data', data, '--out', out, '--max_steps', '400', '--per_device_train_batch_size', '2', '--learning_rate', '1e-4', '--save_steps', '1000', '--no-progress'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const metrics = join(out, 'metrics.jsonl');
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (existsSync(metrics) && readFileSync(metrics, 'utf8').trim()) {
+          clearInterval(t);
+          child.kill('SIGINT');
+          resolve();
+        }
+      }, 50);
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 130);
+    const steps = readFileSync(metrics, 'utf8').trim().split('\n').length;
+    assert.ok(steps < 400, `stopped early (${steps} steps)`);
+    assert.ok(existsSync(join(out, 'checkpoints', `step-${steps}`, 'trainer_state.json')), 'checkpoint of the interrupted step');
+    const resumed = spawnSync(process.execPath, [...args.slice(0, -9), '--max_steps', String(steps + 2), '--per_device_train_batch_size', '2', '--learning_rate', '1e-4', '--save_steps', '1000', '--no-progress', '--resume'], { encoding: 'utf8' });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`resuming from .*step-${steps}`));
+  });
+});
