@@ -2,6 +2,8 @@
 
   hf_model.py logits DIR '[[1,2,3],[4,5]]'        -> {"logits": [[[...V floats] per position] per sequence]}
   hf_model.py create CONFIG_JSON DIR SEED          -> writes a random model with save_pretrained (safetensors)
+  hf_model.py batch < JOBS.json                    -> one Python start for many jobs (importing transformers is slow):
+      [{"create": CONFIG, "dir": D, "seed": S} | {"logits": D, "seqs": [[...]]}, ...] -> [null | {"logits": ...}, ...]
 """
 import json, sys, warnings
 
@@ -10,18 +12,22 @@ import torch
 from transformers import AutoConfig, AutoModelForCausalLM
 
 
-def logits(folder, seqs):
+def compute_logits(folder, seqs):
     m = AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32, attn_implementation="eager").eval()
     out = []
     with torch.no_grad():
         for s in seqs:
             out.append(m(torch.tensor([s])).logits[0].tolist())
-    print(json.dumps({"logits": out}))
+    return {"logits": out}
+
+
+def logits(folder, seqs):
+    print(json.dumps(compute_logits(folder, seqs)))
 
 
 def create(cfg_json, folder, seed):
     torch.manual_seed(int(seed))
-    cfg = AutoConfig.for_model(**json.loads(cfg_json))
+    cfg = AutoConfig.for_model(**(json.loads(cfg_json) if isinstance(cfg_json, str) else cfg_json))
     m = AutoModelForCausalLM.from_config(cfg, torch_dtype=torch.float32)
     # Non-trivial norms and biases so that a loader bug in either cannot hide behind ones/zeros.
     with torch.no_grad():
@@ -33,5 +39,20 @@ def create(cfg_json, folder, seed):
     m.save_pretrained(folder, safe_serialization=True)
 
 
+def batch():
+    out = []
+    for job in json.load(sys.stdin):
+        if "create" in job:
+            create(job["create"], job["dir"], job["seed"])
+            out.append(None)
+        else:
+            out.append(compute_logits(job["logits"], job["seqs"]))
+    print(json.dumps(out))
+
+
 if __name__ == "__main__":
-    {"logits": lambda: logits(sys.argv[2], json.loads(sys.argv[3])), "create": lambda: create(*sys.argv[2:5])}[sys.argv[1]]()
+    {
+        "logits": lambda: logits(sys.argv[2], json.loads(sys.argv[3])),
+        "create": lambda: create(*sys.argv[2:5]),
+        "batch": batch,
+    }[sys.argv[1]]()

@@ -2,9 +2,9 @@
 
 The loss is TRL's own GRPOTrainer._compute_loss, called on a stand-in trainer whose model returns the
 given log-probs; advantages follow GRPOTrainer's formula with TRL's own nanstd.
-stdin: {rewards, G, scale_rewards, loss_type, beta, epsilon, epsilon_high, max_completion_length,
+stdin: a list of {rewards, G, scale_rewards, loss_type, beta, epsilon, epsilon_high, max_completion_length,
         logprobs [B][T], old_logprobs [B][T] | null, ref_logprobs [B][T] | null, mask [B][T]}
-stdout: {advantages: [...], loss: float}"""
+stdout: a list of {advantages: [...], loss: float} (one Python start for every case: importing TRL is slow)"""
 import json, sys, types, warnings
 from collections import defaultdict
 
@@ -13,51 +13,54 @@ import torch
 from trl.trainer.grpo_trainer import GRPOTrainer
 from trl.trainer.utils import nanstd
 
-req = json.load(sys.stdin)
-G = req["G"]
-rewards = torch.tensor(req["rewards"], dtype=torch.float64)
-mean = rewards.view(-1, G).mean(1).repeat_interleave(G)
-if req["scale_rewards"] == "batch":
-    std = nanstd(rewards).expand_as(rewards)
-else:
-    std = nanstd(rewards.view(-1, G), dim=1).repeat_interleave(G)
-adv = rewards - mean
-if req["scale_rewards"] != "none":
-    adv = adv / (std + 1e-4)
+def run(req):
+    G = req["G"]
+    rewards = torch.tensor(req["rewards"], dtype=torch.float64)
+    mean = rewards.view(-1, G).mean(1).repeat_interleave(G)
+    if req["scale_rewards"] == "batch":
+        std = nanstd(rewards).expand_as(rewards)
+    else:
+        std = nanstd(rewards.view(-1, G), dim=1).repeat_interleave(G)
+    adv = rewards - mean
+    if req["scale_rewards"] != "none":
+        adv = adv / (std + 1e-4)
 
-logps = torch.tensor(req["logprobs"], dtype=torch.float64)
-mask = torch.tensor(req["mask"], dtype=torch.float64)
-
-
-class Acc:
-    num_processes = 1
-    sync_gradients = True
-    def gather(self, x): return x
-    def gather_for_metrics(self, x): return x
-    def reduce(self, x, reduction="sum"): return x
+    logps = torch.tensor(req["logprobs"], dtype=torch.float64)
+    mask = torch.tensor(req["mask"], dtype=torch.float64)
 
 
-me = types.SimpleNamespace(
-    top_entropy_quantile=1.0, off_policy_mask_threshold=None, importance_sampling_level="token",
-    beta=req["beta"], loss_type=req["loss_type"], epsilon_low=req["epsilon"],
-    epsilon_high=req["epsilon_high"] if req["epsilon_high"] is not None else req["epsilon"],
-    args=types.SimpleNamespace(delta=None, use_bias_correction_kl=False), use_vllm=False,
-    vllm_importance_sampling_correction=False, model=types.SimpleNamespace(training=True),
-    current_gradient_accumulation_steps=1, accelerator=Acc(), max_completion_length=req["max_completion_length"],
-    _entropy_bonus_enabled=False, aux_loss_enabled=False, _metrics={"train": defaultdict(list)},
-)
-me._get_per_token_logps_and_entropies = lambda *a, **k: (logps, torch.zeros_like(logps), None)
-B, T = logps.shape
-inputs = {
-    "prompt_ids": torch.zeros(B, 1, dtype=torch.long), "prompt_mask": torch.ones(B, 1, dtype=torch.long),
-    "completion_ids": torch.zeros(B, T, dtype=torch.long), "completion_mask": mask,
-    "advantages": adv, "num_items_in_batch": mask.sum(),
-}
-if req.get("old_logprobs") is not None:
-    inputs["old_per_token_logps"] = torch.tensor(req["old_logprobs"], dtype=torch.float64)
-if req.get("ref_logprobs") is not None:
-    inputs["ref_per_token_logps"] = torch.tensor(req["ref_logprobs"], dtype=torch.float64)
-inputs["steps_per_generation"] = 1
-me.args.steps_per_generation = 1
-loss = GRPOTrainer._compute_loss(me, None, inputs)
-print(json.dumps({"advantages": adv.tolist(), "loss": loss.item()}))
+    class Acc:
+        num_processes = 1
+        sync_gradients = True
+        def gather(self, x): return x
+        def gather_for_metrics(self, x): return x
+        def reduce(self, x, reduction="sum"): return x
+
+
+    me = types.SimpleNamespace(
+        top_entropy_quantile=1.0, off_policy_mask_threshold=None, importance_sampling_level="token",
+        beta=req["beta"], loss_type=req["loss_type"], epsilon_low=req["epsilon"],
+        epsilon_high=req["epsilon_high"] if req["epsilon_high"] is not None else req["epsilon"],
+        args=types.SimpleNamespace(delta=None, use_bias_correction_kl=False), use_vllm=False,
+        vllm_importance_sampling_correction=False, model=types.SimpleNamespace(training=True),
+        current_gradient_accumulation_steps=1, accelerator=Acc(), max_completion_length=req["max_completion_length"],
+        _entropy_bonus_enabled=False, aux_loss_enabled=False, _metrics={"train": defaultdict(list)},
+    )
+    me._get_per_token_logps_and_entropies = lambda *a, **k: (logps, torch.zeros_like(logps), None)
+    B, T = logps.shape
+    inputs = {
+        "prompt_ids": torch.zeros(B, 1, dtype=torch.long), "prompt_mask": torch.ones(B, 1, dtype=torch.long),
+        "completion_ids": torch.zeros(B, T, dtype=torch.long), "completion_mask": mask,
+        "advantages": adv, "num_items_in_batch": mask.sum(),
+    }
+    if req.get("old_logprobs") is not None:
+        inputs["old_per_token_logps"] = torch.tensor(req["old_logprobs"], dtype=torch.float64)
+    if req.get("ref_logprobs") is not None:
+        inputs["ref_per_token_logps"] = torch.tensor(req["ref_logprobs"], dtype=torch.float64)
+    inputs["steps_per_generation"] = 1
+    me.args.steps_per_generation = 1
+    loss = GRPOTrainer._compute_loss(me, None, inputs)
+    return {"advantages": adv.tolist(), "loss": loss.item()}
+
+
+print(json.dumps([run(r) for r in json.load(sys.stdin)]))

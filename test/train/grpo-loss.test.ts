@@ -1,6 +1,6 @@
 // GRPO advantages and losses: hand-computed values and TRL's own GRPOTrainer._compute_loss.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
 import { computeAdvantages, grpoLoss, type LossType, type ScaleRewards } from '../../src/train/grpo-loss.js';
 import { runPeer } from '../peers.js';
@@ -11,16 +11,28 @@ const G = 3;
 const rewards = [2, -0.5, -2, 1, 1, 1, 2, 2, -0.5];
 const T = 4;
 const logprobs = [
-  [-1.2, -0.3, -2.0, -0.7], [-0.4, -1.1, -0.9, 0], [-2.2, -0.1, 0, 0],
-  [-0.6, -0.6, -0.6, -0.6], [-1.0, -1.5, -0.2, -0.3], [-0.9, 0, 0, 0],
-  [-0.05, -0.8, -1.3, -0.4], [-0.7, -0.2, -0.9, -1.6], [-3.0, -0.4, -0.2, 0],
+  [-1.2, -0.3, -2.0, -0.7],
+  [-0.4, -1.1, -0.9, 0],
+  [-2.2, -0.1, 0, 0],
+  [-0.6, -0.6, -0.6, -0.6],
+  [-1.0, -1.5, -0.2, -0.3],
+  [-0.9, 0, 0, 0],
+  [-0.05, -0.8, -1.3, -0.4],
+  [-0.7, -0.2, -0.9, -1.6],
+  [-3.0, -0.4, -0.2, 0],
 ];
 const old = logprobs.map((r, i) => r.map((x, j) => x + 0.3 * Math.sin(i * 7 + j * 3)));
 const ref = logprobs.map((r, i) => r.map((x, j) => x - 0.2 * Math.cos(i + j * 5)));
 const mask = [
-  [1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0],
-  [1, 1, 1, 1], [0, 0, 0, 0], [1, 0, 0, 0],
-  [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 0],
+  [1, 1, 1, 1],
+  [1, 1, 1, 0],
+  [1, 1, 0, 0],
+  [1, 1, 1, 1],
+  [0, 0, 0, 0],
+  [1, 0, 0, 0],
+  [1, 1, 1, 1],
+  [1, 1, 1, 1],
+  [1, 1, 1, 0],
 ];
 
 function handAdvantages(scale: ScaleRewards): number[] {
@@ -55,7 +67,18 @@ function handLoss(type: LossType, adv: number[], beta: number, eL: number, eH: n
   const B = per.length;
   switch (type) {
     case 'grpo':
-      return per.reduce((s, row, i) => s + row.reduce((a, b) => a + b, 0) / Math.max(1, mask[i]!.reduce((a, b) => a + b, 0)), 0) / B;
+      return (
+        per.reduce(
+          (s, row, i) =>
+            s +
+            row.reduce((a, b) => a + b, 0) /
+              Math.max(
+                1,
+                mask[i]!.reduce((a, b) => a + b, 0),
+              ),
+          0,
+        ) / B
+      );
     case 'bnpo':
     case 'dapo':
       return per.flat().reduce((a, b) => a + b, 0) / tokens;
@@ -71,19 +94,49 @@ describe('GRPO advantages and loss', () => {
     assert.deepEqual(none.zeroStd, [false, false, false, true, true, true, false, false, false]);
     assert.ok(Math.abs(none.advantages[0]! - (2 - (2 - 0.5 - 2) / 3)) < 1e-12);
     for (const s of ['none', 'group', 'batch'] as const)
-      computeAdvantages(rewards, G, s).advantages.forEach((a, i) => assert.ok(Math.abs(a - handAdvantages(s)[i]!) < 1e-12, `${s}[${i}]`));
+      computeAdvantages(rewards, G, s).advantages.forEach((a, i) =>
+        assert.ok(Math.abs(a - handAdvantages(s)[i]!) < 1e-12, `${s}[${i}]`),
+      );
   });
 
   const cases: { type: LossType; scale: ScaleRewards; beta: number; withOld: boolean; eH: number | null }[] = [];
   for (const type of ['grpo', 'bnpo', 'dapo', 'dr_grpo'] as const)
-    for (const scale of ['none', 'group', 'batch'] as const) cases.push({ type, scale, beta: 0, withOld: false, eH: null });
+    for (const scale of ['none', 'group', 'batch'] as const)
+      cases.push({ type, scale, beta: 0, withOld: false, eH: null });
   cases.push({ type: 'dapo', scale: 'none', beta: 0.04, withOld: true, eH: 0.28 });
   cases.push({ type: 'grpo', scale: 'group', beta: 0.1, withOld: true, eH: null });
   cases.push({ type: 'dr_grpo', scale: 'batch', beta: 0, withOld: true, eH: 0.3 });
 
-  for (const c of cases) {
+  // TRL's answers for every case from one Python process (importing TRL takes seconds).
+  const eps = 0.2;
+  let trlAnswers: { advantages: number[]; loss: number }[] = [];
+  before(() => {
+    trlAnswers = JSON.parse(
+      runPeer(
+        'trl_grpo_loss.py',
+        [],
+        JSON.stringify(
+          cases.map((c) => ({
+            rewards,
+            G,
+            scale_rewards: c.scale,
+            loss_type: c.type,
+            beta: c.beta,
+            epsilon: eps,
+            epsilon_high: c.eH,
+            max_completion_length: T,
+            logprobs,
+            old_logprobs: c.withOld ? old : null,
+            ref_logprobs: c.beta ? ref : null,
+            mask,
+          })),
+        ),
+      ),
+    );
+  });
+
+  cases.forEach((c, ci) => {
     it(`${c.type} / scale_rewards=${c.scale}${c.beta ? ` / β=${c.beta}` : ''}${c.withOld ? ' / μ>1 ratios' : ''}: hand-computed and TRL agree`, () => {
-      const eps = 0.2;
       const eH = c.eH ?? eps;
       const adv = computeAdvantages(rewards, G, c.scale).advantages;
       const ours = torch.scope(() => {
@@ -96,22 +149,27 @@ describe('GRPO advantages and loss', () => {
             advantages: torch.tensor(adv, { dtype: 'float64' }),
             mask: torch.tensor(mask, { dtype: 'float64' }),
           },
-          { lossType: c.type, epsilonLow: eps, epsilonHigh: eH, beta: c.beta, stepTokens: mask.flat().reduce((a, b) => a + b, 0), microBatches: 1, maxCompletionLength: T },
+          {
+            lossType: c.type,
+            epsilonLow: eps,
+            epsilonHigh: eH,
+            beta: c.beta,
+            stepTokens: mask.flat().reduce((a, b) => a + b, 0),
+            microBatches: 1,
+            maxCompletionLength: T,
+          },
         );
         return out.loss.item();
       });
       const hand = handLoss(c.type, adv, c.beta, eps, eH, c.withOld);
       assert.ok(Math.abs(ours - hand) < 1e-10, `kindling ${ours}, by hand ${hand}`);
-      const trl = JSON.parse(
-        runPeer('trl_grpo_loss.py', [], JSON.stringify({
-          rewards, G, scale_rewards: c.scale, loss_type: c.type, beta: c.beta, epsilon: eps, epsilon_high: c.eH, max_completion_length: T,
-          logprobs, old_logprobs: c.withOld ? old : null, ref_logprobs: c.beta ? ref : null, mask,
-        })),
+      const trl = trlAnswers[ci]!;
+      trl.advantages.forEach((a: number, i: number) =>
+        assert.ok(Math.abs(a - adv[i]!) < 1e-9, `advantage ${i}: TRL ${a}, kindling ${adv[i]}`),
       );
-      trl.advantages.forEach((a: number, i: number) => assert.ok(Math.abs(a - adv[i]!) < 1e-9, `advantage ${i}: TRL ${a}, kindling ${adv[i]}`));
       assert.ok(Math.abs(ours - trl.loss) < 1e-9, `kindling ${ours}, TRL ${trl.loss}`);
     });
-  }
+  });
 
   it('micro-batching: dapo summed over micro-batches equals the one-batch loss (and its gradient)', () => {
     const adv = computeAdvantages(rewards, G, 'none').advantages;
@@ -124,8 +182,27 @@ describe('GRPO advantages and loss', () => {
           const idx = torch.tensor(rows, { dtype: 'int64' });
           const sub = lp.indexSelect(0, idx);
           const out = grpoLoss(
-            { logprobs: sub, oldLogprobs: torch.tensor(old, { dtype: 'float64' }).indexSelect(0, idx), advantages: torch.tensor(rows.map((r) => adv[r]!), { dtype: 'float64' }), mask: torch.tensor(rows.map((r) => mask[r]!), { dtype: 'float64' }) },
-            { lossType: 'dapo', epsilonLow: 0.2, epsilonHigh: 0.2, beta: 0, stepTokens: tokens, microBatches: split.length, maxCompletionLength: T },
+            {
+              logprobs: sub,
+              oldLogprobs: torch.tensor(old, { dtype: 'float64' }).indexSelect(0, idx),
+              advantages: torch.tensor(
+                rows.map((r) => adv[r]!),
+                { dtype: 'float64' },
+              ),
+              mask: torch.tensor(
+                rows.map((r) => mask[r]!),
+                { dtype: 'float64' },
+              ),
+            },
+            {
+              lossType: 'dapo',
+              epsilonLow: 0.2,
+              epsilonHigh: 0.2,
+              beta: 0,
+              stepTokens: tokens,
+              microBatches: split.length,
+              maxCompletionLength: T,
+            },
           );
           out.loss.backward();
           total += out.loss.item();
@@ -133,7 +210,11 @@ describe('GRPO advantages and loss', () => {
         return { total, grad: lp.grad!.toArray() };
       });
     const one = run([[0, 1, 2, 3, 4, 5, 6, 7, 8]]);
-    const three = run([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+    const three = run([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
     assert.ok(Math.abs(one.total - three.total) < 1e-12);
     one.grad.forEach((g, i) => assert.ok(Math.abs(g - three.grad[i]!) < 1e-12));
     // masked (truncated) completion 4 gets no gradient at all

@@ -9,9 +9,9 @@ import { REPO_ROOT } from '../../src/paths.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import * as torch from '../../src/torch/index.js';
 import { resolveConfig } from '../../src/train/config-load.js';
+import { runSft, sftLossSum } from '../../src/train/sft.js';
 import { SftConfigSchema } from '../../src/train/sft-config.js';
 import { readSftRows, tokenizeSft } from '../../src/train/sft-data.js';
-import { runSft, sftLossSum } from '../../src/train/sft.js';
 import { runPeer } from '../peers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-sft-'));
@@ -19,12 +19,22 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const tok = byteLevelTokenizer();
 const base = join(tmp, 'base');
 const data = join(tmp, 'traces.jsonl');
-const cfg = (o: Record<string, unknown> = {}) => resolveConfig(SftConfigSchema, undefined, { learning_rate: 3e-3, per_device_train_batch_size: 2, gradient_accumulation_steps: 2, save_steps: 1000, ...o });
+const cfg = (o: Record<string, unknown> = {}) =>
+  resolveConfig(SftConfigSchema, undefined, {
+    learning_rate: 3e-3,
+    per_device_train_batch_size: 2,
+    gradient_accumulation_steps: 2,
+    save_steps: 1000,
+    ...o,
+  });
 
 const TRACES = [
   { prompt: 'Q: 2+3? Assistant: <think>\n', completion: 'add them: 5</think> <answer>5</answer>' },
   { prompt: 'Q: 7-4? Assistant: <think>\n', completion: 'subtract: 3</think> <answer>3</answer>' },
-  { prompt: 'Q: who is a knight? Assistant: <think>\n', completion: 'Zoey lies, so Zoey is a knave</think> <answer>(1) Zoey is a knave</answer>' },
+  {
+    prompt: 'Q: who is a knight? Assistant: <think>\n',
+    completion: 'Zoey lies, so Zoey is a knave</think> <answer>(1) Zoey is a knave</answer>',
+  },
   { prompt: 'Q: 6*2? Assistant: <think>\n', completion: 'multiply: 12</think> <answer>12</answer>' },
   { prompt: 'Q: 9-9? Assistant: <think>\n', completion: 'nothing left: 0</think> <answer>0</answer>' },
   { prompt: 'Q: 1+1? Assistant: <think>\n', completion: 'one and one: 2</think> <answer>2</answer>' },
@@ -32,7 +42,17 @@ const TRACES = [
 
 before(() => {
   const m = initModel(
-    { architectures: ['Qwen2ForCausalLM'], hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 320, max_position_embeddings: 512, tie_word_embeddings: true },
+    {
+      architectures: ['Qwen2ForCausalLM'],
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      vocab_size: 320,
+      max_position_embeddings: 512,
+      tie_word_embeddings: true,
+    },
     { seed: 2 },
   );
   saveModel(m, base, { tokenizer: tok });
@@ -46,7 +66,13 @@ describe('SFT', () => {
     const ex = tokenizeSft(readSftRows(data, null).slice(0, 3), tok, cfg()).examples;
     const tokens = ex.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
     const ours = torch.noGrad(() => torch.scope(() => sftLossSum(model, ex, 0).item())) / tokens;
-    const theirs = JSON.parse(runPeer('hf_sft_loss.py', [], JSON.stringify({ model: base, ids: ex.map((e) => e.ids), loss: ex.map((e) => e.loss) }))).loss;
+    const theirs = JSON.parse(
+      runPeer(
+        'hf_sft_loss.py',
+        [],
+        JSON.stringify({ model: base, ids: ex.map((e) => e.ids), loss: ex.map((e) => e.loss) }),
+      ),
+    ).loss;
     assert.ok(Math.abs(ours - theirs) < 1e-5 * Math.abs(theirs), `kindling ${ours}, transformers ${theirs}`);
   });
 
@@ -72,7 +98,10 @@ describe('SFT', () => {
     const boundary = e!.loss.indexOf(1); // first target token; position boundary-1 predicts it
     torch.scope(() => {
       const ids = torch.tensor([e!.ids.slice(0, -1)], { dtype: 'int64' });
-      const h = torch.noGrad(() => model.hidden(ids)).detach().requiresGrad_();
+      const h = torch
+        .noGrad(() => model.hidden(ids))
+        .detach()
+        .requiresGrad_();
       const logits = torch.nn.functional.linear(h, model.lmHead).logSoftmax(-1);
       const targets = torch.tensor([e!.ids.slice(1)], { dtype: 'int64' });
       const mask = torch.tensor([e!.loss.slice(1)]);
@@ -85,13 +114,34 @@ describe('SFT', () => {
 
   it('a tiny model overfits a handful of traces; eval loss is computed on held-out rows', async () => {
     const out = join(tmp, 'overfit');
-    const r = await runSft({ model: base, data, out, config: cfg({ max_steps: 40, eval_split: 0.2, eval_steps: 20, lr_scheduler_type: 'constant', per_device_train_batch_size: 5, gradient_accumulation_steps: 1 }), progress: false, log: () => {} });
-    assert.ok(r.losses[r.losses.length - 1]! < r.losses[0]! * 0.3, `loss ${r.losses[0]} → ${r.losses[r.losses.length - 1]}`);
+    const r = await runSft({
+      model: base,
+      data,
+      out,
+      config: cfg({
+        max_steps: 40,
+        eval_split: 0.2,
+        eval_steps: 20,
+        lr_scheduler_type: 'constant',
+        per_device_train_batch_size: 5,
+        gradient_accumulation_steps: 1,
+      }),
+      progress: false,
+      log: () => {},
+    });
+    assert.ok(
+      r.losses[r.losses.length - 1]! < r.losses[0]! * 0.3,
+      `loss ${r.losses[0]} → ${r.losses[r.losses.length - 1]}`,
+    );
     assert.ok(r.evalLoss !== null && Number.isFinite(r.evalLoss));
-    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(rows.length, 40);
     assert.ok(rows.filter((x) => 'eval_loss' in x).length === 2);
-    for (const k of ['step', 'epoch', 'loss', 'grad_norm', 'learning_rate', 'tokens_per_s', 'elapsed']) assert.ok(k in rows[0], k);
+    for (const k of ['step', 'epoch', 'loss', 'grad_norm', 'learning_rate', 'tokens_per_s', 'elapsed'])
+      assert.ok(k in rows[0], k);
     const final = loadModel(r.modelDir);
     assert.equal(final.config.architecture, 'Qwen2ForCausalLM');
   });
@@ -100,19 +150,41 @@ describe('SFT', () => {
     const c = cfg({ max_steps: 6, save_steps: 2, warmup_steps: 2, lr_scheduler_type: 'cosine', weight_decay: 0.1 });
     const full = await runSft({ model: base, data, out: join(tmp, 'full'), config: c, progress: false, log: () => {} });
     const out = join(tmp, 'resumed');
-    const first = await runSft({ model: base, data, out, config: c, stopAfterSteps: 3, progress: false, log: () => {} });
+    const first = await runSft({
+      model: base,
+      data,
+      out,
+      config: c,
+      stopAfterSteps: 3,
+      progress: false,
+      log: () => {},
+    });
     assert.equal(first.stopped, true); // step 3 ran but was never saved: resume starts from step 2
     const second = await runSft({ model: base, data, out, config: c, resume: true, progress: false, log: () => {} });
     assert.equal(second.steps, 6);
     assert.equal(second.losses.length, 4);
-    second.losses.forEach((l, i) => assert.ok(Math.abs(l - full.losses[2 + i]!) < 1e-6, `step ${3 + i}: resumed ${l}, uninterrupted ${full.losses[2 + i]}`));
-    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+    second.losses.forEach((l, i) =>
+      assert.ok(
+        Math.abs(l - full.losses[2 + i]!) < 1e-6,
+        `step ${3 + i}: resumed ${l}, uninterrupted ${full.losses[2 + i]}`,
+      ),
+    );
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
     assert.deepEqual(steps, [1, 2, 3, 4, 5, 6], 'metrics of the interrupted step are not duplicated');
   });
 
   it('bad settings and malformed rows are reported with the field or line', () => {
-    assert.throws(() => resolveConfig(SftConfigSchema, undefined, { learning_rate: -1 }), /--learning_rate: .*(greater than 0|>0)/i);
-    assert.throws(() => resolveConfig(SftConfigSchema, undefined, { lr_scheduler_type: 'wobbly' }), /--lr_scheduler_type/);
+    assert.throws(
+      () => resolveConfig(SftConfigSchema, undefined, { learning_rate: -1 }),
+      /--learning_rate: .*(greater than 0|>0)/i,
+    );
+    assert.throws(
+      () => resolveConfig(SftConfigSchema, undefined, { lr_scheduler_type: 'wobbly' }),
+      /--lr_scheduler_type/,
+    );
     assert.throws(() => resolveConfig(SftConfigSchema, undefined, { learning_rte: 1 }), /learning_rte/);
     const yaml = join(tmp, 'bad.yaml');
     writeFileSync(yaml, 'learning_rate: 1e-4\nper_device_train_batch_size: 0\n');
@@ -128,13 +200,46 @@ describe('SFT', () => {
     const yaml = join(tmp, 'cli.yaml');
     writeFileSync(yaml, 'learning_rate: 1.0e-3\nmax_steps: 3\nper_device_train_batch_size: 3\n');
     const out = join(tmp, 'cli-run');
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kindling.js'), 'sft', '--model', base, '--data', data, '--out', out, '--config', yaml, '--max_steps', '2', '--no-progress'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'bin/kindling.js'),
+        'sft',
+        '--model',
+        base,
+        '--data',
+        data,
+        '--out',
+        out,
+        '--config',
+        yaml,
+        '--max_steps',
+        '2',
+        '--no-progress',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     assert.equal(rows.length, 2);
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(saved.learning_rate, 1e-3);
-    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kindling.js'), 'sft', '--model', base, '--data', data, '--out', out, '--warmup_steps', '-3'], { encoding: 'utf8' });
+    const bad = spawnSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'bin/kindling.js'),
+        'sft',
+        '--model',
+        base,
+        '--data',
+        data,
+        '--out',
+        out,
+        '--warmup_steps',
+        '-3',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /--warmup_steps/);
   });
@@ -145,7 +250,25 @@ describe('SFT interruption', () => {
     const { spawn } = await import('node:child_process');
     const { existsSync } = await import('node:fs');
     const out = join(tmp, 'sigint');
-    const args = [join(REPO_ROOT, 'bin/kindling.js'), 'sft', '--model', base, '--data', data, '--out', out, '--max_steps', '400', '--per_device_train_batch_size', '2', '--learning_rate', '1e-4', '--save_steps', '1000', '--no-progress'];
+    const args = [
+      join(REPO_ROOT, 'bin/kindling.js'),
+      'sft',
+      '--model',
+      base,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--max_steps',
+      '400',
+      '--per_device_train_batch_size',
+      '2',
+      '--learning_rate',
+      '1e-4',
+      '--save_steps',
+      '1000',
+      '--no-progress',
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const metrics = join(out, 'metrics.jsonl');
     await new Promise<void>((resolve) => {
@@ -161,8 +284,27 @@ describe('SFT interruption', () => {
     assert.equal(code, 130);
     const steps = readFileSync(metrics, 'utf8').trim().split('\n').length;
     assert.ok(steps < 400, `stopped early (${steps} steps)`);
-    assert.ok(existsSync(join(out, 'checkpoints', `step-${steps}`, 'trainer_state.json')), 'checkpoint of the interrupted step');
-    const resumed = spawnSync(process.execPath, [...args.slice(0, -9), '--max_steps', String(steps + 2), '--per_device_train_batch_size', '2', '--learning_rate', '1e-4', '--save_steps', '1000', '--no-progress', '--resume'], { encoding: 'utf8' });
+    assert.ok(
+      existsSync(join(out, 'checkpoints', `step-${steps}`, 'trainer_state.json')),
+      'checkpoint of the interrupted step',
+    );
+    const resumed = spawnSync(
+      process.execPath,
+      [
+        ...args.slice(0, -9),
+        '--max_steps',
+        String(steps + 2),
+        '--per_device_train_batch_size',
+        '2',
+        '--learning_rate',
+        '1e-4',
+        '--save_steps',
+        '1000',
+        '--no-progress',
+        '--resume',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, new RegExp(`resuming from .*step-${steps}`));
   });
