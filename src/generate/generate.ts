@@ -4,7 +4,7 @@
 import type { CausalLM, KVCache } from '../model/decoder.js';
 import { disposeCache, selectCacheRows } from '../model/decoder.js';
 import * as torch from '../torch/index.js';
-import { type SamplingOptions, sampleRows, validateSampling } from './sampling.js';
+import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
 import { StopMatcher, type TextDecoderLike } from './stop.js';
 
 export interface TextCodec extends TextDecoderLike {
@@ -50,7 +50,7 @@ export interface Completion {
 interface Row {
   prompt: number;
   sample: number;
-  gen: torch.Generator;
+  gen: UniformStream;
   ids: number[];
   logprobs: number[];
   done: FinishReason | null;
@@ -68,7 +68,8 @@ export function generate(
   validateSampling(o);
   const n = o.n ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${o.n}`);
-  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1) throw new RangeError(`max_new_tokens must be ≥ 1, got ${o.maxNewTokens}`);
+  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1)
+    throw new RangeError(`max_new_tokens must be ≥ 1, got ${o.maxNewTokens}`);
   if (prompts.length === 0) return [];
   const encoded = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p) : [...p]));
   encoded.forEach((ids, i) => {
@@ -82,13 +83,24 @@ export function generate(
   const maxPrompt = Math.max(...encoded.map((e) => e.length));
   const capacity = maxPrompt + o.maxNewTokens;
   if (capacity > model.config.max_position_embeddings)
-    throw new Error(`prompt (${maxPrompt} tokens) + max_new_tokens (${o.maxNewTokens}) exceeds the model's ${model.config.max_position_embeddings} positions`);
+    throw new Error(
+      `prompt (${maxPrompt} tokens) + max_new_tokens (${o.maxNewTokens}) exceeds the model's ${model.config.max_position_embeddings} positions`,
+    );
   const pad = tokenizer.padTokenId ?? [...eos][0] ?? 0;
 
   const rows: Row[] = [];
   encoded.forEach((ids, p) => {
     for (let k = 0; k < n; k++)
-      rows.push({ prompt: p, sample: k, gen: new torch.Generator((o.seeds?.[p] ?? seed) + k, model.device.startsWith('cuda') ? model.device : undefined), ids: [], logprobs: [], done: null, promptLen: ids.length, padLen: maxPrompt - ids.length });
+      rows.push({
+        prompt: p,
+        sample: k,
+        gen: new UniformStream((o.seeds?.[p] ?? seed) + k),
+        ids: [],
+        logprobs: [],
+        done: null,
+        promptLen: ids.length,
+        padLen: maxPrompt - ids.length,
+      });
   });
 
   return torch.noGrad(() => {
@@ -113,14 +125,19 @@ export function generate(
         const h = model.hidden(ids, {
           cache,
           positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }),
-          ...(anyPad ? { attentionMask: torch.tensor(maskFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }) } : {}),
+          ...(anyPad
+            ? { attentionMask: torch.tensor(maskFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }) }
+            : {}),
         });
         return torch.nn.functional.linear(h.select(1, maxPrompt - 1), model.lmHead).float(); // [P,V]
       }),
     );
     // ---- share each prompt's prefill among its n samples
     if (n > 1) {
-      const expand = torch.tensor(rows.map((r) => r.prompt), { dtype: 'int64', device: model.device });
+      const expand = torch.tensor(
+        rows.map((r) => r.prompt),
+        { dtype: 'int64', device: model.device },
+      );
       const shared = selectCacheRows(cache, expand);
       disposeCache(cache);
       cache = shared;
@@ -132,7 +149,11 @@ export function generate(
 
     let active = rows.slice();
     for (let step = 0; step < o.maxNewTokens && active.length > 0; step++) {
-      const { ids, logprobs } = sampleRows(lastLogits, o, active.map((r) => r.gen));
+      const { ids, logprobs } = sampleRows(
+        lastLogits,
+        o,
+        active.map((r) => r.gen),
+      );
       lastLogits.dispose();
       active.forEach((r, i) => {
         const id = ids[i]!;
@@ -150,7 +171,10 @@ export function generate(
       }
       // finished rows leave the batch (their cache rows are dropped)
       if (still.length < active.length) {
-        const keepIdx = torch.tensor(active.flatMap((r, i) => (r.done === null ? [i] : [])), { dtype: 'int64', device: model.device });
+        const keepIdx = torch.tensor(
+          active.flatMap((r, i) => (r.done === null ? [i] : [])),
+          { dtype: 'int64', device: model.device },
+        );
         const smaller = selectCacheRows(cache, keepIdx);
         disposeCache(cache);
         keepIdx.dispose();
@@ -161,11 +185,25 @@ export function generate(
         torch.scope(() => {
           const R = active.length;
           const S = cache.length + 1;
-          const next = torch.tensor(active.map((r) => r.ids[r.ids.length - 1]!), { dtype: 'int64', shape: [R, 1], device: model.device });
-          const pos = torch.tensor(active.map((r) => r.promptLen + r.ids.length - 1), { dtype: 'int64', shape: [R, 1], device: model.device });
+          const next = torch.tensor(
+            active.map((r) => r.ids[r.ids.length - 1]!),
+            { dtype: 'int64', shape: [R, 1], device: model.device },
+          );
+          const pos = torch.tensor(
+            active.map((r) => r.promptLen + r.ids.length - 1),
+            { dtype: 'int64', shape: [R, 1], device: model.device },
+          );
           const anyPad = active.some((r) => r.padLen > 0);
           const mask = anyPad
-            ? torch.arange(0, S, 1, { device: model.device }).unsqueeze(0).ge(torch.tensor(active.map((r) => r.padLen), { dtype: 'int64', shape: [R, 1], device: model.device }))
+            ? torch
+                .arange(0, S, 1, { device: model.device })
+                .unsqueeze(0)
+                .ge(
+                  torch.tensor(
+                    active.map((r) => r.padLen),
+                    { dtype: 'int64', shape: [R, 1], device: model.device },
+                  ),
+                )
             : undefined;
           const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
           return torch.nn.functional.linear(h.select(1, 0), model.lmHead).float();

@@ -20,7 +20,8 @@ export function validateSampling(o: SamplingOptions): void {
   const p = o.topP ?? 1;
   if (!(p > 0 && p <= 1)) throw new RangeError(`top_p must be in (0, 1], got ${o.topP}`);
   const k = o.topK ?? 0;
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`top_k must be a non-negative integer (0 = off), got ${o.topK}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new RangeError(`top_k must be a non-negative integer (0 = off), got ${o.topK}`);
   const m = o.minP ?? 0;
   if (!(m >= 0 && m <= 1)) throw new RangeError(`min_p must be in [0, 1], got ${o.minP}`);
 }
@@ -58,27 +59,58 @@ export function processLogits(logits: torch.Tensor, o: SamplingOptions): torch.T
 }
 
 /**
- * One token per row. `generators[r]` drives row r (greedy rows ignore it). Returns the ids and the
- * log-probability of each chosen token under the temperature-scaled distribution (no top-k/p/min-p
- * renormalisation: the quantity a policy-gradient loss recomputes).
+ * A row's own stream of uniform numbers in [0, 1), drawn from a seeded libtorch CPU generator in
+ * blocks: sampling a batch then needs one draw per row from JS and a few batched ops, instead of
+ * one multinomial call per row, and a row's tokens still depend only on its own seed.
+ */
+export class UniformStream {
+  readonly #gen: torch.Generator;
+  #buf: number[] = [];
+  #i = 0;
+  constructor(seed: number) {
+    this.#gen = new torch.Generator(seed);
+  }
+  next(): number {
+    if (this.#i >= this.#buf.length) {
+      this.#buf = torch.scope(() => torch.rand([256], { dtype: 'float64', generator: this.#gen }).toArray());
+      this.#i = 0;
+    }
+    return this.#buf[this.#i++]!;
+  }
+}
+
+/**
+ * One token per row by inverse-CDF sampling: row r takes the first token whose cumulative
+ * probability exceeds its next uniform number (greedy rows ignore their stream). Returns the ids and
+ * the log-probability of each chosen token under the temperature-scaled distribution (no
+ * top-k/p/min-p renormalisation: the quantity a policy-gradient loss recomputes).
  */
 export function sampleRows(
   logits: torch.Tensor,
   o: SamplingOptions,
-  generators: readonly torch.Generator[],
+  streams: readonly UniformStream[],
 ): { ids: number[]; logprobs: number[] } {
   return torch.noGrad(() =>
     torch.scope(() => {
       const R = logits.shape[0]!;
+      const V = logits.shape[1]!;
       const t = o.temperature ?? 1;
       const base = (t > 0 && t !== 1 ? logits.div(t) : logits).logSoftmax(-1);
       let chosen: torch.Tensor;
       if (t === 0) chosen = logits.argmax(-1, true);
       else {
-        const probs = processLogits(logits, o).softmax(-1);
-        const picks: torch.Tensor[] = [];
-        for (let r = 0; r < R; r++) picks.push(probs.select(0, r).multinomial(1, false, generators[r]));
-        chosen = torch.stack(picks, 0);
+        const cdf = processLogits(logits, o).softmax(-1, 'float64').cumsum(-1);
+        const u = torch.tensor(
+          streams.slice(0, R).map((s) => s.next()),
+          { dtype: 'float64', shape: [R, 1], device: logits.device },
+        );
+        // rows whose total is a hair under 1 from rounding never index past the last token
+        const total = cdf.narrow(1, V - 1, 1);
+        chosen = cdf
+          .lt(u.mul(total))
+          .sum(-1, true)
+          .clamp(0, V - 1)
+          .long();
       }
       const lp = base.gather(1, chosen);
       return { ids: chosen.flatten().toArray(), logprobs: lp.flatten().toArray() };
