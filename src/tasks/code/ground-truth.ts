@@ -89,6 +89,89 @@ async function compute(pool: SandboxPool, p: CodeProblem, o: GroundTruthOptions)
   return { times, expected: out.bytes };
 }
 
+// Problems asked for in the same turn of the event loop are computed together, several per job
+// (one interpreter for many trusted reference programs, as evalplus computes them all in one
+// process): a fresh interpreter per problem would cost more than most problems' reference runs.
+const MAX_BATCH = 16;
+
+interface Request {
+  p: CodeProblem;
+  o: GroundTruthOptions;
+  resolve: (gt: GroundTruth) => void;
+  reject: (e: Error) => void;
+}
+
+const waiting = new Map<SandboxPool, Request[]>();
+
+function enqueue(pool: SandboxPool, p: CodeProblem, o: GroundTruthOptions): Promise<GroundTruth> {
+  return new Promise((resolve, reject) => {
+    let list = waiting.get(pool);
+    if (!list) {
+      list = [];
+      waiting.set(pool, list);
+      setImmediate(() => flush(pool));
+    }
+    list.push({ p, o, resolve, reject });
+  });
+}
+
+function flush(pool: SandboxPool): void {
+  const list = waiting.get(pool) ?? [];
+  waiting.delete(pool);
+  // Enough batches to keep every worker busy, none larger than MAX_BATCH.
+  const count = Math.min(list.length, Math.max(Math.ceil(list.length / MAX_BATCH), pool.size * 2));
+  for (let b = 0; b < count; b++) {
+    const batch = list.filter((_, i) => i % count === b);
+    if (batch.length) void runBatch(pool, batch);
+  }
+}
+
+async function runBatch(pool: SandboxPool, batch: Request[]): Promise<void> {
+  if (batch.length === 1) {
+    const [r] = batch;
+    compute(pool, r!.p, r!.o).then(r!.resolve, r!.reject);
+    return;
+  }
+  const enc = new TextEncoder();
+  let out: Awaited<ReturnType<SandboxPool['run']>>['outcome'];
+  try {
+    out = (
+      await pool.run({
+        driver: EVALPLUS_DRIVER,
+        program: '',
+        payload: {
+          mode: 'record_many',
+          problems: batch.map(({ p }) => ({ entry_point: p.entry_point, program: referenceProgram(p) })),
+        },
+        blobs: batch.flatMap(({ p }) => [enc.encode(p.base_input_json!), enc.encode(p.plus_input_json!)]),
+        stepLimitsMs: [],
+        totalLimitMs: Math.max(...batch.map(({ o }) => o.timeLimitMs ?? 600_000)),
+      })
+    ).outcome;
+  } catch (e) {
+    for (const r of batch) r.reject(e as Error);
+    return;
+  }
+  if (out.kind !== 'done' || !out.bytes) {
+    // A batch that timed out or crashed: compute each problem on its own, which isolates the culprit.
+    for (const r of batch) compute(pool, r.p, r.o).then(r.resolve, r.reject);
+    return;
+  }
+  const { sizes, times, errors } = out.result as {
+    sizes: number[];
+    times: ({ base: number[]; plus: number[] } | null)[];
+    errors: (string | null)[];
+  };
+  let offset = 0;
+  batch.forEach((r, k) => {
+    const size = sizes[k]!;
+    const bytes = out.bytes!.slice(offset, offset + size);
+    offset += size;
+    if (errors[k]) r.reject(new Error(`${r.p.task_id}: running the canonical solution failed: ${errors[k]}`));
+    else r.resolve({ times: times[k]!, expected: bytes });
+  });
+}
+
 /** Expected outputs and reference times of a problem (memory cache, then disk cache, then the sandbox). */
 export function groundTruth(pool: SandboxPool, p: CodeProblem, o: GroundTruthOptions = {}): Promise<GroundTruth> {
   if (!hasEvalplusInputs(p)) return Promise.reject(new Error(`${p.task_id}: the problem has no base_input/plus_input`));
@@ -97,13 +180,13 @@ export function groundTruth(pool: SandboxPool, p: CodeProblem, o: GroundTruthOpt
   if (hit) return hit;
   const dir = o.cacheDir === undefined ? join(kindlingCacheDir(), 'evalplus-expected') : o.cacheDir;
   const file = dir === null ? null : join(dir, `${key}.json`);
-  const promise = (async () => {
-    const cached = file ? readCached(file) : null;
-    if (cached) return cached;
-    const gt = await compute(pool, p, o);
-    if (dir !== null && file) writeCached(dir, file, gt);
-    return gt;
-  })();
+  const cached = file ? readCached(file) : null;
+  const promise = cached
+    ? Promise.resolve(cached)
+    : enqueue(pool, p, o).then((gt) => {
+        if (dir !== null && file) writeCached(dir, file, gt);
+        return gt;
+      });
   memory.set(key, promise);
   promise.catch(() => memory.delete(key));
   return promise;

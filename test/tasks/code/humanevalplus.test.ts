@@ -20,15 +20,22 @@ after(() => pool.close());
 const problems = loadHumanEvalPlus();
 const byId = new Map(problems.map((p) => [p.task_id, p]));
 
-// Mutants for a fixed subset (CI time); KINDLING_CODE_FULL=1 uses every task.
-const MUTANT_TASKS = process.env.KINDLING_CODE_FULL
+// CI time: seven tasks have extreme plus inputs that take ~90% of the reference solutions' time
+// (measured: HumanEval/15, 139, 36, 130, 59, 94 and 83 ≈ 137 of 151 s in the sandbox); CI judges
+// the other 157 canonical solutions and mutants of a fixed subset of 10 tasks. KINDLING_CODE_FULL=1
+// runs every task for both; bench/humanevalplus.mjs times the full canonical run.
+const FULL = Boolean(process.env.KINDLING_CODE_FULL);
+const HEAVY = new Set([15, 36, 59, 83, 94, 130, 139].map((i) => `HumanEval/${i}`));
+const MUTANT_TASKS = FULL
   ? problems.map((p) => p.task_id)
   : [0, 2, 21, 32, 45, 53, 108, 137, 148, 155].map((i) => `HumanEval/${i}`);
 // Kinds judged with strictOutputTypes off: they return a non-built-in value on purpose, and the
 // differential compares with evalplus, which accepts anything that compares equal.
 const NOT_STRICT = new Set(['custom_eq', 'counter']);
 
-const canonical = problems.map((p) => sample(p, 'canonical', referenceProgram(p)));
+const canonical = problems
+  .filter((p) => FULL || !HEAVY.has(p.task_id))
+  .map((p) => sample(p, 'canonical', referenceProgram(p)));
 const mutants = MUTANT_TASKS.flatMap((id) => {
   const p = byId.get(id)!;
   return mutantsOf(p)
@@ -95,8 +102,9 @@ const judge = (s: Sample): Promise<CodeVerdict> => {
   return v;
 };
 
-test('humanevalplus: all 164 canonical solutions pass base + plus in the sandbox', async () => {
+test('humanevalplus: every canonical solution passes base + plus in the sandbox (all 164 with KINDLING_CODE_FULL=1)', async () => {
   assert.equal(problems.length, 164);
+  assert.equal(canonical.length, FULL ? 164 : 157);
   const results = await Promise.all(canonical.map(async (s) => [s.id, await judge(s)] as const));
   const failed = results.filter(([, v]) => !v.passed).map(([id, v]) => `${id}: ${v.status} ${v.detail}`);
   assert.deepEqual(failed, []);
