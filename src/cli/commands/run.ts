@@ -1,6 +1,6 @@
 // `kindling run CONFIG.yaml` and `kindling demo`: the whole experiment in one command.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseIntOption } from '../options.js';
 
@@ -8,7 +8,7 @@ async function execute(file: string, o: { dryRun?: boolean; out?: string; seeds?
   const { loadExperiment } = await import('../../pipeline/config.js');
   const { runExperiment } = await import('../../pipeline/experiment.js');
   const overrides: Record<string, unknown> = {};
-  if (o.out) overrides.out = join(process.cwd(), o.out);
+  if (o.out) overrides.out = resolve(process.cwd(), o.out);
   if (o.seeds) overrides.seeds = Array.from({ length: o.seeds }, (_, i) => i);
   const e = loadExperiment(file, overrides);
   const r = await runExperiment(e, { dryRun: o.dryRun });
