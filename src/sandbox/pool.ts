@@ -35,7 +35,7 @@ interface Slot {
   ready: boolean;
   running: Running | null;
   startedAt: number;
-  /** Tail of what the worker thread itself printed (Pyodide's fatal-error reports go there). */
+  /** Tail of what the worker thread printed (Pyodide's fatal-error reports), for crash messages. */
   log: string;
 }
 
@@ -111,19 +111,15 @@ export class SandboxPool {
     const progress = new Int32Array(new SharedArrayBuffer(12));
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       env: {},
-      stdout: true,
-      stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     const slot: Slot = { worker, progress, ready: false, running: null, startedAt: performance.now(), log: '' };
-    const keepLog = (chunk: Buffer) => {
-      slot.log = (slot.log + chunk.toString('utf8')).slice(-4000);
-    };
-    worker.stdout.on('data', keepLog);
-    worker.stderr.on('data', keepLog);
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (e) => this.onDeath(slot, `worker error: ${e.message}`));
     worker.on('exit', (code) => this.onDeath(slot, `worker exited with code ${code}`));
+    // Workers alone do not keep the process alive: the watch timer does while jobs run or workers
+    // start, so a program that forgets close() still exits when it is done.
+    worker.unref();
     worker.postMessage({
       type: 'init',
       memoryLimitBytes: this.memoryLimitBytes,
@@ -138,6 +134,10 @@ export class SandboxPool {
   }
 
   private onMessage(slot: Slot, msg: FromWorker): void {
+    if (msg.type === 'log') {
+      slot.log = `${slot.log}${msg.text}\n`.slice(-4000);
+      return;
+    }
     if (msg.type === 'ready') {
       slot.ready = true;
       if (msg.snapshot && !this.snapshot) {

@@ -43,5 +43,11 @@ export interface ResultMessage {
   fdErrChars: number;
 }
 
+/** A line the worker thread printed (kept by the pool for crash reports). */
+export interface LogMessage {
+  type: 'log';
+  text: string;
+}
+
 export type ToWorker = InitMessage | JobMessage;
-export type FromWorker = ReadyMessage | ResultMessage;
+export type FromWorker = ReadyMessage | ResultMessage | LogMessage;

@@ -21,6 +21,12 @@ let progress: Int32Array;
 
 const send = (msg: FromWorker) => port.postMessage(msg);
 
+// Whatever this thread prints (Pyodide reports fatal errors on console.error) goes to the pool as
+// a message, never to the process's stdout, which may be carrying JSONL output.
+for (const name of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  console[name] = (...args: unknown[]) => send({ type: 'log', text: args.map(String).join(' ') });
+}
+
 /** Keeps the first `limit` characters written to a low-level stream and counts all of them. */
 class FdSink {
   text = '';

@@ -34,6 +34,12 @@ const OFF_BY_ONE = `    if isinstance(r, bool):
         return r + ' '
     if isinstance(r, (list, tuple)):
         return r[:-1] if r else type(r)([0])
+    if isinstance(r, dict):
+        return {**r, '_extra': 1}
+    if isinstance(r, set):
+        return r | {'_extra'}
+    if r is None:
+        return 0
     return r
 `;
 
