@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { SandboxPool } from '../../sandbox/index.js';
 import { type CheckOptions, checkProgram, jsonlLines, parseCodeRow, readJsonlText } from '../../tasks/code/index.js';
+import { Progress } from '../../util/progress.js';
 import { parseIntOption } from '../options.js';
 
 interface VerifyCodeOptions {
@@ -32,33 +33,6 @@ function echo(raw: Map<string, string>, added: Record<string, unknown>): string 
   for (const [k, v] of raw) if (!(k in added)) parts.push(`${JSON.stringify(k)}: ${v}`);
   for (const [k, v] of Object.entries(added)) parts.push(`${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   return `{${parts.join(', ')}}`;
-}
-
-/** Progress on stderr: a bar with rate and ETA on a terminal, a plain line every ~10% otherwise. */
-function progress(total: number, quiet: boolean) {
-  const t0 = performance.now();
-  const tty = Boolean(process.stderr.isTTY);
-  let n = 0;
-  let lastPlain = 0;
-  return {
-    tick() {
-      n++;
-      if (quiet || total === 0) return;
-      const s = (performance.now() - t0) / 1000;
-      const rate = n / Math.max(s, 1e-9);
-      const stats = `${n}/${total} ${rate.toFixed(2)} rows/s ETA ${((total - n) / Math.max(rate, 1e-9)).toFixed(0)}s`;
-      if (tty) {
-        const full = Math.round((24 * n) / total);
-        process.stderr.write(`\rverify code [${'#'.repeat(full)}${'.'.repeat(24 - full)}] ${stats}  `);
-      } else if (n === total || n - lastPlain >= Math.max(1, Math.ceil(total / 10))) {
-        lastPlain = n;
-        process.stderr.write(`verify code: ${stats}\n`);
-      }
-    },
-    done() {
-      if (!quiet && tty && total > 0) process.stderr.write('\n');
-    },
-  };
 }
 
 export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: number }> {
@@ -88,7 +62,7 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
   };
   const toStdout = o.out === undefined || o.out === '-';
   const out = toStdout ? process.stdout : createWriteStream(o.out!);
-  const bar = progress(rows.length, o.quiet ?? false);
+  const bar = o.quiet ? null : new Progress({ label: 'verify code', total: rows.length, unit: 'row' });
   const pool = new SandboxPool({ workers: o.concurrency, memoryLimitMb: o.memoryMb });
   const results: (string | undefined)[] = new Array(rows.length);
   let written = 0;
@@ -114,14 +88,14 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
       const added: Record<string, unknown> = {};
       for (const key of ADDED) added[key] = verdict[key];
       results[k] = echo(r.raw, added);
-      bar.tick();
+      bar?.tick();
       await flush();
     }
   };
   try {
     await Promise.all(Array.from({ length: pool.size * 2 }, lane));
   } finally {
-    bar.done();
+    bar?.close();
     await pool.close();
     if (!toStdout) {
       (out as ReturnType<typeof createWriteStream>).end();
