@@ -5,9 +5,18 @@
 // member by member from their source text, so nothing in them changes; the verdict fields follow.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SandboxPool } from '../../sandbox/index.js';
-import { type CheckOptions, checkProgram, jsonlLines, parseCodeRow, readJsonlText } from '../../tasks/code/index.js';
+import {
+  type CheckOptions,
+  checkProgram,
+  groundTruth,
+  hasEvalplusInputs,
+  jsonlLines,
+  parseCodeRow,
+  readJsonlText,
+} from '../../tasks/code/index.js';
 import { Progress } from '../../util/progress.js';
 import { parseIntOption } from '../options.js';
 
@@ -58,12 +67,15 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
     timeLimitFactor: o.timeLimitFactor,
     sampleCapMs: o.sampleCapMs,
     strictOutputTypes: o.strictTypes,
-    cacheDir: o.cache ? o.cacheDir : null,
+    // --cache-dir is the cache root, like $KINDLING_CACHE; expected outputs go in its evalplus-expected/.
+    cacheDir: o.cache ? (o.cacheDir ? join(o.cacheDir, 'evalplus-expected') : undefined) : null,
   };
   const toStdout = o.out === undefined || o.out === '-';
   const out = toStdout ? process.stdout : createWriteStream(o.out!);
   const bar = o.quiet ? null : new Progress({ label: 'verify code', total: rows.length, unit: 'row' });
   const pool = new SandboxPool({ workers: o.concurrency, memoryLimitMb: o.memoryMb });
+  // Ask for every problem's expected outputs at once: they are then computed many per job.
+  for (const r of rows) if (hasEvalplusInputs(r.problem)) groundTruth(pool, r.problem, check).catch(() => {});
   const results: (string | undefined)[] = new Array(rows.length);
   let written = 0;
   let next = 0;
