@@ -4,7 +4,8 @@
 //   supported       the interval lies above 0
 //   not supported   the interval lies below 0 (the opposite effect)
 //   inconclusive    the interval contains 0
-// Claims pool their per-benchmark effects with equal weight (variances add).
+// Claims pool their per-benchmark effects with equal weight (variances add); parts without any
+// paired difference (no information, e.g. both models at 0 %) are listed but not pooled.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -144,7 +145,9 @@ export function computeVerdicts(v: VerdictInputs): ClaimResult[] {
     parts: { what: string; effect: Effect }[],
     note: string,
   ): ClaimResult => {
-    const effect = poolEffects(parts.map((p) => p.effect));
+    // A part whose paired differences are all zero (e.g. both models at 0 %) carries no information;
+    // pooling it as an exact zero would shrink the interval, so it is listed but not pooled.
+    const effect = poolEffects(parts.filter((p) => p.effect.hi > p.effect.lo).map((p) => p.effect));
     return { id, claim, effect, verdict: verdictOf(effect), parts, note };
   };
 
