@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSeconds } from '../util/progress.js';
 import type { Experiment } from './config.js';
-import { buildPlan, type Plan } from './plan.js';
+import { buildPlan, type Plan, settingsArgs } from './plan.js';
 import { describePlan, type RunResult, runPlan } from './runner.js';
 import { type ClaimResult, computeVerdicts, readResults, verdictsMarkdown } from './verdict.js';
 
@@ -69,8 +69,7 @@ export async function validateExperiment(e: Experiment): Promise<void> {
   const { SftConfigSchema } = await import('../train/sft-config.js');
   const { GrpoConfigSchema } = await import('../train/grpo-config.js');
   const { parseOverrides } = await import('../train/config-load.js');
-  const kebab = (s: Record<string, unknown>) =>
-    parseOverrides(Object.entries(s).flatMap(([k, v]) => [`--${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const kebab = (s: Record<string, unknown>) => parseOverrides(settingsArgs(s));
   const where = (what: string, f: () => unknown) => {
     try {
       f();

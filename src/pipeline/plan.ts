@@ -37,7 +37,8 @@ export interface Plan {
 }
 
 const flag = (k: string) => `--${k.replace(/_/g, '-')}`;
-const settingsArgs = (s: Record<string, unknown>): string[] =>
+/** A settings object as `--key value` flags (what every `kindling` trainer command accepts). */
+export const settingsArgs = (s: Record<string, unknown>): string[] =>
   Object.entries(s).flatMap(([k, v]) => [flag(k), typeof v === 'string' ? v : JSON.stringify(v)]);
 
 export function buildPlan(e: Experiment): Plan {

@@ -87,7 +87,7 @@ export async function runPlan(
     if (status === 'run') {
       // Stale results of an older configuration are removed so nothing mixes.
       if (existsSync(s.dir) && resolve(s.dir) !== resolve(out)) rmSync(s.dir, { recursive: true, force: true });
-      if (s.id === 'report') for (const f of [plan.report]) rmSync(f, { force: true });
+      if (s.id === 'report') rmSync(plan.report, { force: true });
     }
     log(`${prefix}: ${status === 'resume' ? 'resuming' : 'running'} — ${s.title}`);
     writeFileSync(

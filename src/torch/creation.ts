@@ -1,5 +1,5 @@
 // Tensor creation: zeros, ones, full, empty, arange, rand, randn, randint, tensor(), fromBuffer().
-import { type Device, type DType, dtypeCode, elementSize } from './dtype.js';
+import { type Device, type DType, dtypeCode } from './dtype.js';
 import { native } from './native.js';
 import { type Generator, Tensor } from './tensor.js';
 
@@ -186,9 +186,4 @@ export function tensor(data: Nested | TypedArray, o: CreateOptions & { shape?: r
     t = c;
   }
   return finish(t, o);
-}
-
-/** Bytes a tensor of this dtype and shape occupies. */
-export function nbytes(dtype: DType, shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1) * elementSize(dtype);
 }

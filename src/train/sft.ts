@@ -4,7 +4,7 @@
 // Data-parallel when launched as several ranks (`kindling launch`, torchrun): an optimizer step is
 // the same gradient_accumulation_steps micro-batches whatever the world size, dealt round-robin to
 // the ranks, so losses, checkpoints and resumption do not depend on how many processes ran it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel, saveModel } from '../model/load.js';
@@ -13,14 +13,20 @@ import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
-import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import {
+  latestCheckpoint,
+  readTrainerState,
+  restoreOptimizer,
+  saveCheckpoint,
+  type TrainerState,
+} from './checkpoint.js';
 import { type DataParallel, setupDataParallel } from './data-parallel.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import { permutation } from './rng.js';
-import { type SchedulerType, lrLambda, warmupStepsFor } from './schedule.js';
+import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import type { SftConfig } from './sft-config.js';
-import { type SftExample, readSftRows, tokenizeSft } from './sft-data.js';
+import { readSftRows, type SftExample, tokenizeSft } from './sft-data.js';
 
 export interface SftOptions {
   /** Base model folder (HF format, with tokenizer files). */
@@ -61,7 +67,11 @@ function microBatches(order: number[], examples: SftExample[], cfg: SftConfig): 
     while (rows.length) {
       let take = rows.length;
       if (cfg.max_tokens_per_microbatch)
-        while (take > 1 && take * Math.max(...rows.slice(0, take).map((r) => r.ids.length)) > cfg.max_tokens_per_microbatch) take--;
+        while (
+          take > 1 &&
+          take * Math.max(...rows.slice(0, take).map((r) => r.ids.length)) > cfg.max_tokens_per_microbatch
+        )
+          take--;
       const part = rows.slice(0, take);
       out.push({ rows: part, lossTokens: part.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0) });
       rows = rows.slice(take);
@@ -119,7 +129,11 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   else if (o.resume) log(`no checkpoint in ${o.out}: starting from ${o.model}`);
   const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
   const model = loadModel(ckpt ?? o.model, { device: dp.device(cfg.device), dtype: cfg.dtype });
-  if (dp.isMain) writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'sft', model: o.model, data: o.data, ...cfg }, null, 2)}\n`);
+  if (dp.isMain)
+    writeFileSync(
+      join(o.out, 'config.json'),
+      `${JSON.stringify({ trainer: 'sft', model: o.model, data: o.data, ...cfg }, null, 2)}\n`,
+    );
 
   // ---- data: a seeded held-out split, then tokenisation with exact loss-mask boundaries
   let rows = readSftRows(o.data, cfg.response_template);
@@ -133,7 +147,10 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   }
   const train = tokenizeSft(rows, tokenizer, cfg);
   const evalData = tokenizeSft(evalRows, tokenizer, cfg);
-  if (train.examples.length === 0) throw new Error(`${o.data}: no usable training rows (${train.rows} rows, ${train.dropped} dropped as longer than max_length ${cfg.max_length})`);
+  if (train.examples.length === 0)
+    throw new Error(
+      `${o.data}: no usable training rows (${train.rows} rows, ${train.dropped} dropped as longer than max_length ${cfg.max_length})`,
+    );
   log(
     `data: ${train.examples.length} training sequences (${train.truncated} truncated, ${train.dropped} dropped over max_length ${cfg.max_length}, ${train.empty} without completion tokens)` +
       (evalData.examples.length ? `, ${evalData.examples.length} held out for eval_loss` : ''),
@@ -150,9 +167,13 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   else torch.manualSeed(cfg.seed);
   dp.broadcastParameters(model.parameters());
   if (dp.worldSize > cfg.gradient_accumulation_steps)
-    log(`warning: ${dp.worldSize} ranks share ${cfg.gradient_accumulation_steps} micro-batch(es) per step, so some ranks idle; raise gradient_accumulation_steps to a multiple of the world size`);
+    log(
+      `warning: ${dp.worldSize} ranks share ${cfg.gradient_accumulation_steps} micro-batch(es) per step, so some ranks idle; raise gradient_accumulation_steps to a multiple of the world size`,
+    );
 
-  const metrics = dp.isMain ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step }) : null;
+  const metrics = dp.isMain
+    ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step })
+    : null;
   const progress = dp.isMain
     ? new Progress({ label: 'sft', total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) })
     : { set: () => {}, close: () => {} };
@@ -174,7 +195,14 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
     const tokens = evalData.examples.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
     let sum = 0;
     torch.noGrad(() => {
-      for (const b of dp.roundRobin(microBatches(evalData.examples.map((_, i) => i), evalData.examples, cfg))) sum += torch.scope(() => sftLossSum(model, b.rows, pad).item());
+      for (const b of dp.roundRobin(
+        microBatches(
+          evalData.examples.map((_, i) => i),
+          evalData.examples,
+          cfg,
+        ),
+      ))
+        sum += torch.scope(() => sftLossSum(model, b.rows, pad).item());
     });
     return dp.sum([sum])[0]! / Math.max(1, tokens);
   };
@@ -209,8 +237,12 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       dp.allReduceGradients(model.parameters());
       const [stepLoss, stopVotes] = dp.sum([lossValue, interrupted ? 1 : 0]);
       lossValue = stepLoss!;
-      const gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
-      const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, totalSteps);
+      const gradNorm =
+        cfg.max_grad_norm > 0
+          ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm)
+          : gradientNorm(model);
+      const lr =
+        cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, totalSteps);
       opt.setLr(lr);
       opt.step();
       opt.zeroGrad();
@@ -220,8 +252,13 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
 
       const epochFloat = state.epoch + state.cursor / Math.max(1, epochBatches.length);
       const row: Record<string, unknown> & { step: number } = {
-        step: state.global_step, epoch: +epochFloat.toFixed(4), loss: lossValue, grad_norm: gradNorm, learning_rate: lr,
-        tokens_per_s: tokensSeen / Math.max(1e-3, (Date.now() - t0) / 1000), elapsed: (Date.now() - t0) / 1000,
+        step: state.global_step,
+        epoch: +epochFloat.toFixed(4),
+        loss: lossValue,
+        grad_norm: gradNorm,
+        learning_rate: lr,
+        tokens_per_s: tokensSeen / Math.max(1e-3, (Date.now() - t0) / 1000),
+        elapsed: (Date.now() - t0) / 1000,
       };
       const last = state.global_step === totalSteps;
       if (evalData.examples.length && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last)) {
@@ -229,7 +266,10 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
         row.eval_loss = evalLoss;
       }
       if (state.global_step % cfg.logging_steps === 0 || last || row.eval_loss !== undefined) metrics?.log(row);
-      progress.set(state.global_step, `loss ${lossValue.toFixed(4)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(4)}` : ''}`);
+      progress.set(
+        state.global_step,
+        `loss ${lossValue.toFixed(4)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(4)}` : ''}`,
+      );
 
       // An interrupt on any rank stops them all at this step.
       const stopAll = stopVotes! > 0;
@@ -238,7 +278,13 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
         saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
       if (stopNow && !last) {
         progress.close('stopped');
-        return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss, stopped: true };
+        return {
+          steps: state.global_step,
+          modelDir: latestCheckpoint(o.out) ?? o.model,
+          losses,
+          evalLoss,
+          stopped: true,
+        };
       }
     }
   } finally {
@@ -247,7 +293,9 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   progress.close();
   const modelDir = join(o.out, 'model');
   if (dp.isMain) saveModel(model, modelDir, { tokenizer });
-  log(`sft: ${state.global_step} steps, final loss ${losses[losses.length - 1]?.toFixed(4) ?? '-'}${evalLoss !== null ? `, eval_loss ${evalLoss.toFixed(4)}` : ''}; model saved to ${modelDir}`);
+  log(
+    `sft: ${state.global_step} steps, final loss ${losses[losses.length - 1]?.toFixed(4) ?? '-'}${evalLoss !== null ? `, eval_loss ${evalLoss.toFixed(4)}` : ''}; model saved to ${modelDir}`,
+  );
   for (const p of model.parameters()) p.dispose();
   return { steps: state.global_step, modelDir, losses, evalLoss, stopped: false };
 }
@@ -264,8 +312,4 @@ export function gradientNorm(model: CausalLM): number {
       return Math.sqrt(sq);
     }),
   );
-}
-
-export function sftRunExists(out: string): boolean {
-  return existsSync(join(out, 'metrics.jsonl'));
 }

@@ -20,7 +20,10 @@ export interface TrainingTask {
   domain: string;
 }
 
-export async function loadTrainingTask(selector: string, o: { train?: string; limit?: number | null } = {}): Promise<TrainingTask> {
+export async function loadTrainingTask(
+  selector: string,
+  o: { train?: string; limit?: number | null } = {},
+): Promise<TrainingTask> {
   const [name, args] = selector.split(':', 2) as [string, string | undefined];
   const limit = o.limit ?? undefined;
   let task: Task;
@@ -46,24 +49,26 @@ export async function loadTrainingTask(selector: string, o: { train?: string; li
       // Any other registered task (e.g. the demo's math-lite, code-lite, mcq-lite) trains on its 'train' split.
       const { resolveTask, listTasks } = await import('../tasks/registry.js');
       if (!listTasks().some((t) => t.name === name || t.aliases.includes(name)))
-        throw new Error(`unknown task '${name}' (expected one of ${[...TRAINING_TASKS, ...listTasks().map((t) => t.name)].join(', ')})`);
+        throw new Error(
+          `unknown task '${name}' (expected one of ${[...TRAINING_TASKS, ...listTasks().map((t) => t.name)].join(', ')})`,
+        );
       const entry = await resolveTask(selector);
-      const rows = o.train
-        ? undefined
-        : ((await entry.task.load('train', limit ? { limit } : {})) as Example[]);
-      if (rows) return { task: entry.task as Task, rows, domain: entry.domain };
       task = entry.task as Task;
       domain = entry.domain;
     }
   }
   if (o.train) {
     const rows = readJsonl(o.train).map(({ line, value }) => {
-      if (typeof value.id !== 'string' && typeof value.id !== 'number') throw new Error(`${o.train}:${line}: field 'id' is missing (a string or number)`);
+      if (typeof value.id !== 'string' && typeof value.id !== 'number')
+        throw new Error(`${o.train}:${line}: field 'id' is missing (a string or number)`);
       return { ...value, id: String(value.id) } as Example;
     });
     return { task, rows: limit ? rows.slice(0, limit) : rows, domain };
   }
-  if (name === 'math') throw new Error('task math needs --train F.jsonl (MATH train rows {id, problem, answer}): MATH-500 is the test set');
+  if (name === 'math')
+    throw new Error(
+      'task math needs --train F.jsonl (MATH train rows {id, problem, answer}): MATH-500 is the test set',
+    );
   const loadOptions: Record<string, unknown> = limit ? { limit } : {};
   if (domain === 'mmlu-pro' && args) loadOptions.categories = args.split(',');
   const rows = (await task.load('train', loadOptions)) as Example[];
