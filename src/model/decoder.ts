@@ -113,7 +113,9 @@ export class CausalLM {
 
     return torch.scope(() => {
       const positions = o.positionIds ?? torch.arange(past, S, 1, { device: this.device }).unsqueeze(0).expand(B, T);
-      const { cos, sin } = this.#ropeAt(positions);
+      // Positions stay below the sequence (or cache) length for left padding too, so the table size is
+      // known without reading the positions back from the device.
+      const { cos, sin } = this.#ropeAt(positions, Math.max(S, o.cache?.capacity ?? 0));
       const mask = this.#mask(B, T, past, o.attentionMask);
       // No mask needed means: plain causal attention from position 0, or one new token seeing everything.
       const isCausal = mask === null && past === 0 && T > 1;
@@ -147,10 +149,9 @@ export class CausalLM {
   }
 
   /** cos/sin for each position, shaped [B,1,T,E] to broadcast over heads, in the model dtype. */
-  #ropeAt(positions: Tensor): { cos: Tensor; sin: Tensor } {
+  #ropeAt(positions: Tensor, bound: number): { cos: Tensor; sin: Tensor } {
     const [B, T] = positions.shape as [number, number];
-    const maxPos = torch.noGrad(() => positions.max().item());
-    const table = this.#rope(maxPos + 1);
+    const table = this.#rope(bound);
     const flat = positions.reshape(-1);
     const pick = (t: Tensor) => t.indexSelect(0, flat).view(B, 1, T, this.config.headDim).to({ dtype: this.dtype });
     return { cos: pick(table.cos), sin: pick(table.sin) };
