@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 #include <torch/cuda.h>
+#include <ATen/autocast_mode.h>
 #include <torch/mps.h>
 
 #include <unordered_set>
@@ -291,6 +292,26 @@ FN(setGradEnabled) {
   return Napi::Boolean::New(ENV, prev);
 }
 FN(isLeaf) { return Napi::Boolean::New(ENV, T(info, 0).is_leaf()); }
+// Autocast (torch.autocast): enter(device, dtypeCode, enabled) -> [prevEnabled, prevDtypeCode];
+// exit(device, prevEnabled, prevDtypeCode). The cast cache lives while any autocast region is open.
+FN(autocastEnter) {
+  auto dev = device_at(info, 0).type();
+  auto prev = Napi::Array::New(ENV, 2);
+  prev.Set(0u, Napi::Boolean::New(ENV, at::autocast::is_autocast_enabled(dev)));
+  prev.Set(1u, Napi::Number::New(ENV, dtype_code(at::autocast::get_autocast_dtype(dev))));
+  at::autocast::set_autocast_enabled(dev, flag(info, 2));
+  at::autocast::set_autocast_dtype(dev, dtype_at(info, 1));
+  at::autocast::increment_nesting();
+  return prev;
+}
+FN(autocastExit) {
+  auto dev = device_at(info, 0).type();
+  if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  at::autocast::set_autocast_enabled(dev, flag(info, 1));
+  at::autocast::set_autocast_dtype(dev, dtype_at(info, 2));
+  return ENV.Undefined();
+}
+FN(isAutocastEnabled) { return Napi::Boolean::New(ENV, at::autocast::is_autocast_enabled(device_at(info, 0).type())); }
 
 // ---------------------------------------------------------------- conversion
 
@@ -801,7 +822,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(adamwNew); EXPORT(adamwStep); EXPORT(adamwZeroGrad); EXPORT(adamwSetGroup); EXPORT(adamwGetGroup);
   EXPORT(adamwGetState); EXPORT(adamwSetState); EXPORT(clipGradNorm);
   EXPORT(version); EXPORT(showConfig); EXPORT(parallelInfo); EXPORT(getNumThreads); EXPORT(setNumThreads);
-  EXPORT(getNumInteropThreads); EXPORT(cudaIsAvailable); EXPORT(cudaDeviceCount); EXPORT(cudaSynchronize);
+  EXPORT(getNumInteropThreads); EXPORT(cudaIsAvailable); EXPORT(autocastEnter); EXPORT(autocastExit); EXPORT(isAutocastEnabled); EXPORT(cudaDeviceCount); EXPORT(cudaSynchronize);
   EXPORT(mpsIsAvailable); EXPORT(cxx11Abi);
   kindling::register_distributed(env, exports);
   return exports;

@@ -5,7 +5,7 @@
 // while its source, the shared headers and the flags are unchanged (each takes ~30 s).
 //   node scripts/build-native.mjs              build (always)
 //   node scripts/build-native.mjs --if-missing build only when sources or libtorch changed
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -114,7 +114,8 @@ if (!haveGloo)
 console.error(`kindling: building the libtorch binding against ${torch.how}: ${torch.root} (torch ${torch.version})`);
 const t0 = Date.now();
 
-function compile(u, flags) {
+// Units compile in parallel (each takes ~30 s; a GPU machine has many cores).
+async function compile(u, flags) {
   const name = u.src
     .split('/')
     .pop()
@@ -124,30 +125,35 @@ function compile(u, flags) {
   const keyFile = `${obj}.key`;
   if (existsSync(obj) && existsSync(keyFile) && readFileSync(keyFile, 'utf8') === k) return { obj, ok: true };
   console.error(`kindling: compiling native/${name}.cpp`);
-  const r = spawnSync(cxx, [...compileFlags, ...flags, '-c', u.src, '-o', `${obj}.tmp`], { stdio: 'inherit' });
-  if (r.status !== 0) return { obj, ok: false, why: `${cxx} exit ${r.status ?? r.signal}` };
+  const code = await new Promise((done) => {
+    const p = spawn(cxx, [...compileFlags, ...flags, '-c', u.src, '-o', `${obj}.tmp`], { stdio: 'inherit' });
+    p.on('error', (e) => done(String(e.message)));
+    p.on('close', (status, signal) => done(status ?? signal));
+  });
+  if (code !== 0) return { obj, ok: false, why: `${cxx} exit ${code}` };
   renameSync(`${obj}.tmp`, obj);
   writeFileSync(keyFile, k);
   return { obj, ok: true };
 }
 
-const objects = [];
 let nccl = Boolean(ncclInclude);
-for (const u of units) {
-  let c = compile(u, u.flags);
-  if (!c.ok && u.fallback) {
-    nccl = false;
-    console.error(
-      `kindling: native/${u.src.split('/').pop()} did not compile with NCCL (${c.why}); building it without (gloo only)`,
-    );
-    c = compile(u, u.fallback);
-  }
-  if (!c.ok) {
-    console.error(`kindling: compiling ${u.src} failed (${c.why})`);
-    process.exit(1);
-  }
-  objects.push(c.obj);
-}
+const objects = await Promise.all(
+  units.map(async (u) => {
+    let c = await compile(u, u.flags);
+    if (!c.ok && u.fallback) {
+      nccl = false;
+      console.error(
+        `kindling: native/${u.src.split('/').pop()} did not compile with NCCL (${c.why}); building it without (gloo only)`,
+      );
+      c = await compile(u, u.fallback);
+    }
+    if (!c.ok) {
+      console.error(`kindling: compiling ${u.src} failed (${c.why})`);
+      process.exit(1);
+    }
+    return c.obj;
+  }),
+);
 const tmp = `${out}.tmp`;
 const r = spawnSync(cxx, [...objects, ...linkFlags, '-o', tmp], { stdio: 'inherit' });
 if (r.status !== 0) {

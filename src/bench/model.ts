@@ -2,7 +2,7 @@
 // ../shared/bench/torch_peer.py's `train` and `generate` so the two can be compared in one run.
 import { readFileSync } from 'node:fs';
 import { generate } from '../generate/generate.js';
-import { parseConfig } from '../model/config.js';
+import { type ModelConfig, parseConfig } from '../model/config.js';
 import { initModel } from '../model/load.js';
 import * as torch from '../torch/index.js';
 
@@ -19,13 +19,27 @@ export interface TrainBenchOptions {
   steps: number;
   device?: string;
   dtype?: torch.DType;
+  /** Mixed precision: float32 parameters and AdamW state, forward under bf16 autocast (like the peer's --dtype bfloat16). */
+  amp?: boolean;
 }
 
-/** Forward + backward + AdamW on random tokens; the first step is warm-up and not counted. */
+/**
+ * Model FLOPs of one training step (forward + backward = 3 × forward): 6 per matmul weight per
+ * token (embedding lookups excluded, the LM head included) plus causal attention's score and value
+ * products, 6·L·d·T per token (half of the full T×T, as PaLM's appendix counts).
+ */
+export function trainFlopsPerStep(c: ModelConfig, params: number, batch: number, seq: number): number {
+  const matmulParams = params - (c.tie_word_embeddings ? 0 : c.vocab_size * c.hidden_size);
+  const attn = 6 * c.num_hidden_layers * c.num_attention_heads * c.headDim * seq;
+  return batch * seq * (6 * matmulParams + attn);
+}
+
+/** Forward + AdamW on random tokens; the first step is warm-up and not counted. */
 export function benchTrain(o: TrainBenchOptions) {
   const config = loadBenchConfig(o.config);
   torch.manualSeed(0);
-  const model = initModel(config, { seed: 0, device: o.device, dtype: o.dtype });
+  const model = initModel(config, { seed: 0, device: o.device, dtype: o.amp ? 'float32' : o.dtype });
+  const device = o.device ?? 'cpu';
   const opt = new torch.optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.1 });
   const V = config.vocab_size;
   const times: number[] = [];
@@ -34,7 +48,7 @@ export function benchTrain(o: TrainBenchOptions) {
       const ids = torch.randint(0, V, [o.batch, o.seq + 1], { device: o.device });
       torch.cuda.synchronize();
       const t0 = performance.now();
-      const logits = model.forward(ids.narrow(1, 0, o.seq));
+      const logits = torch.autocast({ device, enabled: Boolean(o.amp) }, () => model.forward(ids.narrow(1, 0, o.seq)));
       const loss = torch.nn.functional.crossEntropy(logits.reshape(-1, V).float(), ids.narrow(1, 1, o.seq).reshape(-1));
       opt.zeroGrad();
       loss.backward();
@@ -44,13 +58,16 @@ export function benchTrain(o: TrainBenchOptions) {
     });
   }
   const ms = median(times);
+  const params = model.numParameters();
+  const flops = trainFlopsPerStep(config, params, o.batch, o.seq);
   return {
     mode: 'train',
     engine: `kindling (libtorch ${torch.version()})`,
-    device: o.device ?? 'cpu',
-    dtype: o.dtype ?? 'float32',
+    device,
+    dtype: o.amp ? 'float32+autocast(bfloat16)' : (o.dtype ?? 'float32'),
     threads: torch.getNumThreads(),
-    params: model.numParameters(),
+    params,
+    model_tflops_per_s: +(flops / ms / 1e9).toFixed(2),
     batch: o.batch,
     seq: o.seq,
     ms_per_step: +ms.toFixed(2),

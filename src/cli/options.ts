@@ -15,7 +15,8 @@ export function parseIntOption(name: string, min = Number.NEGATIVE_INFINITY, max
 export function parseFloatOption(name: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got '${value}'`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got '${value}'`);
     return n;
   };
 }

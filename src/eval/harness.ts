@@ -345,6 +345,7 @@ async function judge(p: Prepared, e: Example, text: string) {
     reward = { score: -2, reason: `reward_error: ${(err as Error).message}` };
   }
   // JSON has no NaN/Infinity: a line with one could not be read back from the cache.
-  if (!Number.isFinite(reward.score)) reward = { score: -2, reason: `reward_not_finite: ${reward.score} (${reward.reason})` };
+  if (!Number.isFinite(reward.score))
+    reward = { score: -2, reason: `reward_not_finite: ${reward.score} (${reward.reason})` };
   return { score, reward };
 }

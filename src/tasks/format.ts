@@ -15,7 +15,8 @@ export function checkFormat(completion: string): FormatResult {
   const open = count(completion, '<answer>');
   if (open !== 1) return { ok: false, reason: open === 0 ? 'format_no_answer_open' : 'format_multiple_answer_open' };
   const close = count(completion, '</answer>');
-  if (close !== 1) return { ok: false, reason: close === 0 ? 'format_no_answer_close' : 'format_multiple_answer_close' };
+  if (close !== 1)
+    return { ok: false, reason: close === 0 ? 'format_no_answer_close' : 'format_multiple_answer_close' };
   const m = SHAPE.exec(completion);
   if (!m) return { ok: false, reason: 'format_bad_shape' };
   return { ok: true, answer: m[1]! };

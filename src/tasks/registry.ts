@@ -11,12 +11,12 @@ import { createHumanEvalPlusTask } from './code/task.js';
 import type { KkExample } from './kk/dataset.js';
 import { kkTask } from './kk/task.js';
 import { kkHeldOutSet } from './kk-heldout.js';
+import { registerLiteTasks } from './lite/register.js';
 import type { MathExample } from './math/data.js';
 import { mathTask } from './math/task.js';
 import { type McqExample, MMLU_PRO_CATEGORIES } from './mcq/data.js';
 import { mmluProTask } from './mcq/task.js';
 import type { Example, Task } from './types.js';
-import { registerLiteTasks } from './lite/register.js';
 
 /** A task as evaluation sees it: the Task plus which rows to evaluate and how to group them. */
 export interface TaskEntry<E extends Example = Example> {

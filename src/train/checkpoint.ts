@@ -2,11 +2,11 @@
 // optimizer.safetensors (AdamW moments per parameter name, libtorch's RNG state) and
 // trainer_state.json (step, epoch, data cursor, scheduler position, trainer-specific state).
 // Written to a temporary folder and renamed, so a kill never leaves a half checkpoint behind.
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSafetensors, readHeader, saveSafetensors } from '../model/safetensors.js';
 import type { CausalLM } from '../model/decoder.js';
 import { saveModel } from '../model/load.js';
+import { loadSafetensors, readHeader, saveSafetensors } from '../model/safetensors.js';
 import * as torch from '../torch/index.js';
 
 export interface TrainerState {
@@ -66,7 +66,8 @@ export function saveCheckpoint(
   writeFileSync(join(tmp, 'trainer_state.json'), `${JSON.stringify(state, null, 2)}\n`);
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
-  if (o.keep) for (const old of listCheckpoints(runDir).slice(0, -o.keep)) rmSync(old.dir, { recursive: true, force: true });
+  if (o.keep)
+    for (const old of listCheckpoints(runDir).slice(0, -o.keep)) rmSync(old.dir, { recursive: true, force: true });
   return final;
 }
 

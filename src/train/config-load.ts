@@ -19,7 +19,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new Error(`${path}: not valid YAML: ${(e as Error).message}`);
   }
   if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new Error(`${path}: expected a mapping of settings at the top level`);
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new Error(`${path}: expected a mapping of settings at the top level`);
   return data as Record<string, unknown>;
 }
 

@@ -99,7 +99,10 @@ export function grpoLoss(x: LossInputs, s: LossSettings): LossOutput {
         loss = masked.sum().div(Math.max(1, x.mask.sum().item())).div(s.microBatches);
         break;
       case 'dr_grpo':
-        loss = masked.sum().div(B * s.maxCompletionLength).div(s.microBatches);
+        loss = masked
+          .sum()
+          .div(B * s.maxCompletionLength)
+          .div(s.microBatches);
         break;
       case 'dapo':
         loss = masked.sum().div(Math.max(1, s.stepTokens));
@@ -107,8 +110,20 @@ export function grpoLoss(x: LossInputs, s: LossSettings): LossOutput {
     }
     const stats = torch.noGrad(() => {
       const r = ratio.detach();
-      const low = r.lt(1 - s.epsilonLow).logicalAnd(adv.lt(0)).float().mul(x.mask).sum().item();
-      const high = r.gt(1 + s.epsilonHigh).logicalAnd(adv.gt(0)).float().mul(x.mask).sum().item();
+      const low = r
+        .lt(1 - s.epsilonLow)
+        .logicalAnd(adv.lt(0))
+        .float()
+        .mul(x.mask)
+        .sum()
+        .item();
+      const high = r
+        .gt(1 + s.epsilonHigh)
+        .logicalAnd(adv.gt(0))
+        .float()
+        .mul(x.mask)
+        .sum()
+        .item();
       return { low, high, tokens: x.mask.sum().item() };
     });
     return { loss, clippedLow: stats.low, clippedHigh: stats.high, klSum, tokens: stats.tokens };

@@ -18,15 +18,21 @@ import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
-import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
-import type { GrpoConfig } from './grpo-config.js';
+import {
+  latestCheckpoint,
+  readTrainerState,
+  restoreOptimizer,
+  saveCheckpoint,
+  type TrainerState,
+} from './checkpoint.js';
 import { type DataParallel, setupDataParallel } from './data-parallel.js';
+import type { GrpoConfig } from './grpo-config.js';
 import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import { type NamedReward, scoreCompletions } from './rewards.js';
 import { mulberry32, permutation } from './rng.js';
-import { type SchedulerType, lrLambda, warmupStepsFor } from './schedule.js';
+import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import { gradientNorm } from './sft.js';
 
 /** Periodic evaluation hook (the evaluation harness plugs in here): returns metrics to log. */
@@ -67,7 +73,13 @@ interface Rollout {
 }
 
 /** log π(completion tokens | prompt) [B,Lc] for a micro-batch, with the mask [B,Lc]. */
-function rolloutLogprobs(model: CausalLM, rows: readonly Rollout[], temperature: number, pad: number, withEntropy: boolean) {
+function rolloutLogprobs(
+  model: CausalLM,
+  rows: readonly Rollout[],
+  temperature: number,
+  pad: number,
+  withEntropy: boolean,
+) {
   const Lp = Math.max(...rows.map((r) => r.promptIds.length));
   const Lc = Math.max(1, ...rows.map((r) => r.completion.tokenIds.length));
   const ids: number[] = [];
@@ -100,7 +112,12 @@ function rolloutLogprobs(model: CausalLM, rows: readonly Rollout[], temperature:
     positionIds: torch.tensor(pos, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }),
     ...(anyPad ? { attentionMask: torch.tensor(att, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }) } : {}),
   });
-  const out = tokenLogprobs(model, h.narrow(1, Lp - 1, Lc), torch.tensor(tgt, { dtype: 'int64', shape: [B, Lc], device: dev }), { temperature, entropy: withEntropy });
+  const out = tokenLogprobs(
+    model,
+    h.narrow(1, Lp - 1, Lc),
+    torch.tensor(tgt, { dtype: 'int64', shape: [B, Lc], device: dev }),
+    { temperature, entropy: withEntropy },
+  );
   return { ...out, mask: torch.tensor(msk, { shape: [B, Lc], device: dev }) };
 }
 
@@ -145,7 +162,11 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
   const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype }) : null;
   if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
-  if (dp.isMain) writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'grpo', model: o.model, task: o.task.name, train_rows: train.length, ...cfg }, null, 2)}\n`);
+  if (dp.isMain)
+    writeFileSync(
+      join(o.out, 'config.json'),
+      `${JSON.stringify({ trainer: 'grpo', model: o.model, task: o.task.name, train_rows: train.length, ...cfg }, null, 2)}\n`,
+    );
 
   const rewards: NamedReward[] = [
     { name: 'task', fn: (c, e) => o.task.reward(c, e), weight: cfg.reward_weights.task ?? 1 },
@@ -163,9 +184,16 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   const epsLow = cfg.epsilon;
   const epsHigh = cfg.epsilon_high ?? cfg.epsilon;
-  const metricsLog = dp.isMain ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step }) : null;
+  const metricsLog = dp.isMain
+    ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step })
+    : null;
   const progress = dp.isMain
-    ? new Progress({ label: `grpo ${o.task.name}`, total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) })
+    ? new Progress({
+        label: `grpo ${o.task.name}`,
+        total: totalSteps,
+        unit: 'step',
+        ...(o.progress === false ? { every: 1e9 } : {}),
+      })
     : { set: () => {}, close: () => {} };
   progress.set(state.global_step);
   const history: Record<string, number>[] = [];
@@ -227,30 +255,47 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         const seeds = examples.map(() => Math.floor(rng() * 2 ** 30));
         const [from, to] = dp.block(examples.length);
         const mine = examples.slice(from, to);
-        const prompts = mine.map((e) => promptIds(tokenizer, o.task.prompt(e, { mode: 'train' }), cfg.max_prompt_length));
+        const prompts = mine.map((e) =>
+          promptIds(tokenizer, o.task.prompt(e, { mode: 'train' }), cfg.max_prompt_length),
+        );
         let t = Date.now();
         const completions = mine.length
           ? generate(model, tokenizer, prompts, {
-              n: G, maxNewTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p, topK: cfg.top_k,
-              minP: cfg.min_p, stop: cfg.stop, seeds: seeds.slice(from, to),
+              n: G,
+              maxNewTokens: cfg.max_completion_length,
+              temperature: cfg.temperature,
+              topP: cfg.top_p,
+              topK: cfg.top_k,
+              minP: cfg.min_p,
+              stop: cfg.stop,
+              seeds: seeds.slice(from, to),
             })
           : [];
         timing.generate += Date.now() - t;
         generated += examples.length * G;
         t = Date.now();
         const items = mine.flatMap((e, i) => completions[i]!.map((c) => ({ completion: c.text, example: e })));
-        const local = await scoreCompletions(items, rewards, { timeoutSeconds: cfg.reward_timeout, onError: cfg.reward_on_error });
+        const local = await scoreCompletions(items, rewards, {
+          timeoutSeconds: cfg.reward_timeout,
+          onError: cfg.reward_on_error,
+        });
         timing.score += Date.now() - t;
         // Every rank's scores, in prompt order: the rest of the step sees the whole batch.
         const completed = completions.flat();
         const shares = dp.gather({
-          total: local.total, perFunction: local.perFunction, reasons: local.reasons,
+          total: local.total,
+          perFunction: local.perFunction,
+          reasons: local.reasons,
           failures: local.failures.map((f) => `${f.name}: ${f.message}`),
-          lengths: completed.map((c) => c.tokenIds.length), truncated: completed.map((c) => c.finishReason === 'length'),
+          lengths: completed.map((c) => c.tokenIds.length),
+          truncated: completed.map((c) => c.finishReason === 'length'),
         });
         const scored = {
-          total: shares.flatMap((x) => x.total), reasons: shares.flatMap((x) => x.reasons), failures: shares.flatMap((x) => x.failures),
-          lengths: shares.flatMap((x) => x.lengths), truncated: shares.flatMap((x) => x.truncated),
+          total: shares.flatMap((x) => x.total),
+          reasons: shares.flatMap((x) => x.reasons),
+          failures: shares.flatMap((x) => x.failures),
+          lengths: shares.flatMap((x) => x.lengths),
+          truncated: shares.flatMap((x) => x.truncated),
         };
         failures.push(...scored.failures);
         for (const x of shares) for (const [k, v] of Object.entries(x.perFunction)) (perFunction[k] ??= []).push(...v);
@@ -264,38 +309,70 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
           if (kept.length / G >= P) return;
           for (let k = 0; k < G; k++) {
             const j = i * G + k;
-            kept.push({ reward: scored.total[j]!, length: scored.lengths[j]!, truncated: scored.truncated[j]!, keep: keepOf(scored.truncated[j]!) });
+            kept.push({
+              reward: scored.total[j]!,
+              length: scored.lengths[j]!,
+              truncated: scored.truncated[j]!,
+              keep: keepOf(scored.truncated[j]!),
+            });
           }
-          const owner = Array.from({ length: dp.worldSize }, (_, r) => dp.block(examples.length, r)).findIndex(([a, b]) => i >= a && i < b);
+          const owner = Array.from({ length: dp.worldSize }, (_, r) => dp.block(examples.length, r)).findIndex(
+            ([a, b]) => i >= a && i < b,
+          );
           keptPerRank[owner]! += G;
           if (owner !== dp.rank) return;
           const m = i - from;
           groups.push(
             completions[m]!.map((c, k) => ({
-              example: e, promptIds: prompts[m]!, completion: c, reward: scored.total[i * G + k]!, advantage: adv.advantages[i * G + k]!,
+              example: e,
+              promptIds: prompts[m]!,
+              completion: c,
+              reward: scored.total[i * G + k]!,
+              advantage: adv.advantages[i * G + k]!,
               keep: keepOf(c.finishReason === 'length'),
             })),
           );
         });
         if (cfg.dynamic_sampling !== 'resample') break;
       }
-      if (failures.length) log(`step ${step + 1}: ${failures.length} reward call(s) failed and scored ${cfg.reward_on_error}, e.g. ${failures[0]}`);
+      if (failures.length)
+        log(
+          `step ${step + 1}: ${failures.length} reward call(s) failed and scored ${cfg.reward_on_error}, e.g. ${failures[0]}`,
+        );
       const rollouts = groups.flat();
 
       // ---- update: μ iterations over the batch, micro-batches accumulate into one optimizer step each
-      let t = Date.now();
+      const t = Date.now();
       const mb = cfg.per_device_train_batch_size;
       const chunks: Rollout[][] = [];
       for (let i = 0; i < rollouts.length; i += mb) chunks.push(rollouts.slice(i, i + mb));
       // Normalisers over the whole step, all ranks together (dapo's token count; the others' micro-batch count).
       const stepTokens = kept.reduce((n, r) => n + r.keep * r.length, 0);
       const lossSettings = {
-        lossType: cfg.loss_type as LossType, epsilonLow: epsLow, epsilonHigh: epsHigh, beta: cfg.beta, stepTokens,
-        microBatches: keptPerRank.reduce((n, k) => n + Math.ceil(k / mb), 0), maxCompletionLength: cfg.max_completion_length,
+        lossType: cfg.loss_type as LossType,
+        epsilonLow: epsLow,
+        epsilonHigh: epsHigh,
+        beta: cfg.beta,
+        stepTokens,
+        microBatches: keptPerRank.reduce((n, k) => n + Math.ceil(k / mb), 0),
+        maxCompletionLength: cfg.max_completion_length,
       };
       // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
-      const old = cfg.num_iterations > 1 ? chunks.map((c) => torch.keep(torch.noGrad(() => torch.scope(() => rolloutLogprobs(model, c, cfg.temperature, pad, false).logprobs)))) : null;
-      const refLp = ref ? chunks.map((c) => torch.keep(torch.noGrad(() => torch.scope(() => rolloutLogprobs(ref, c, cfg.temperature, pad, false).logprobs)))) : null;
+      const old =
+        cfg.num_iterations > 1
+          ? chunks.map((c) =>
+              torch.keep(
+                torch.noGrad(() => torch.scope(() => rolloutLogprobs(model, c, cfg.temperature, pad, false).logprobs)),
+              ),
+            )
+          : null;
+      const refLp = ref
+        ? chunks.map((c) =>
+            torch.keep(
+              torch.noGrad(() => torch.scope(() => rolloutLogprobs(ref, c, cfg.temperature, pad, false).logprobs)),
+            ),
+          )
+        : null;
       let lossValue = 0;
       let clipLow = 0;
       let clipHigh = 0;
@@ -311,8 +388,14 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
               const lp = rolloutLogprobs(model, c, cfg.temperature, pad, it === 0);
               const out = grpoLoss(
                 {
-                  logprobs: lp.logprobs, oldLogprobs: old ? old[ci]! : lp.logprobs.detach(), refLogprobs: refLp?.[ci] ?? null,
-                  advantages: torch.tensor(c.map((r) => r.advantage), { device: model.device }), mask: lp.mask,
+                  logprobs: lp.logprobs,
+                  oldLogprobs: old ? old[ci]! : lp.logprobs.detach(),
+                  refLogprobs: refLp?.[ci] ?? null,
+                  advantages: torch.tensor(
+                    c.map((r) => r.advantage),
+                    { device: model.device },
+                  ),
+                  mask: lp.mask,
                 },
                 lossSettings,
               );
@@ -328,14 +411,24 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
             }),
           );
           dp.allReduceGradients(model.parameters());
-          gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
+          gradNorm =
+            cfg.max_grad_norm > 0
+              ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm)
+              : gradientNorm(model);
           opt.setLr(lr);
           opt.step();
           opt.zeroGrad();
         }
       }
       for (const x of [...(old ?? []), ...(refLp ?? [])]) x.dispose();
-      [lossValue, clipLow, clipHigh, klSum, tokens, entropySum] = dp.sum([lossValue, clipLow, clipHigh, klSum, tokens, entropySum]) as [number, number, number, number, number, number];
+      [lossValue, clipLow, clipHigh, klSum, tokens, entropySum] = dp.sum([
+        lossValue,
+        clipLow,
+        clipHigh,
+        klSum,
+        tokens,
+        entropySum,
+      ]) as [number, number, number, number, number, number];
       timing.train += Date.now() - t;
       state.global_step++;
       stepsThisRun++;
@@ -351,43 +444,76 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
       };
       const total = timing.generate + timing.score + timing.train;
       const row: Record<string, unknown> & { step: number } = {
-        step: state.global_step, epoch: +(state.epoch + state.cursor / train.length).toFixed(4),
-        loss: lossValue, reward: mean(rewardsAll), reward_std: std(rewardsAll),
+        step: state.global_step,
+        epoch: +(state.epoch + state.cursor / train.length).toFixed(4),
+        loss: lossValue,
+        reward: mean(rewardsAll),
+        reward_std: std(rewardsAll),
         frac_reward_zero_std: zeroStdGroups / Math.max(1, generated / G),
-        'completions/mean_length': mean(lengths), 'completions/min_length': lengths.length ? Math.min(...lengths) : 0,
+        'completions/mean_length': mean(lengths),
+        'completions/min_length': lengths.length ? Math.min(...lengths) : 0,
         'completions/max_length': lengths.length ? Math.max(...lengths) : 0,
         'completions/clipped_ratio': all.length ? all.filter((r) => r.truncated).length / all.length : 0,
-        clip_ratio: tokens ? (clipLow + clipHigh) / tokens : 0, 'clip_ratio/low_mean': tokens ? clipLow / tokens : 0, 'clip_ratio/high_mean': tokens ? clipHigh / tokens : 0,
-        entropy: tokens ? entropySum / tokens : 0, grad_norm: gradNorm, learning_rate: lr,
-        'time/generate': timing.generate / 1000, 'time/score': timing.score / 1000, 'time/train': timing.train / 1000,
-        'time/generate_share': total ? timing.generate / total : 0, 'rewards/failures': failures.length, elapsed: (Date.now() - t0) / 1000,
+        clip_ratio: tokens ? (clipLow + clipHigh) / tokens : 0,
+        'clip_ratio/low_mean': tokens ? clipLow / tokens : 0,
+        'clip_ratio/high_mean': tokens ? clipHigh / tokens : 0,
+        entropy: tokens ? entropySum / tokens : 0,
+        grad_norm: gradNorm,
+        learning_rate: lr,
+        'time/generate': timing.generate / 1000,
+        'time/score': timing.score / 1000,
+        'time/train': timing.train / 1000,
+        'time/generate_share': total ? timing.generate / total : 0,
+        'rewards/failures': failures.length,
+        elapsed: (Date.now() - t0) / 1000,
         groups_used: kept.length / G,
       };
       if (cfg.beta > 0) row.kl = tokens ? klSum / tokens : 0;
       for (const [k, v] of Object.entries(perFunction)) row[`rewards/${k}/mean`] = mean(v);
       for (const [k, v] of Object.entries(reasonCounts)) if (k) row[`reasons/${k}`] = v;
       const last = state.global_step === totalSteps;
-      if (o.evaluate && cfg.eval_steps !== 0 && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last)) await runEval(state.global_step, row);
+      if (o.evaluate && cfg.eval_steps !== 0 && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last))
+        await runEval(state.global_step, row);
       if (state.global_step % cfg.logging_steps === 0 || last) metricsLog?.log(row);
       history.push(row as Record<string, number>);
-      if (cfg.log_completions_steps > 0 && (state.global_step % cfg.log_completions_steps === 0 || state.global_step === 1)) {
+      if (
+        cfg.log_completions_steps > 0 &&
+        (state.global_step % cfg.log_completions_steps === 0 || state.global_step === 1)
+      ) {
         const samples = rollouts.map((r) => ({
-          step: state.global_step, example_id: r.example.id, completion: r.completion.text, reward: r.reward, advantage: r.advantage,
-          finish_reason: r.completion.finishReason, tokens: r.completion.tokenIds.length,
+          step: state.global_step,
+          example_id: r.example.id,
+          completion: r.completion.text,
+          reward: r.reward,
+          advantage: r.advantage,
+          finish_reason: r.completion.finishReason,
+          tokens: r.completion.tokenIds.length,
         }));
         // Ranks hold contiguous blocks of each round's prompts: concatenated in rank order they are in
         // one-process order whenever a step has a single generation round.
-        const lines = dp.gather(samples).flat().map((x) => JSON.stringify(x));
+        const lines = dp
+          .gather(samples)
+          .flat()
+          .map((x) => JSON.stringify(x));
         if (dp.isMain) appendFileSync(join(o.out, 'samples.jsonl'), lines.map((l) => `${l}\n`).join(''));
       }
-      progress.set(state.global_step, `reward ${(row.reward as number).toFixed(3)} len ${(row['completions/mean_length'] as number).toFixed(0)}`);
+      progress.set(
+        state.global_step,
+        `reward ${(row.reward as number).toFixed(3)} len ${(row['completions/mean_length'] as number).toFixed(0)}`,
+      );
 
       const stopAll = dp.sum([interrupted ? 1 : 0])[0]! > 0; // an interrupt on any rank stops them all here
       const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
-      if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll)) saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+      if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
+        saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
       if (stopNow && !last) {
         progress.close('stopped');
-        return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, metrics: history, stopped: true };
+        return {
+          steps: state.global_step,
+          modelDir: latestCheckpoint(o.out) ?? o.model,
+          metrics: history,
+          stopped: true,
+        };
       }
     }
   } finally {
@@ -396,7 +522,9 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   progress.close();
   const modelDir = join(o.out, 'model');
   if (dp.isMain) saveModel(model, modelDir, { tokenizer });
-  log(`grpo: ${state.global_step} steps on ${o.task.name}; final mean reward ${history[history.length - 1]?.reward?.toFixed(3) ?? '-'}; model saved to ${modelDir}`);
+  log(
+    `grpo: ${state.global_step} steps on ${o.task.name}; final mean reward ${history[history.length - 1]?.reward?.toFixed(3) ?? '-'}; model saved to ${modelDir}`,
+  );
   for (const p of model.parameters()) p.dispose();
   if (ref) for (const p of ref.parameters()) p.dispose();
   return { steps: state.global_step, modelDir, metrics: history, stopped: false };

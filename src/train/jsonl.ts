@@ -24,7 +24,8 @@ export function readJsonl(path: string): JsonlRow[] {
     } catch (e) {
       throw new Error(`${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${path}:${i + 1}: expected a JSON object`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error(`${path}:${i + 1}: expected a JSON object`);
     rows.push({ line: i + 1, value: value as Record<string, unknown> });
   });
   return rows;

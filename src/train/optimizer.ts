@@ -22,5 +22,10 @@ export function makeOptimizer(model: CausalLM, s: OptimizerSettings): torch.opti
   for (const [name, p] of model.params) (s.no_decay_norms_and_biases && isNoDecay(name) ? noDecay : decay).push(p);
   const groups: torch.optim.ParamGroup[] = [{ params: decay, weightDecay: s.weight_decay }];
   if (noDecay.length) groups.push({ params: noDecay, weightDecay: 0 });
-  return new torch.optim.AdamW(groups, { lr: s.learning_rate, betas: [s.adam_beta1, s.adam_beta2], eps: s.adam_epsilon, weightDecay: s.weight_decay });
+  return new torch.optim.AdamW(groups, {
+    lr: s.learning_rate,
+    betas: [s.adam_beta1, s.adam_beta2],
+    eps: s.adam_epsilon,
+    weightDecay: s.weight_decay,
+  });
 }

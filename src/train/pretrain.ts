@@ -8,12 +8,18 @@ import { loadModel, saveModel } from '../model/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
-import { latestCheckpoint, readTrainerState, restoreOptimizer, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import {
+  latestCheckpoint,
+  readTrainerState,
+  restoreOptimizer,
+  saveCheckpoint,
+  type TrainerState,
+} from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import type { PretrainConfig } from './pretrain-config.js';
 import { mulberry32, permutation } from './rng.js';
-import { type SchedulerType, lrLambda, warmupStepsFor } from './schedule.js';
+import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import { gradientNorm } from './sft.js';
 
 export interface PretrainOptions {
@@ -56,7 +62,10 @@ function lmLoss(model: CausalLM, batch: torch.Tensor, L: number): torch.Tensor {
   });
 }
 
-export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Promise<{ steps: number; modelDir: string; losses: number[]; evalLoss: number | null }> {
+export async function runPretrain(
+  o: PretrainOptions,
+  tokenizer: Tokenizer,
+): Promise<{ steps: number; modelDir: string; losses: number[]; evalLoss: number | null }> {
   const cfg = o.config;
   const log = o.log ?? ((s: string) => console.error(s));
   if (cfg.threads) torch.setNumThreads(cfg.threads);
@@ -64,7 +73,10 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
   const ckpt = o.resume ? latestCheckpoint(o.out) : null;
   const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
   const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
-  writeFileSync(join(o.out, 'config.json'), `${JSON.stringify({ trainer: 'pretrain', model: o.model, documents: o.documents.length, ...cfg }, null, 2)}\n`);
+  writeFileSync(
+    join(o.out, 'config.json'),
+    `${JSON.stringify({ trainer: 'pretrain', model: o.model, documents: o.documents.length, ...cfg }, null, 2)}\n`,
+  );
 
   const order = permutation(o.documents.length, cfg.seed, -1);
   const nEval = Math.floor(o.documents.length * cfg.eval_split);
@@ -74,7 +86,9 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
   const evalStream = stream(tokenizer, evalDocs);
   const L = cfg.seq_length;
   if (train.length < L + 1) throw new Error(`corpus too small: ${train.length} tokens for sequences of ${L}`);
-  log(`pretrain: ${train.length} training tokens (${trainDocs.length} documents), ${evalStream.length} held out; ${model.numParameters()} parameters`);
+  log(
+    `pretrain: ${train.length} training tokens (${trainDocs.length} documents), ${evalStream.length} held out; ${model.numParameters()} parameters`,
+  );
 
   const B = cfg.per_device_train_batch_size;
   const total = cfg.max_steps;
@@ -83,7 +97,12 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
   if (ckpt) restoreOptimizer(ckpt, model, opt);
   else torch.manualSeed(cfg.seed);
   const metrics = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
-  const progress = new Progress({ label: 'pretrain', total, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) });
+  const progress = new Progress({
+    label: 'pretrain',
+    total,
+    unit: 'step',
+    ...(o.progress === false ? { every: 1e9 } : {}),
+  });
   progress.set(state.global_step);
   const losses: number[] = [];
   let evalLoss: number | null = null;
@@ -97,7 +116,9 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
       for (let s = 0; s + L + 1 <= evalStream.length && starts.length < 64; s += L) starts.push(s);
       let sum = 0;
       for (let i = 0; i < starts.length; i += B)
-        sum += torch.scope(() => lmLoss(model, windowBatch(evalStream, starts.slice(i, i + B), L, cfg.device), L).item()) * Math.min(B, starts.length - i);
+        sum +=
+          torch.scope(() => lmLoss(model, windowBatch(evalStream, starts.slice(i, i + B), L, cfg.device), L).item()) *
+          Math.min(B, starts.length - i);
       return sum / starts.length;
     });
 
@@ -121,7 +142,8 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
         lossValue += loss.item();
       });
     }
-    const gradNorm = cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
+    const gradNorm =
+      cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
     const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, total);
     opt.setLr(lr);
     opt.step();
@@ -131,15 +153,22 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
     losses.push(lossValue);
     const last = state.global_step === total;
     const row: Record<string, unknown> & { step: number } = {
-      step: state.global_step, loss: lossValue, grad_norm: gradNorm, learning_rate: lr,
-      tokens_per_s: (stepsThisRun * B * L * cfg.gradient_accumulation_steps) / Math.max(1e-3, (Date.now() - t0) / 1000), elapsed: (Date.now() - t0) / 1000,
+      step: state.global_step,
+      loss: lossValue,
+      grad_norm: gradNorm,
+      learning_rate: lr,
+      tokens_per_s: (stepsThisRun * B * L * cfg.gradient_accumulation_steps) / Math.max(1e-3, (Date.now() - t0) / 1000),
+      elapsed: (Date.now() - t0) / 1000,
     };
     if (state.global_step % cfg.eval_steps === 0 || last) {
       evalLoss = evaluate();
       if (evalLoss !== null) row.eval_loss = evalLoss;
     }
     if (state.global_step % cfg.logging_steps === 0 || last) metrics.log(row);
-    progress.set(state.global_step, `loss ${lossValue.toFixed(3)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(3)}` : ''}`);
+    progress.set(
+      state.global_step,
+      `loss ${lossValue.toFixed(3)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(3)}` : ''}`,
+    );
     if (state.global_step % cfg.save_steps === 0 || last || interrupted)
       saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
     if ((interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps)) && !last) {
@@ -152,7 +181,9 @@ export async function runPretrain(o: PretrainOptions, tokenizer: Tokenizer): Pro
   progress.close();
   const modelDir = join(o.out, 'model');
   saveModel(model, modelDir, { tokenizer });
-  log(`pretrain: ${state.global_step} steps, loss ${losses[losses.length - 1]?.toFixed(3)}, eval_loss ${evalLoss?.toFixed(3) ?? '-'}; saved ${modelDir}`);
+  log(
+    `pretrain: ${state.global_step} steps, loss ${losses[losses.length - 1]?.toFixed(3)}, eval_loss ${evalLoss?.toFixed(3) ?? '-'}; saved ${modelDir}`,
+  );
   for (const p of model.parameters()) p.dispose();
   return { steps: state.global_step, modelDir, losses, evalLoss };
 }

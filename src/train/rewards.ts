@@ -50,7 +50,11 @@ export async function scoreCompletions(
       const scores = await Promise.all(
         items.map(async (it, i) => {
           try {
-            const r = await withTimeout(Promise.resolve().then(() => f.fn(it.completion, it.example)), o.timeoutSeconds * 1000, `reward '${f.name}'`);
+            const r = await withTimeout(
+              Promise.resolve().then(() => f.fn(it.completion, it.example)),
+              o.timeoutSeconds * 1000,
+              `reward '${f.name}'`,
+            );
             const score = typeof r === 'number' ? r : r.score;
             if (!Number.isFinite(score)) throw new Error(`reward '${f.name}' returned ${score}`);
             if (fi === 0) reasons[i] = typeof r === 'number' ? '' : r.reason;

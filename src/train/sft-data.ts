@@ -3,8 +3,9 @@
 // boundary is exact by construction: the model is trained on exactly the token sequence it sees at
 // generation time (prompt ids, then sampled completion ids). Splitting on tokens instead (TRL's
 // response-template collator) silently misses the boundary when BPE merges across it.
-import type { SftConfig } from './sft-config.js';
+
 import { readJsonl } from './jsonl.js';
+import type { SftConfig } from './sft-config.js';
 
 export interface TokenCodec {
   encode(text: string): number[];
@@ -43,18 +44,29 @@ export function readSftRows(path: string, responseTemplate: string | null): Prom
       return { prompt: value.prompt, completion: value.completion, source: where };
     }
     if (typeof value.text === 'string') {
-      if (!responseTemplate) throw new Error(`${where}: a 'text' row needs response_template in the config (or use prompt/completion rows)`);
+      if (!responseTemplate)
+        throw new Error(`${where}: a 'text' row needs response_template in the config (or use prompt/completion rows)`);
       const at = value.text.lastIndexOf(responseTemplate);
-      if (at < 0) throw new Error(`${where}: field 'text' does not contain the response template ${JSON.stringify(responseTemplate)}`);
+      if (at < 0)
+        throw new Error(
+          `${where}: field 'text' does not contain the response template ${JSON.stringify(responseTemplate)}`,
+        );
       const cut = at + responseTemplate.length;
       return { prompt: value.text.slice(0, cut), completion: value.text.slice(cut), source: where };
     }
-    throw new Error(`${where}: expected fields 'prompt' and 'completion' (or 'text'), found ${Object.keys(value).join(', ') || 'none'}`);
+    throw new Error(
+      `${where}: expected fields 'prompt' and 'completion' (or 'text'), found ${Object.keys(value).join(', ') || 'none'}`,
+    );
   });
 }
 
-export function tokenizeSft(rows: PromptCompletion[], tok: TokenCodec, cfg: Pick<SftConfig, 'max_length' | 'truncation' | 'append_eos' | 'completion_only_loss'>): SftData {
-  if (cfg.append_eos && tok.eosTokenId === null) throw new Error('append_eos is set but the tokenizer has no EOS token');
+export function tokenizeSft(
+  rows: PromptCompletion[],
+  tok: TokenCodec,
+  cfg: Pick<SftConfig, 'max_length' | 'truncation' | 'append_eos' | 'completion_only_loss'>,
+): SftData {
+  if (cfg.append_eos && tok.eosTokenId === null)
+    throw new Error('append_eos is set but the tokenizer has no EOS token');
   const out: SftData = { examples: [], rows: rows.length, truncated: 0, dropped: 0, empty: 0 };
   for (const r of rows) {
     const p = tok.encode(r.prompt);

@@ -10,8 +10,16 @@ import * as torch from '../../src/torch/index.js';
 const cuda = torch.cuda.isAvailable();
 const skip = cuda ? false : 'no CUDA device (run scripts/gpu-check.sh on a GPU machine)';
 const raw = {
-  architectures: ['Qwen2ForCausalLM'], hidden_size: 128, intermediate_size: 256, num_hidden_layers: 2, num_attention_heads: 4,
-  num_key_value_heads: 2, vocab_size: 320, max_position_embeddings: 256, tie_word_embeddings: true, initializer_range: 0.1,
+  architectures: ['Qwen2ForCausalLM'],
+  hidden_size: 128,
+  intermediate_size: 256,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  vocab_size: 320,
+  max_position_embeddings: 256,
+  tie_word_embeddings: true,
+  initializer_range: 0.1,
 };
 
 describe('CUDA', { skip }, () => {
@@ -24,7 +32,10 @@ describe('CUDA', { skip }, () => {
         const ids = torch.randint(0, 320, [3, 40], { generator: new torch.Generator(2) });
         const a = cpu.forward(ids);
         const b = gpu.forward(ids.to({ device: 'cuda' })).cpu();
-        const c = bf.forward(ids.to({ device: 'cuda' })).float().cpu();
+        const c = bf
+          .forward(ids.to({ device: 'cuda' }))
+          .float()
+          .cpu();
         const err = a.sub(b).abs().max().item() / a.abs().max().item();
         assert.ok(err < 1e-4, `fp32 relative error ${err}`);
         const errBf = a.sub(c).abs().max().item() / a.abs().max().item();
@@ -39,26 +50,61 @@ describe('CUDA', { skip }, () => {
     const gpu = initModel(raw, { seed: 3, device: 'cuda' });
     const g = generate(gpu, tok, ['Zoey said that', 'a'], { maxNewTokens: 16, temperature: 0, eosTokenIds: [] });
     const c = generate(cpu, tok, ['Zoey said that', 'a'], { maxNewTokens: 16, temperature: 0, eosTokenIds: [] });
-    assert.deepEqual(g.map((x) => x[0]!.tokenIds), c.map((x) => x[0]!.tokenIds));
+    assert.deepEqual(
+      g.map((x) => x[0]!.tokenIds),
+      c.map((x) => x[0]!.tokenIds),
+    );
     const s1 = generate(gpu, tok, ['x'], { maxNewTokens: 16, temperature: 1, n: 4, seed: 5, eosTokenIds: [] });
     const s2 = generate(gpu, tok, ['x'], { maxNewTokens: 16, temperature: 1, n: 4, seed: 5, eosTokenIds: [] });
-    assert.deepEqual(s1[0]!.map((x) => x.tokenIds), s2[0]!.map((x) => x.tokenIds));
+    assert.deepEqual(
+      s1[0]!.map((x) => x.tokenIds),
+      s2[0]!.map((x) => x.tokenIds),
+    );
   });
 
   it('a bf16 training step on the GPU lowers the loss', () => {
     const m = initModel(raw, { seed: 4, device: 'cuda', dtype: 'bfloat16' });
     const opt = new torch.optim.AdamW(m.parameters(), { lr: 3e-3, weightDecay: 0 });
-    const ids = torch.keep(torch.randint(0, 320, [4, 33], { device: 'cuda', generator: new torch.Generator(6, 'cuda') }));
+    const ids = torch.keep(
+      torch.randint(0, 320, [4, 33], { device: 'cuda', generator: new torch.Generator(6, 'cuda') }),
+    );
     const losses: number[] = [];
     for (let i = 0; i < 20; i++)
       torch.scope(() => {
         const logits = m.forward(ids.narrow(1, 0, 32));
-        const loss = torch.nn.functional.crossEntropy(logits.reshape(-1, 320).float(), ids.narrow(1, 1, 32).reshape(-1));
+        const loss = torch.nn.functional.crossEntropy(
+          logits.reshape(-1, 320).float(),
+          ids.narrow(1, 1, 32).reshape(-1),
+        );
         opt.zeroGrad();
         loss.backward();
         opt.step();
         losses.push(loss.item());
       });
+    assert.ok(losses[19]! < losses[0]! - 0.5, `loss ${losses[0]} → ${losses[19]}`);
+  });
+
+  it('a mixed-precision step (float32 parameters, bf16 autocast) lowers the loss and keeps float32 state', () => {
+    const m = initModel(raw, { seed: 4, device: 'cuda' });
+    const opt = new torch.optim.AdamW(m.parameters(), { lr: 3e-3, weightDecay: 0 });
+    const ids = torch.keep(
+      torch.randint(0, 320, [4, 33], { device: 'cuda', generator: new torch.Generator(6, 'cuda') }),
+    );
+    const losses: number[] = [];
+    for (let i = 0; i < 20; i++)
+      torch.scope(() => {
+        const logits = torch.autocast({ device: 'cuda' }, () => m.forward(ids.narrow(1, 0, 32)));
+        assert.equal(logits.dtype, 'bfloat16');
+        const loss = torch.nn.functional.crossEntropy(
+          logits.reshape(-1, 320).float(),
+          ids.narrow(1, 1, 32).reshape(-1),
+        );
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        losses.push(loss.item());
+      });
+    assert.ok(m.parameters().every((p) => p.dtype === 'float32'));
     assert.ok(losses[19]! < losses[0]! - 0.5, `loss ${losses[0]} → ${losses[19]}`);
   });
 });

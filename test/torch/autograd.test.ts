@@ -99,3 +99,53 @@ describe('autograd API', () => {
     });
   });
 });
+
+describe('autocast (mixed precision)', () => {
+  it('runs matmuls in bfloat16 on float32 parameters, returns float32 gradients, and restores the mode', () => {
+    torch.scope(() => {
+      const w = torch
+        .tensor(Nd.random([8, 16], r).data, { dtype: 'float32' })
+        .reshape(8, 16)
+        .requiresGrad_();
+      const x = torch.tensor(Nd.random([4, 16], r).data, { dtype: 'float32' }).reshape(4, 16);
+      const ref = F.linear(x, w);
+      assert.equal(torch.isAutocastEnabled('cpu'), false);
+      const y = torch.autocast({ device: 'cpu', dtype: 'bfloat16' }, () => {
+        assert.equal(torch.isAutocastEnabled('cpu'), true);
+        return F.linear(x, w);
+      });
+      assert.equal(torch.isAutocastEnabled('cpu'), false);
+      assert.equal(y.dtype, 'bfloat16');
+      assert.equal(w.dtype, 'float32');
+      const err = y.float().sub(ref).abs().max().item() / ref.abs().max().item();
+      assert.ok(err > 0 && err < 2e-2, `bf16 relative error ${err}`);
+      y.float().sum().backward();
+      assert.equal(w.grad!.dtype, 'float32');
+      // d(sum(x wᵀ))/dw = column sums of x, for every row of w
+      const expected = x.sum(0).toArray() as number[];
+      const g = w.grad!.toArray() as number[];
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 16; j++)
+          assert.ok(Math.abs(g[i * 16 + j]! - expected[j]!) < 0.05 * (1 + Math.abs(expected[j]!)));
+    });
+  });
+
+  it('is restored after an exception, and enabled: false turns it off inside an enabled region', () => {
+    assert.throws(
+      () =>
+        torch.autocast({ device: 'cpu' }, () => {
+          throw new Error('boom');
+        }),
+      /boom/,
+    );
+    assert.equal(torch.isAutocastEnabled('cpu'), false);
+    torch.autocast({ device: 'cpu' }, () =>
+      torch.autocast({ device: 'cpu', enabled: false }, () => {
+        assert.equal(torch.isAutocastEnabled('cpu'), false);
+        const y = torch.scope(() => F.linear(torch.ones([2, 3]), torch.ones([4, 3])).dtype);
+        assert.equal(y, 'float32');
+      }),
+    );
+    assert.equal(torch.isAutocastEnabled('cpu'), false);
+  });
+});

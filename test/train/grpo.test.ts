@@ -7,8 +7,8 @@ import { initModel, saveModel } from '../../src/model/index.js';
 import type { Example, Task } from '../../src/tasks/types.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import { resolveConfig } from '../../src/train/config-load.js';
-import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
 import { runGrpo } from '../../src/train/grpo.js';
+import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-grpo-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -22,22 +22,49 @@ const letters: Task = {
   prompt: (e) => String(e.q),
   reward: (c) => {
     const bytes = [...Buffer.from(c)];
-    return { score: bytes.length ? bytes.filter((b) => b >= 97 && b <= 122).length / bytes.length : 0, reason: 'letters' };
+    return {
+      score: bytes.length ? bytes.filter((b) => b >= 97 && b <= 122).length / bytes.length : 0,
+      reason: 'letters',
+    };
   },
   score: (c) => ({ correct: /^[a-z]+$/.test(c), extracted: c, reason: 'letters' }),
 };
 
 const cfg = (o: Record<string, unknown> = {}) =>
   resolveConfig(GrpoConfigSchema, undefined, {
-    learning_rate: 3e-3, lr_scheduler_type: 'constant', num_generations: 8, prompts_per_step: 4, max_completion_length: 8,
-    temperature: 1, top_p: 1, top_k: 0, max_grad_norm: 1, weight_decay: 0, save_steps: 1000, log_completions_steps: 0,
-    per_device_train_batch_size: 16, num_train_epochs: 100, max_steps: 40, ...o,
+    learning_rate: 3e-3,
+    lr_scheduler_type: 'constant',
+    num_generations: 8,
+    prompts_per_step: 4,
+    max_completion_length: 8,
+    temperature: 1,
+    top_p: 1,
+    top_k: 0,
+    max_grad_norm: 1,
+    weight_decay: 0,
+    save_steps: 1000,
+    log_completions_steps: 0,
+    per_device_train_batch_size: 16,
+    num_train_epochs: 100,
+    max_steps: 40,
+    ...o,
   });
 
 let train: Example[];
 before(async () => {
   const m = initModel(
-    { architectures: ['Qwen2ForCausalLM'], hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 320, max_position_embeddings: 256, tie_word_embeddings: true, initializer_range: 0.02 },
+    {
+      architectures: ['Qwen2ForCausalLM'],
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      vocab_size: 320,
+      max_position_embeddings: 256,
+      tie_word_embeddings: true,
+      initializer_range: 0.02,
+    },
     { seed: 4 },
   );
   saveModel(m, base, { tokenizer: byteLevelTokenizer() });
@@ -47,23 +74,80 @@ before(async () => {
 
 describe('GRPO trainer', () => {
   it('mean reward rises clearly on a learnable task (paper recipe: dapo, no std scaling, β = 0)', async () => {
-    const r = await runGrpo({ model: base, task: letters, train, out: join(tmp, 'learn'), config: cfg(), progress: false, log: () => {} });
+    const r = await runGrpo({
+      model: base,
+      task: letters,
+      train,
+      out: join(tmp, 'learn'),
+      config: cfg(),
+      progress: false,
+      log: () => {},
+    });
     const rewards = r.metrics.map((m) => m.reward!);
     const first = rewards.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
     const lastFive = rewards.slice(-5).reduce((a, b) => a + b, 0) / 5;
-    assert.ok(lastFive > first + 0.25 && lastFive > 2 * first, `mean reward ${first.toFixed(3)} → ${lastFive.toFixed(3)}`);
-    const row = JSON.parse(readFileSync(join(tmp, 'learn', 'metrics.jsonl'), 'utf8').trim().split('\n')[0]!);
-    for (const k of ['reward', 'reward_std', 'frac_reward_zero_std', 'completions/mean_length', 'completions/min_length', 'completions/max_length', 'completions/clipped_ratio', 'clip_ratio', 'entropy', 'grad_norm', 'learning_rate', 'time/generate', 'time/score', 'time/train', 'rewards/task/mean'])
+    assert.ok(
+      lastFive > first + 0.25 && lastFive > 2 * first,
+      `mean reward ${first.toFixed(3)} → ${lastFive.toFixed(3)}`,
+    );
+    const row = JSON.parse(
+      readFileSync(join(tmp, 'learn', 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')[0]!,
+    );
+    for (const k of [
+      'reward',
+      'reward_std',
+      'frac_reward_zero_std',
+      'completions/mean_length',
+      'completions/min_length',
+      'completions/max_length',
+      'completions/clipped_ratio',
+      'clip_ratio',
+      'entropy',
+      'grad_norm',
+      'learning_rate',
+      'time/generate',
+      'time/score',
+      'time/train',
+      'rewards/task/mean',
+    ])
       assert.ok(k in row, `metric ${k}`);
   });
 
   it('resume after a kill continues identically (same prompts, same seeds)', async () => {
     const c = cfg({ max_steps: 5, save_steps: 2, num_iterations: 2, beta: 0.05, log_completions_steps: 1 });
-    const full = await runGrpo({ model: base, task: letters, train, out: join(tmp, 'full'), config: c, progress: false, log: () => {} });
+    const full = await runGrpo({
+      model: base,
+      task: letters,
+      train,
+      out: join(tmp, 'full'),
+      config: c,
+      progress: false,
+      log: () => {},
+    });
     const out = join(tmp, 'resumed');
-    const killed = await runGrpo({ model: base, task: letters, train, out, config: c, stopAfterSteps: 3, progress: false, log: () => {} });
+    const killed = await runGrpo({
+      model: base,
+      task: letters,
+      train,
+      out,
+      config: c,
+      stopAfterSteps: 3,
+      progress: false,
+      log: () => {},
+    });
     assert.equal(killed.stopped, true);
-    const resumed = await runGrpo({ model: base, task: letters, train, out, config: c, resume: true, progress: false, log: () => {} });
+    const resumed = await runGrpo({
+      model: base,
+      task: letters,
+      train,
+      out,
+      config: c,
+      resume: true,
+      progress: false,
+      log: () => {},
+    });
     assert.equal(resumed.metrics.length, 3, 'steps 3–5 run again from the step-2 checkpoint');
     resumed.metrics.forEach((m, i) => {
       const f = full.metrics[2 + i]!;
@@ -76,22 +160,45 @@ describe('GRPO trainer', () => {
   it('reward functions that throw or time out are reported, score the lowest reward, and do not stop the run', async () => {
     const lines: string[] = [];
     const r = await runGrpo({
-      model: base, task: letters, train, out: join(tmp, 'faulty'), progress: false, log: (l) => lines.push(l),
+      model: base,
+      task: letters,
+      train,
+      out: join(tmp, 'faulty'),
+      progress: false,
+      log: (l) => lines.push(l),
       config: cfg({ max_steps: 2, reward_timeout: 0.2, reward_weights: { task: 1, flaky: 0.5, slow: 0.5 } }),
       rewards: [
-        { name: 'flaky', weight: 1, fn: (c) => { if (c.length % 2) throw new Error('verifier crashed'); return 1; } },
+        {
+          name: 'flaky',
+          weight: 1,
+          fn: (c) => {
+            if (c.length % 2) throw new Error('verifier crashed');
+            return 1;
+          },
+        },
         { name: 'slow', weight: 1, fn: () => new Promise((res) => setTimeout(() => res(1), 5000)) },
       ],
     });
     assert.equal(r.steps, 2);
-    assert.ok(r.metrics.every((m) => m['rewards/failures']! >= 32), 'every slow call failed');
+    assert.ok(
+      r.metrics.every((m) => m['rewards/failures']! >= 32),
+      'every slow call failed',
+    );
     assert.equal(r.metrics[0]!['rewards/slow/mean'], -2);
     assert.ok(lines.some((l) => /timed out after 0.2 s/.test(l) || /verifier crashed/.test(l)));
   });
 
   it('dynamic sampling drops zero-variance groups; masked truncated completions get no loss', async () => {
     const constant: Task = { ...letters, reward: () => ({ score: 1, reason: 'same' }) };
-    const r = await runGrpo({ model: base, task: constant, train, out: join(tmp, 'flat'), progress: false, log: () => {}, config: cfg({ max_steps: 2, dynamic_sampling: 'drop', mask_truncated_completions: true }) });
+    const r = await runGrpo({
+      model: base,
+      task: constant,
+      train,
+      out: join(tmp, 'flat'),
+      progress: false,
+      log: () => {},
+      config: cfg({ max_steps: 2, dynamic_sampling: 'drop', mask_truncated_completions: true }),
+    });
     for (const m of r.metrics) {
       assert.equal(m.frac_reward_zero_std, 1);
       assert.equal(m.groups_used, 0);
@@ -120,15 +227,45 @@ describe('GRPO CLI and presets', () => {
     const out = join(tmp, 'cli');
     const r = spawnSync(
       process.execPath,
-      [join(REPO_ROOT, 'bin/kindling.js'), 'grpo', '--model', base, '--task', 'kk', '--out', out, '--limit', '4', '--max_steps', '1',
-        '--prompts_per_step', '2', '--num_generations', '2', '--max_completion_length', '4', '--no-progress',
-        '--eval-tasks', 'kk:3', '--eval_limit', '2', '--max_prompt_length', '200'],
+      [
+        join(REPO_ROOT, 'bin/kindling.js'),
+        'grpo',
+        '--model',
+        base,
+        '--task',
+        'kk',
+        '--out',
+        out,
+        '--limit',
+        '4',
+        '--max_steps',
+        '1',
+        '--prompts_per_step',
+        '2',
+        '--num_generations',
+        '2',
+        '--max_completion_length',
+        '4',
+        '--no-progress',
+        '--eval-tasks',
+        'kk:3',
+        '--eval_limit',
+        '2',
+        '--max_prompt_length',
+        '200',
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
-    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(rows[rows.length - 1].step, 1);
     assert.equal(rows[rows.length - 1].reward, -2, 'a random model never closes </think>');
-    assert.ok(Object.keys(rows[0]).some((k) => k.startsWith('eval/')), 'step-0 evaluation logged');
+    assert.ok(
+      Object.keys(rows[0]).some((k) => k.startsWith('eval/')),
+      'step-0 evaluation logged',
+    );
   });
 });

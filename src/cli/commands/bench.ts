@@ -39,6 +39,7 @@ export function registerBench(program: Command): Command {
     .option('--steps <n>', 'measured steps (after one warm-up step)', parseIntOption('--steps', 1), 8)
     .option('--device <device>', 'cpu | cuda[:N] | mps', 'cpu')
     .option('--dtype <dtype>', 'parameter dtype', 'float32')
+    .option('--amp', 'mixed precision: float32 parameters and optimizer state, forward under bfloat16 autocast')
     .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
     .option('--json', 'print JSON')
     .action(
@@ -49,6 +50,7 @@ export function registerBench(program: Command): Command {
         steps: number;
         device: string;
         dtype: string;
+        amp?: boolean;
         threads?: number;
         json?: boolean;
       }) => {

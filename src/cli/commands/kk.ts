@@ -1,8 +1,9 @@
 // `kindling kk generate|solve|teach`: make K&K puzzles (Logic-RL row format), solve quizzes from
 // files, and write long reasoning traces with the built-in symbolic teacher.
-import { Progress } from '../../util/progress.js';
+
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { Progress } from '../../util/progress.js';
 import { parseFloatOption, parseIntOption } from '../options.js';
 
 /** "3-7", "5" or "2,4,8" → sizes. */

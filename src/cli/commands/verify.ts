@@ -3,12 +3,12 @@
 // registerVerify() returns the `verify` command so other domains attach their own subcommands
 // (`verify code` lives with the code sandbox); processJsonl() is the shared row loop.
 
-import { Progress } from '../../util/progress.js';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { Progress } from '../../util/progress.js';
 import { parseIntOption } from '../options.js';
 
 export type Row = Record<string, unknown>;
