@@ -1,6 +1,6 @@
 // One GRPO step of kindling vs TRL's GRPOTrainer (transformers generation) on the same tiny model,
 // prompts, G and lengths, in one run. Prints kindling's time split (generate / score / train) too.
-//   node bench/grpo.mjs [--model models/demo-base] [--prompts 8] [--G 8] [--max-completion 64] [--steps 4]
+//   node bench/grpo.mjs [--model models/demo-base] [--prompts 8] [--G 8] [--max-completion 64] [--steps 4] [--no-peer]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ const { values: v } = parseArgs({
     G: { type: 'string', default: '8' },
     'max-completion': { type: 'string', default: '64' },
     steps: { type: 'string', default: '4' },
+    'no-peer': { type: 'boolean', default: false },
   },
 });
 const { runGrpo } = await import(join(repo, 'dist/src/train/grpo.js'));
@@ -57,8 +58,14 @@ const k = {
   generate: med(rows.map((m) => m['time/generate'])),
   score: med(rows.map((m) => m['time/score'])),
   train: med(rows.map((m) => m['time/train'])),
+  length: med(rows.map((m) => m['completions/mean_length'])),
+  clipped: med(rows.map((m) => m['completions/clipped_ratio'])),
 };
 k.total = k.generate + k.score + k.train;
+if (v['no-peer']) {
+  console.log(JSON.stringify({ kindling: k }));
+  process.exit(0);
+}
 const python = existsSync(join(repo, '.venv/bin/python')) ? join(repo, '.venv/bin/python') : 'python3';
 const trl = JSON.parse(
   execFileSync(
@@ -96,6 +103,8 @@ console.log(
       max_completion_length: Number(v['max-completion']),
       kindling_s_per_step: +k.total.toFixed(3),
       kindling_split_s: { generate: +k.generate.toFixed(3), score: +k.score.toFixed(3), train: +k.train.toFixed(3) },
+      kindling_completion_mean_length: +k.length.toFixed(1),
+      kindling_completion_clipped_ratio: +k.clipped.toFixed(3),
       kindling_generate_share: +(k.generate / k.total).toFixed(3),
       trl_s_per_step: +trl.s_per_step.toFixed(3),
       speedup_vs_trl: +(trl.s_per_step / k.total).toFixed(2),

@@ -63,6 +63,13 @@ export interface LossSettings {
   microBatches: number;
   /** dr_grpo's constant normaliser. */
   maxCompletionLength: number;
+  /**
+   * When the inputs are a slice of a micro-batch (rows of similar length computed together to save
+   * padding): the micro-batch's row count and loss-token count, so that the slices' losses add up to
+   * the micro-batch's loss. Default: the inputs are the whole micro-batch.
+   */
+  microBatchRows?: number;
+  microBatchTokens?: number;
 }
 
 export interface LossOutput {
@@ -89,14 +96,17 @@ export function grpoLoss(x: LossInputs, s: LossSettings): LossOutput {
       klSum = torch.noGrad(() => kl.mul(x.mask).sum().item());
     }
     const masked = perToken.mul(x.mask);
-    const B = x.mask.shape[0]!;
+    const B = s.microBatchRows ?? x.mask.shape[0]!;
     let loss: torch.Tensor;
     switch (s.lossType) {
       case 'grpo':
-        loss = masked.sum(-1).div(x.mask.sum(-1).clamp(1)).mean().div(s.microBatches);
+        loss = masked.sum(-1).div(x.mask.sum(-1).clamp(1)).sum().div(B).div(s.microBatches);
         break;
       case 'bnpo':
-        loss = masked.sum().div(Math.max(1, x.mask.sum().item())).div(s.microBatches);
+        loss = masked
+          .sum()
+          .div(Math.max(1, s.microBatchTokens ?? x.mask.sum().item()))
+          .div(s.microBatches);
         break;
       case 'dr_grpo':
         loss = masked

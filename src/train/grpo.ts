@@ -121,6 +121,31 @@ function rolloutLogprobs(
   return { ...out, mask: torch.tensor(msk, { shape: [B, Lc], device: dev }) };
 }
 
+/**
+ * A micro-batch split into slices of rows of similar length, so that each slice pads only to its own
+ * longest row: completions of one step differ widely in length (one reaching max_completion_length
+ * would otherwise make every row cost that much). Slices start a new one when padding would exceed a
+ * quarter of the slice's real tokens; losses of the slices add up to the micro-batch's (LossSettings).
+ */
+export function lengthSlices<R>(rows: readonly R[], length: (r: R) => number, waste = 0.25): R[][] {
+  const sorted = [...rows].sort((a, b) => length(a) - length(b));
+  const slices: R[][] = [];
+  let cur: R[] = [];
+  let real = 0;
+  for (const r of sorted) {
+    const L = length(r);
+    if (cur.length >= 4 && (cur.length + 1) * L > (1 + waste) * (real + L)) {
+      slices.push(cur);
+      cur = [];
+      real = 0;
+    }
+    cur.push(r);
+    real += L;
+  }
+  if (cur.length) slices.push(cur);
+  return slices;
+}
+
 /** Left truncation to max_prompt_length (the paper keeps the end of the prompt, where the question is). */
 function promptIds(tok: Tokenizer, text: string, max: number): number[] {
   const ids = tok.encode(text);
@@ -357,22 +382,24 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         microBatches: keptPerRank.reduce((n, k) => n + Math.ceil(k / mb), 0),
         maxCompletionLength: cfg.max_completion_length,
       };
-      // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
-      const old =
-        cfg.num_iterations > 1
-          ? chunks.map((c) =>
-              torch.keep(
-                torch.noGrad(() => torch.scope(() => rolloutLogprobs(model, c, cfg.temperature, pad, false).logprobs)),
-              ),
-            )
-          : null;
-      const refLp = ref
-        ? chunks.map((c) =>
+      // Each micro-batch runs as slices of similar-length rows (less padding); the loss is the same sum.
+      const rowLength = (r: Rollout) => r.promptIds.length + r.completion.tokenIds.length;
+      const sliced = chunks.map((c) => ({
+        slices: lengthSlices(c, rowLength),
+        rows: c.length,
+        tokens: c.reduce((n, r) => n + r.keep * r.completion.tokenIds.length, 0),
+      }));
+      const frozen = (m: CausalLM) =>
+        sliced.map((c) =>
+          c.slices.map((sl) =>
             torch.keep(
-              torch.noGrad(() => torch.scope(() => rolloutLogprobs(ref, c, cfg.temperature, pad, false).logprobs)),
+              torch.noGrad(() => torch.scope(() => rolloutLogprobs(m, sl, cfg.temperature, pad, false).logprobs)),
             ),
-          )
-        : null;
+          ),
+        );
+      // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
+      const old = cfg.num_iterations > 1 ? frozen(model) : null;
+      const refLp = ref ? frozen(ref) : null;
       let lossValue = 0;
       let clipLow = 0;
       let clipHigh = 0;
@@ -383,32 +410,34 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
       const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, step, warmup, totalSteps);
       if (kept.length > 0 && stepTokens > 0) {
         for (let it = 0; it < cfg.num_iterations; it++) {
-          chunks.forEach((c, ci) =>
-            torch.scope(() => {
-              const lp = rolloutLogprobs(model, c, cfg.temperature, pad, it === 0);
-              const out = grpoLoss(
-                {
-                  logprobs: lp.logprobs,
-                  oldLogprobs: old ? old[ci]! : lp.logprobs.detach(),
-                  refLogprobs: refLp?.[ci] ?? null,
-                  advantages: torch.tensor(
-                    c.map((r) => r.advantage),
-                    { device: model.device },
-                  ),
-                  mask: lp.mask,
-                },
-                lossSettings,
-              );
-              out.loss.backward();
-              if (it === 0) {
-                lossValue += out.loss.item();
-                clipLow += out.clippedLow;
-                clipHigh += out.clippedHigh;
-                klSum += out.klSum;
-                tokens += out.tokens;
-                entropySum += lp.entropy!.mul(lp.mask).sum().item();
-              }
-            }),
+          sliced.forEach((c, ci) =>
+            c.slices.forEach((sl, si) =>
+              torch.scope(() => {
+                const lp = rolloutLogprobs(model, sl, cfg.temperature, pad, it === 0);
+                const out = grpoLoss(
+                  {
+                    logprobs: lp.logprobs,
+                    oldLogprobs: old ? old[ci]![si]! : lp.logprobs.detach(),
+                    refLogprobs: refLp?.[ci]![si] ?? null,
+                    advantages: torch.tensor(
+                      sl.map((r) => r.advantage),
+                      { device: model.device },
+                    ),
+                    mask: lp.mask,
+                  },
+                  { ...lossSettings, microBatchRows: c.rows, microBatchTokens: c.tokens },
+                );
+                out.loss.backward();
+                if (it === 0) {
+                  lossValue += out.loss.item();
+                  clipLow += out.clippedLow;
+                  clipHigh += out.clippedHigh;
+                  klSum += out.klSum;
+                  tokens += out.tokens;
+                  entropySum += lp.entropy!.mul(lp.mask).sum().item();
+                }
+              }),
+            ),
           );
           dp.allReduceGradients(model.parameters());
           gradNorm =
@@ -420,7 +449,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
           opt.zeroGrad();
         }
       }
-      for (const x of [...(old ?? []), ...(refLp ?? [])]) x.dispose();
+      for (const x of [...(old ?? []), ...(refLp ?? [])].flat()) x.dispose();
       [lossValue, clipLow, clipHigh, klSum, tokens, entropySum] = dp.sum([
         lossValue,
         clipLow,

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
+import { lengthSlices } from '../../src/train/grpo.js';
 import { computeAdvantages, grpoLoss, type LossType, type ScaleRewards } from '../../src/train/grpo-loss.js';
 import { runPeer } from '../peers.js';
 
@@ -219,5 +220,79 @@ describe('GRPO advantages and loss', () => {
     one.grad.forEach((g, i) => assert.ok(Math.abs(g - three.grad[i]!) < 1e-12));
     // masked (truncated) completion 4 gets no gradient at all
     assert.ok(one.grad.slice(4 * T, 5 * T).every((g) => g === 0));
+  });
+
+  it('length slices: every loss type summed over slices of a micro-batch equals the whole micro-batch (and its gradient)', () => {
+    const adv = computeAdvantages(rewards, G, 'group').advantages;
+    const tokens = mask.flat().reduce((a, b) => a + b, 0);
+    for (const lossType of ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as LossType[]) {
+      const run = (split: number[][], sliced: boolean) =>
+        torch.scope(() => {
+          const lp = torch.tensor(logprobs, { dtype: 'float64' }).requiresGrad_();
+          let total = 0;
+          for (const rows of split) {
+            const idx = torch.tensor(rows, { dtype: 'int64' });
+            const out = grpoLoss(
+              {
+                logprobs: lp.indexSelect(0, idx),
+                oldLogprobs: torch.tensor(old, { dtype: 'float64' }).indexSelect(0, idx),
+                advantages: torch.tensor(
+                  rows.map((r) => adv[r]!),
+                  { dtype: 'float64' },
+                ),
+                mask: torch.tensor(
+                  rows.map((r) => mask[r]!),
+                  { dtype: 'float64' },
+                ),
+              },
+              {
+                lossType,
+                epsilonLow: 0.2,
+                epsilonHigh: 0.28,
+                beta: 0,
+                stepTokens: tokens,
+                microBatches: 1,
+                maxCompletionLength: T,
+                ...(sliced ? { microBatchRows: 9, microBatchTokens: tokens } : {}),
+              },
+            );
+            out.loss.backward();
+            total += out.loss.item();
+          }
+          return { total, grad: lp.grad!.toArray() };
+        });
+      const whole = run([[0, 1, 2, 3, 4, 5, 6, 7, 8]], false);
+      const slices = run(
+        [
+          [2, 5, 0],
+          [1, 3],
+          [4, 6, 7, 8],
+        ],
+        true,
+      );
+      assert.ok(Math.abs(whole.total - slices.total) < 1e-12, `${lossType}: ${whole.total} vs ${slices.total}`);
+      whole.grad.forEach((g, i) => assert.ok(Math.abs(g - slices.grad[i]!) < 1e-12, `${lossType} grad ${i}`));
+    }
+  });
+
+  it('lengthSlices groups similar lengths, keeps every row once, and bounds the padding', () => {
+    const lengths = [130, 12, 40, 41, 45, 128, 13, 14, 15, 60, 61, 62, 63, 16, 44, 42];
+    const slices = lengthSlices(lengths, (x) => x);
+    assert.deepEqual(
+      slices.flat().sort((a, b) => a - b),
+      [...lengths].sort((a, b) => a - b),
+    );
+    const padded = slices.reduce((n, sl) => n + sl.length * Math.max(...sl), 0);
+    const real = lengths.reduce((a, b) => a + b, 0);
+    assert.ok(padded < 1.3 * real, `padded ${padded} vs real ${real}`);
+    assert.ok(padded < lengths.length * 130 * 0.6, 'far less than padding everything to the longest row');
+    assert.deepEqual(
+      lengthSlices([5, 5, 5], (x) => x),
+      [[5, 5, 5]],
+    );
+    assert.deepEqual(
+      lengthSlices([], (x: number) => x),
+      [],
+    );
   });
 });
