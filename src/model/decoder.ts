@@ -216,11 +216,12 @@ export class CausalLM {
       k = cache.keys[layer]!.narrow(2, 0, past + T);
       v = cache.values[layer]!.narrow(2, 0, past + T);
     }
-    const y = F.scaledDotProductAttention(q, k, v, {
-      attnMask: mask,
-      isCausal,
-      enableGqa: H !== K,
-    }); // [B,H,T,E]
+    // One new token per row (decoding): the G = H/K query heads that share a KV head attend as G
+    // "positions" of one batch entry, so the cached keys/values are read once, never repeated per head.
+    const y =
+      T === 1 && H !== K
+        ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).view(B, H, 1, E)
+        : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
     return F.linear(
       y.transpose(1, 2).reshape(B, T, H * E),
       this.p(`${pre}self_attn.o_proj.weight`),
