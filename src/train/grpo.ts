@@ -28,6 +28,7 @@ import {
 import { type DataParallel, setupDataParallel } from './data-parallel.js';
 import type { GrpoConfig } from './grpo-config.js';
 import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
+import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import { type NamedReward, scoreCompletions } from './rewards.js';
@@ -119,31 +120,6 @@ function rolloutLogprobs(
     { temperature, entropy: withEntropy },
   );
   return { ...out, mask: torch.tensor(msk, { shape: [B, Lc], device: dev }) };
-}
-
-/**
- * A micro-batch split into slices of rows of similar length, so that each slice pads only to its own
- * longest row: completions of one step differ widely in length (one reaching max_completion_length
- * would otherwise make every row cost that much). Slices start a new one when padding would exceed a
- * quarter of the slice's real tokens; losses of the slices add up to the micro-batch's (LossSettings).
- */
-export function lengthSlices<R>(rows: readonly R[], length: (r: R) => number, waste = 0.25): R[][] {
-  const sorted = [...rows].sort((a, b) => length(a) - length(b));
-  const slices: R[][] = [];
-  let cur: R[] = [];
-  let real = 0;
-  for (const r of sorted) {
-    const L = length(r);
-    if (cur.length >= 4 && (cur.length + 1) * L > (1 + waste) * (real + L)) {
-      slices.push(cur);
-      cur = [];
-      real = 0;
-    }
-    cur.push(r);
-    real += L;
-  }
-  if (cur.length) slices.push(cur);
-  return slices;
 }
 
 /** Left truncation to max_prompt_length (the paper keeps the end of the prompt, where the question is). */

@@ -21,6 +21,7 @@ import {
   type TrainerState,
 } from './checkpoint.js';
 import { type DataParallel, setupDataParallel } from './data-parallel.js';
+import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import { permutation } from './rng.js';
@@ -202,7 +203,8 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
           cfg,
         ),
       ))
-        sum += torch.scope(() => sftLossSum(model, b.rows, pad).item());
+        for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
+          sum += torch.scope(() => sftLossSum(model, rows, pad).item());
     });
     return dp.sum([sum])[0]! / Math.max(1, tokens);
   };
@@ -226,11 +228,12 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       // ---- forward/backward: token-mean loss over the whole optimizer step (this rank's share of it)
       let lossValue = 0;
       for (const b of dp.roundRobin(batches)) {
-        torch.scope(() => {
-          const loss = sftLossSum(model, b.rows, pad).div(lossTokens);
-          loss.backward();
-          lossValue += loss.item();
-        });
+        for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
+          torch.scope(() => {
+            const loss = sftLossSum(model, rows, pad).div(lossTokens);
+            loss.backward();
+            lossValue += loss.item();
+          });
       }
       for (const b of batches) tokensSeen += b.rows.reduce((n, r) => n + r.ids.length, 0);
       // Every rank's share divided by the step's total token count: the summed gradient is the step's.

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
-import { lengthSlices } from '../../src/train/grpo.js';
 import { computeAdvantages, grpoLoss, type LossType, type ScaleRewards } from '../../src/train/grpo-loss.js';
+import { lengthSlices } from '../../src/train/length-slices.js';
 import { runPeer } from '../peers.js';
 
 // 3 prompts × G=3: group 2 has zero variance; completion 4 is truncated (its mask is all zero, as
