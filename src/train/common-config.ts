@@ -31,6 +31,11 @@ export const trainingFields = {
   device: z.string().default('cpu'),
   /** Parameter dtype: float32 on CPU; bfloat16 on GPUs. */
   dtype: z.enum(['float32', 'bfloat16', 'float16']).default('float32'),
+  /**
+   * Mixed precision (transformers' bf16=True): float32 parameters and optimizer state, training
+   * forwards and losses under bfloat16 autocast. Needs dtype float32; meant for GPUs.
+   */
+  bf16: z.boolean().default(false),
   tensorboard: z.boolean().default(false),
   threads: z.number().int().positive().nullable().default(null),
 };

@@ -31,6 +31,7 @@ import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
+import { mixedPrecision } from './precision.js';
 import { type NamedReward, scoreCompletions } from './rewards.js';
 import { mulberry32, permutation } from './rng.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
@@ -159,6 +160,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
   const tokenizer = loadTokenizer(ckpt ?? o.model);
   const device = dp.device(cfg.device);
+  const amp = mixedPrecision(cfg, device);
   const model = loadModel(ckpt ?? o.model, { device, dtype: cfg.dtype });
   // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
   const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype }) : null;
@@ -369,7 +371,9 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         sliced.map((c) =>
           c.slices.map((sl) =>
             torch.keep(
-              torch.noGrad(() => torch.scope(() => rolloutLogprobs(m, sl, cfg.temperature, pad, false).logprobs)),
+              torch.noGrad(() =>
+                torch.scope(() => amp(() => rolloutLogprobs(m, sl, cfg.temperature, pad, false)).logprobs),
+              ),
             ),
           ),
         );
@@ -389,7 +393,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
           sliced.forEach((c, ci) =>
             c.slices.forEach((sl, si) =>
               torch.scope(() => {
-                const lp = rolloutLogprobs(model, sl, cfg.temperature, pad, it === 0);
+                const lp = amp(() => rolloutLogprobs(model, sl, cfg.temperature, pad, it === 0));
                 const out = grpoLoss(
                   {
                     logprobs: lp.logprobs,

@@ -17,6 +17,7 @@ import {
 } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
+import { mixedPrecision } from './precision.js';
 import type { PretrainConfig } from './pretrain-config.js';
 import { mulberry32, permutation } from './rng.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
@@ -72,6 +73,7 @@ export async function runPretrain(
   mkdirSync(o.out, { recursive: true });
   const ckpt = o.resume ? latestCheckpoint(o.out) : null;
   const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
+  const amp = mixedPrecision(cfg, cfg.device);
   const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
   writeFileSync(
     join(o.out, 'config.json'),
@@ -117,8 +119,9 @@ export async function runPretrain(
       let sum = 0;
       for (let i = 0; i < starts.length; i += B)
         sum +=
-          torch.scope(() => lmLoss(model, windowBatch(evalStream, starts.slice(i, i + B), L, cfg.device), L).item()) *
-          Math.min(B, starts.length - i);
+          torch.scope(() =>
+            amp(() => lmLoss(model, windowBatch(evalStream, starts.slice(i, i + B), L, cfg.device), L)).item(),
+          ) * Math.min(B, starts.length - i);
       return sum / starts.length;
     });
 
@@ -137,7 +140,9 @@ export async function runPretrain(
     for (let a = 0; a < cfg.gradient_accumulation_steps; a++) {
       const starts = Array.from({ length: B }, () => Math.floor(r() * (train.length - L - 1)));
       torch.scope(() => {
-        const loss = lmLoss(model, windowBatch(train, starts, L, cfg.device), L).div(cfg.gradient_accumulation_steps);
+        const loss = amp(() => lmLoss(model, windowBatch(train, starts, L, cfg.device), L)).div(
+          cfg.gradient_accumulation_steps,
+        );
         loss.backward();
         lossValue += loss.item();
       });

@@ -24,6 +24,7 @@ import { type DataParallel, setupDataParallel } from './data-parallel.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
+import { mixedPrecision } from './precision.js';
 import { permutation } from './rng.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import type { SftConfig } from './sft-config.js';
@@ -129,6 +130,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
   else if (o.resume) log(`no checkpoint in ${o.out}: starting from ${o.model}`);
   const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
+  const amp = mixedPrecision(cfg, dp.device(cfg.device));
   const model = loadModel(ckpt ?? o.model, { device: dp.device(cfg.device), dtype: cfg.dtype });
   if (dp.isMain)
     writeFileSync(
@@ -204,7 +206,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
         ),
       ))
         for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
-          sum += torch.scope(() => sftLossSum(model, rows, pad).item());
+          sum += torch.scope(() => amp(() => sftLossSum(model, rows, pad)).item());
     });
     return dp.sum([sum])[0]! / Math.max(1, tokens);
   };
@@ -230,7 +232,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       for (const b of dp.roundRobin(batches)) {
         for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
           torch.scope(() => {
-            const loss = sftLossSum(model, rows, pad).div(lossTokens);
+            const loss = amp(() => sftLossSum(model, rows, pad)).div(lossTokens);
             loss.backward();
             lossValue += loss.item();
           });

@@ -146,6 +146,47 @@ describe('SFT', () => {
     assert.equal(final.config.architecture, 'Qwen2ForCausalLM');
   });
 
+  it('bf16 mixed precision: learns with float32 master weights; a bfloat16 dtype with bf16 is refused', async () => {
+    const out = join(tmp, 'bf16');
+    const c = cfg({
+      max_steps: 25,
+      lr_scheduler_type: 'constant',
+      per_device_train_batch_size: 6,
+      gradient_accumulation_steps: 1,
+      bf16: true,
+    });
+    const r = await runSft({ model: base, data, out, config: c, progress: false, log: () => {} });
+    assert.ok(r.losses[24]! < r.losses[0]! * 0.5, `loss ${r.losses[0]} → ${r.losses[24]}`);
+    // the forward really ran in bfloat16: the first loss differs from float32's by rounding, not more
+    const f32 = await runSft({
+      model: base,
+      data,
+      out: join(tmp, 'f32'),
+      config: cfg({ ...c, bf16: false, max_steps: 1 }),
+      progress: false,
+      log: () => {},
+    });
+    const rel = Math.abs(r.losses[0]! - f32.losses[0]!) / f32.losses[0]!;
+    assert.ok(rel > 1e-6 && rel < 2e-2, `bf16 vs float32 first loss: relative difference ${rel}`);
+    // the saved weights are the float32 master copy, not bf16-rounded
+    const saved = loadModel(r.modelDir);
+    assert.equal(saved.dtype, 'float32');
+    const w = saved.p('model.layers.0.mlp.up_proj.weight').flatten().toArray() as number[];
+    const bf16Exact = w.filter((x) => (new Uint32Array(new Float32Array([x]).buffer)[0]! & 0xffff) === 0).length;
+    assert.ok(bf16Exact < w.length / 2, 'weights were updated in float32');
+    await assert.rejects(
+      runSft({
+        model: base,
+        data,
+        out: join(tmp, 'bf16-bad'),
+        config: cfg({ bf16: true, dtype: 'bfloat16' }),
+        progress: false,
+        log: () => {},
+      }),
+      /bf16: true keeps float32 master weights and needs dtype: float32 \(got dtype: bfloat16\)/,
+    );
+  });
+
   it('kill at step k, resume: the next losses equal an uninterrupted run', async () => {
     const c = cfg({ max_steps: 6, save_steps: 2, warmup_steps: 2, lr_scheduler_type: 'cosine', weight_decay: 0.1 });
     const full = await runSft({ model: base, data, out: join(tmp, 'full'), config: c, progress: false, log: () => {} });
