@@ -2,7 +2,7 @@
 // optimizer.safetensors (AdamW moments per parameter name, libtorch's RNG state) and
 // trainer_state.json (step, epoch, data cursor, scheduler position, trainer-specific state).
 // Written to a temporary folder and renamed, so a kill never leaves a half checkpoint behind.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
 import { saveModel } from '../model/load.js';
@@ -30,6 +30,23 @@ export function listCheckpoints(runDir: string): { step: number; dir: string }[]
     .filter((x) => x.m && existsSync(join(root, x.d, 'trainer_state.json')))
     .map((x) => ({ step: Number(x.m![1]), dir: join(root, x.d) }))
     .sort((a, b) => a.step - b.step);
+}
+
+/**
+ * The start every trainer shares: thread count, the run folder, and where to start from — the
+ * newest checkpoint when resuming (said in the log), else step 0.
+ */
+export function startRun(
+  out: string,
+  o: { resume?: boolean; threads: number | null; log: (s: string) => void },
+): { ckpt: string | null; state: TrainerState } {
+  if (o.threads) torch.setNumThreads(o.threads);
+  mkdirSync(out, { recursive: true });
+  const ckpt = o.resume ? latestCheckpoint(out) : null;
+  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
+  if (ckpt) o.log(`resuming from ${ckpt} (step ${state.global_step})`);
+  else if (o.resume) o.log(`no checkpoint in ${out}: starting from the beginning`);
+  return { ckpt, state };
 }
 
 export function latestCheckpoint(runDir: string): string | null {

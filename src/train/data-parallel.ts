@@ -55,6 +55,16 @@ const single: DataParallel = {
  * or one joined here from RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT (as `kindling launch` and torchrun
  * set them; gloo for CPU training, nccl for CUDA), or the one-process identity.
  */
+/** Runs a trainer with the process group of this launch (or a single process), closing it after. */
+export async function withDataParallel<T>(device: string, run: (dp: DataParallel) => Promise<T>): Promise<T> {
+  const dp = setupDataParallel(device);
+  try {
+    return await run(dp);
+  } finally {
+    dp.close();
+  }
+}
+
 export function setupDataParallel(device: string, env: NodeJS.ProcessEnv = process.env): DataParallel {
   let owned = false;
   if (!dist.isInitialized()) {

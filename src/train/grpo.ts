@@ -7,7 +7,7 @@
 // blocks, one per rank (a prompt's group never straddles ranks); every rank generates and scores its
 // groups, rewards are gathered so advantages, dynamic sampling, loss normalisers and metrics are the
 // one-process ones, and gradients are summed across ranks.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
 import type { CausalLM } from '../model/decoder.js';
@@ -18,14 +18,8 @@ import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
-import {
-  latestCheckpoint,
-  readTrainerState,
-  restoreOptimizer,
-  saveCheckpoint,
-  type TrainerState,
-} from './checkpoint.js';
-import { type DataParallel, setupDataParallel } from './data-parallel.js';
+import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
+import { type DataParallel, withDataParallel } from './data-parallel.js';
 import type { GrpoConfig } from './grpo-config.js';
 import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
 import { lengthSlices } from './length-slices.js';
@@ -138,26 +132,16 @@ interface RolloutSummary {
 }
 
 export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
-  const dp = setupDataParallel(o.config.device);
-  try {
-    return await grpo(o, dp);
-  } finally {
-    dp.close();
-  }
+  return withDataParallel(o.config.device, (dp) => grpo(o, dp));
 }
 
 async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const cfg = o.config;
   // Rank 0 speaks for the group: it alone logs, evaluates, shows progress and writes files.
   const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
-  if (cfg.threads) torch.setNumThreads(cfg.threads);
-  mkdirSync(o.out, { recursive: true });
   const train = cfg.limit ? o.train.slice(0, cfg.limit) : o.train;
   if (train.length === 0) throw new Error('GRPO needs at least one training example');
-
-  const ckpt = o.resume ? latestCheckpoint(o.out) : null;
-  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
-  if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
+  const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
   const tokenizer = loadTokenizer(ckpt ?? o.model);
   const device = dp.device(cfg.device);
   const amp = mixedPrecision(cfg, device);
@@ -398,7 +382,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
                   {
                     logprobs: lp.logprobs,
                     oldLogprobs: old ? old[ci]![si]! : lp.logprobs.detach(),
-                    refLogprobs: refLp?.[ci]![si] ?? null,
+                    refLogprobs: refLp ? refLp[ci]![si]! : null,
                     advantages: torch.tensor(
                       sl.map((r) => r.advantage),
                       { device: model.device },

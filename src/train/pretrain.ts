@@ -1,20 +1,14 @@
 // Pretraining a small causal LM from scratch: documents are tokenised, joined with EOS into one
 // stream, and cut into windows at seeded random offsets. Reuses the trainers' optimizer,
 // schedule, metrics and checkpoints, so a pretraining run resumes exactly like SFT.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel, saveModel } from '../model/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
-import {
-  latestCheckpoint,
-  readTrainerState,
-  restoreOptimizer,
-  saveCheckpoint,
-  type TrainerState,
-} from './checkpoint.js';
+import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
 import { mixedPrecision } from './precision.js';
@@ -69,10 +63,7 @@ export async function runPretrain(
 ): Promise<{ steps: number; modelDir: string; losses: number[]; evalLoss: number | null }> {
   const cfg = o.config;
   const log = o.log ?? ((s: string) => console.error(s));
-  if (cfg.threads) torch.setNumThreads(cfg.threads);
-  mkdirSync(o.out, { recursive: true });
-  const ckpt = o.resume ? latestCheckpoint(o.out) : null;
-  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
+  const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
   const amp = mixedPrecision(cfg, cfg.device);
   const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
   writeFileSync(

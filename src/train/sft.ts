@@ -4,7 +4,7 @@
 // Data-parallel when launched as several ranks (`kindling launch`, torchrun): an optimizer step is
 // the same gradient_accumulation_steps micro-batches whatever the world size, dealt round-robin to
 // the ranks, so losses, checkpoints and resumption do not depend on how many processes ran it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel, saveModel } from '../model/load.js';
@@ -13,14 +13,8 @@ import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
-import {
-  latestCheckpoint,
-  readTrainerState,
-  restoreOptimizer,
-  saveCheckpoint,
-  type TrainerState,
-} from './checkpoint.js';
-import { type DataParallel, setupDataParallel } from './data-parallel.js';
+import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
+import { type DataParallel, withDataParallel } from './data-parallel.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
@@ -109,26 +103,14 @@ export function sftLossSum(model: CausalLM, rows: readonly SftExample[], pad: nu
 
 export async function runSft(o: SftOptions): Promise<SftResult> {
   const cfg = o.config;
-  const dp = setupDataParallel(cfg.device);
-  try {
-    return await sft(o, dp);
-  } finally {
-    dp.close();
-  }
+  return withDataParallel(cfg.device, (dp) => sft(o, dp));
 }
 
 async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   const cfg = o.config;
   // Rank 0 speaks for the group: it alone logs, shows progress and writes files.
   const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
-  if (cfg.threads) torch.setNumThreads(cfg.threads);
-  mkdirSync(o.out, { recursive: true });
-
-  // ---- where to start from
-  const ckpt = o.resume ? latestCheckpoint(o.out) : null;
-  const state: TrainerState = ckpt ? readTrainerState(ckpt) : { global_step: 0, epoch: 0, cursor: 0 };
-  if (ckpt) log(`resuming from ${ckpt} (step ${state.global_step})`);
-  else if (o.resume) log(`no checkpoint in ${o.out}: starting from ${o.model}`);
+  const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
   const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
   const amp = mixedPrecision(cfg, dp.device(cfg.device));
   const model = loadModel(ckpt ?? o.model, { device: dp.device(cfg.device), dtype: cfg.dtype });
