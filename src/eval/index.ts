@@ -3,7 +3,6 @@ export * from './generate-cells.js';
 export * from './harness.js';
 export * from './periodic.js';
 export * from './plan.js';
-export * from './progress.js';
 export * from './protocol.js';
 export * from './records.js';
 export * from './results.js';

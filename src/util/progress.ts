@@ -10,6 +10,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Force bar (true) or plain lines (false); default: the stream is a TTY. */
   tty?: boolean;
+  /** Plain-line mode: work that ends before the first line is due prints nothing at all. */
+  quietIfQuick?: boolean;
 }
 
 export class Progress {
@@ -23,6 +25,8 @@ export class Progress {
   readonly #every: number;
   readonly #stream: NodeJS.WriteStream;
   readonly #tty: boolean;
+  readonly #quietIfQuick: boolean;
+  #printed = false;
   #closed = false;
 
   constructor(o: ProgressOptions) {
@@ -32,6 +36,9 @@ export class Progress {
     this.#every = (o.every ?? 10) * 1000;
     this.#stream = o.stream ?? process.stderr;
     this.#tty = o.tty ?? Boolean(this.#stream.isTTY);
+    this.#quietIfQuick = o.quietIfQuick ?? false;
+    // quietIfQuick: the first plain line comes after one interval, not at once.
+    this.#lastPrint = !this.#tty && this.#quietIfQuick ? this.#start : 0;
   }
 
   /** Advance by n and optionally set a short status text (e.g. "loss 1.23"). */
@@ -49,12 +56,12 @@ export class Progress {
     this.#extra = extra;
     this.#render(false);
   }
-  /** Final line. */
+  /** Final line (none in plain-line mode with quietIfQuick when nothing was printed yet). */
   close(extra?: string): void {
     if (this.#closed) return;
     if (extra !== undefined) this.#extra = extra;
-    this.#render(true);
-    if (this.#tty) this.#stream.write('\n');
+    if (this.#tty || this.#printed || !this.#quietIfQuick) this.#render(true);
+    if (this.#tty && this.#printed) this.#stream.write('\n');
     this.#closed = true;
   }
 
@@ -94,6 +101,7 @@ export class Progress {
       this.#lastPrint = now;
       this.#stream.write(`${this.line()}\n`);
     }
+    this.#printed = true;
   }
 }
 

@@ -47,7 +47,11 @@ describe('kindling eval', () => {
     ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /kk:3,4: 4 examples \(of 200\)/);
-    assert.match(r.stderr, /eval: 64\/64/, 'plain progress lines when stderr is not a terminal');
+    assert.match(
+      r.stderr,
+      /^eval {2}64\/64 \(100%\) {2}.*samples\/s/m,
+      'plain progress lines when stderr is not a terminal',
+    );
     assert.match(r.stdout, /warmup − base/);
     const res = readResults(out);
     assert.deepEqual(

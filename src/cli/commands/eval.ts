@@ -111,7 +111,8 @@ Examples:
     )
     .action(async (o: EvalCliOptions) => {
       const { resolveTask, splitSelectors } = await import('../../tasks/registry.js');
-      const { runEval, ProgressBar, resultsTable, comparisonsTable } = await import('../../eval/index.js');
+      const { runEval, resultsTable, comparisonsTable } = await import('../../eval/index.js');
+      const { Progress } = await import('../../util/progress.js');
       const models = parseModelSpecs(o.model);
       const warn = (m: string) => process.stderr.write(`kindling eval: ${m}\n`);
       const selectors = o.tasks.flatMap((t) => splitSelectors(t));
@@ -120,7 +121,7 @@ Examples:
         entries.push(
           await resolveTask(s, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), kkPerSize: o.kkPerSize, warn }),
         );
-      const bar = new ProgressBar('eval');
+      const bar = new Progress({ label: 'eval', unit: 'samples', every: 5 });
       const t0 = performance.now();
       try {
         const r = await runEval({
@@ -139,9 +140,14 @@ Examples:
           ...(o.limit !== undefined ? { limit: o.limit } : {}),
           batchPrompts: o.batchSize,
           onLog: o.quiet ? undefined : warn,
-          onProgress: o.quiet ? undefined : (e) => bar.update(e.done, e.total, `${e.model} · ${e.task}`),
+          onProgress: o.quiet
+            ? undefined
+            : (e) => {
+                bar.total = e.total;
+                bar.set(e.done, `${e.model} · ${e.task}`);
+              },
         });
-        bar.end();
+        if (!o.quiet) bar.close();
         const secs = (performance.now() - t0) / 1000;
         console.log(resultsTable(r.results));
         const cmp = comparisonsTable(r.results);

@@ -1,8 +1,8 @@
 // `kindling generate`: sample completions of prompts from a model folder (batched, the n samples
 // of a prompt share its prefill). Sampling defaults come from the folder's generation_config.json.
 import type { Command } from 'commander';
+import { Progress } from '../../util/progress.js';
 import { parseFloatOption, parseIntOption } from '../options.js';
-import { ProgressLine } from '../progress-line.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -57,7 +57,13 @@ export function registerGenerate(program: Command): Command {
       const tokenizer = loadTokenizer(o.model);
       const model = loadModel(o.model, { device: o.device });
       const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-      const progress = new ProgressLine('generate', o.maxNewTokens, 'steps');
+      const progress = new Progress({
+        label: 'generate',
+        total: o.maxNewTokens,
+        unit: 'step',
+        every: 5,
+        quietIfQuick: true,
+      });
       const out = generate(model, tokenizer, o.prompt, {
         n: o.n,
         maxNewTokens: o.maxNewTokens,
@@ -67,8 +73,9 @@ export function registerGenerate(program: Command): Command {
         minP: o.minP ?? defaults.minP,
         stop: o.stop ?? [],
         seed,
-        onStep: (step, active) => progress.update(step, active === 0 || step === o.maxNewTokens),
+        onStep: (step) => progress.set(step),
       });
+      progress.close();
       if (o.json) {
         const completions = out.map((samples) =>
           samples.map((c) => ({

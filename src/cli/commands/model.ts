@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { Progress } from '../../util/progress.js';
 import { parseIntOption } from '../options.js';
-import { ProgressLine } from '../progress-line.js';
 
 /** "1,2,3" → [1, 2, 3]. */
 function parseTokens(value: string): number[] {
@@ -83,14 +83,21 @@ export function registerModel(program: Command): Command {
             );
           }
           if (corpus.trim() === '') throw new Error(`--train-tokenizer corpus ${o.trainTokenizer} is empty`);
-          let progress: ProgressLine | null = null;
+          let progress: Progress | null = null;
           tokenizer = tk.trainByteLevelBpe(corpus, {
             vocabSize,
             onProgress: (done, total) => {
-              progress ??= new ProgressLine('training tokenizer', total, 'merges');
-              progress.update(done, done === total);
+              progress ??= new Progress({
+                label: 'training tokenizer',
+                total,
+                unit: 'merge',
+                every: 5,
+                quietIfQuick: true,
+              });
+              progress.set(done);
             },
           });
+          (progress as Progress | null)?.close();
           source = `a byte-level BPE of ${tokenizer.vocabSize} tokens trained on ${o.trainTokenizer}`;
         } else {
           tokenizer = tk.byteLevelTokenizer();
