@@ -258,9 +258,16 @@ export function buildPlan(e: Experiment): Plan {
 
   // hashes, in dependency order
   const byId = new Map(stages.map((s) => [s.id, s]));
+  // Paths are hashed relative to the output folder and the input files (whose contents are hashed
+  // anyway), so a run folder that moves, or a checkout in another place, keeps its cache.
+  const portable = (text: string, inputs: readonly string[]) => {
+    let t = text;
+    for (const p of [...inputs].sort((a, b) => b.length - a.length)) t = t.split(p).join('<input>');
+    return t.split(out).join('<out>');
+  };
   for (const s of stages) {
     const h = createHash('sha256');
-    h.update(JSON.stringify({ id: s.id, spec: s.spec, command: s.command }));
+    h.update(portable(JSON.stringify({ id: s.id, spec: s.spec, command: s.command }), s.inputs));
     for (const f of s.inputs) h.update(contentHash(f));
     for (const d of s.deps) h.update(byId.get(d)!.hash!);
     s.hash = h.digest('hex').slice(0, 16);

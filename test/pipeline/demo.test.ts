@@ -2,7 +2,7 @@
 // one RLVR setting re-runs only what depends on it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -59,6 +59,16 @@ describe('kindling demo --quick', () => {
     assert.equal(again.status, 0, again.stderr.slice(-2000));
     assert.equal((again.stderr.match(/: cached/g) ?? []).length, 18, 'every stage cached');
     assert.doesNotMatch(again.stderr, /running —/);
+    // a run folder moved elsewhere keeps its cache (paths are hashed relative to it)
+    const moved = `${out}-moved`;
+    renameSync(out, moved);
+    try {
+      const there = kindling(['demo', '--quick', '--out', moved, '--dry-run']);
+      assert.equal(there.status, 0, there.stderr);
+      assert.doesNotMatch(there.stdout, /^ {2}(run|resume) /m, 'every stage cached after the move');
+    } finally {
+      renameSync(moved, out);
+    }
     // the same experiment with one RLVR setting changed: only RLVR, their evaluations and the report
     const cfg = parse(readFileSync(join(REPO_ROOT, 'configs', 'demo-quick.yaml'), 'utf8'));
     cfg.rlvr.settings.temperature = 0.9;
