@@ -147,15 +147,19 @@ export function generate(
       expand.dispose();
     }
 
-    let active = rows.slice();
-    for (let step = 0; step < o.maxNewTokens && active.length > 0; step++) {
+    // `batch`: the rows in the cache, in cache order. Finished rows leave it in bulk: dropping a row
+    // copies every remaining row's cache, so a compaction waits until a quarter of the batch (or all
+    // of it) has finished; until then a finished row's step is computed and ignored.
+    let batch = rows.slice();
+    for (let step = 0; step < o.maxNewTokens; step++) {
       const { ids, logprobs } = sampleRows(
         lastLogits,
         o,
-        active.map((r) => r.gen),
+        batch.map((r) => r.gen),
       );
       lastLogits.dispose();
-      active.forEach((r, i) => {
+      batch.forEach((r, i) => {
+        if (r.done !== null) return;
         const id = ids[i]!;
         r.ids.push(id);
         r.logprobs.push(logprobs[i]!);
@@ -163,24 +167,25 @@ export function generate(
         else if (stop.hit(tokenizer, r.ids)) r.done = 'stop';
         else if (r.ids.length >= o.maxNewTokens) r.done = 'length';
       });
-      const still = active.filter((r) => r.done === null);
+      const still = batch.filter((r) => r.done === null);
       o.onStep?.(step + 1, still.length);
       if (still.length === 0) {
-        active = still;
+        batch = still;
         break;
       }
-      // finished rows leave the batch (their cache rows are dropped)
-      if (still.length < active.length) {
+      const finished = batch.length - still.length;
+      if (finished > 0 && finished >= Math.ceil(batch.length / 4)) {
         const keepIdx = torch.tensor(
-          active.flatMap((r, i) => (r.done === null ? [i] : [])),
+          batch.flatMap((r, i) => (r.done === null ? [i] : [])),
           { dtype: 'int64', device: model.device },
         );
         const smaller = selectCacheRows(cache, keepIdx);
         disposeCache(cache);
         keepIdx.dispose();
         cache = smaller;
-        active = still;
+        batch = still;
       }
+      const active = batch;
       lastLogits = torch.keep(
         torch.scope(() => {
           const R = active.length;
@@ -210,7 +215,7 @@ export function generate(
         }),
       );
     }
-    if (active.length > 0) lastLogits.dispose();
+    if (batch.length > 0) lastLogits.dispose();
     disposeCache(cache);
 
     const out: Completion[][] = encoded.map(() => []);

@@ -103,6 +103,23 @@ describe('generation', () => {
       } else assert.equal(c.tokenIds.length, 40);
     }
     assert.ok(sawEos, 'some sample hit an EOS id');
+    // rows finishing at different steps (finished rows stay in the batch until a compaction) give
+    // exactly what each row gives alone
+    const prompts = ['ab', 'cd', 'ef', 'gh'];
+    prompts.forEach((p, i) => {
+      for (let k = 0; k < 3; k++) {
+        const [alone] = generate(model, tok, [p], {
+          maxNewTokens: 40,
+          temperature: 1.5,
+          seed: 7 + k,
+          eosTokenIds: [...Array(40).keys()].map((j) => 100 + j),
+        })[0]!;
+        const inBatch = runs[i]![k]!;
+        assert.deepEqual(inBatch.tokenIds, alone!.tokenIds, `prompt ${i} sample ${k}`);
+        assert.equal(inBatch.finishReason, alone!.finishReason);
+        inBatch.logprobs.forEach((l, j) => assert.ok(Math.abs(l - alone!.logprobs[j]!) < 1e-4));
+      }
+    });
     const active: number[] = [];
     generate(model, tok, ['ab', 'cd'], {
       maxNewTokens: 40,
