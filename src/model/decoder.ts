@@ -220,7 +220,7 @@ export class CausalLM {
     // "positions" of one batch entry, so the cached keys/values are read once, never repeated per head.
     const y =
       T === 1 && H !== K
-        ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).view(B, H, 1, E)
+        ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
         : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
     return F.linear(
       y.transpose(1, 2).reshape(B, T, H * E),
