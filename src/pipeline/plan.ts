@@ -252,6 +252,13 @@ export function buildPlan(e: Experiment): Plan {
       e.report.title,
       '--verdicts',
       join(out, 'verdicts.json'),
+      ...(e.seeds.length > 1
+        ? [
+            '--note',
+            `Tables, figures and samples show seed ${first}, the first of ${e.seeds.length} (${e.seeds.join(', ')}); ` +
+              `the four claims pool every seed, and the run's summary.txt gives accuracy averaged over seeds.`,
+          ]
+        : []),
     ],
     resumeFlag: null,
   });

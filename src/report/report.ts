@@ -24,6 +24,8 @@ export interface ReportOptions extends BrowserOptions {
   markdown?: boolean;
   /** verdicts.json of `kindling run`: the four claims, shown first. */
   verdicts?: string | null;
+  /** Lines for the report's notes (e.g. which seed the tables show). */
+  notes?: readonly string[];
 }
 
 export interface ReportSummary {
@@ -38,7 +40,7 @@ export interface ReportSummary {
 export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
   const input = loadReportInput(o.dirs);
   const index = new ResultIndex(input.evals.flatMap((e) => e.results.results));
-  const notes: string[] = [];
+  const notes: string[] = [...(o.notes ?? [])];
   if (index.duplicates.length)
     notes.push(
       `Evaluated in more than one folder (the first folder given counts): ${[...new Set(index.duplicates)].join('; ')}.`,

@@ -29,7 +29,11 @@ describe('kindling report', () => {
 
   before(async () => {
     inputs = await buildReportInputs(root);
-    report = await makeReport({ dirs: [inputs.evalDir, ...inputs.runs], out: join(root, 'out', 'report.html') });
+    report = await makeReport({
+      dirs: [inputs.evalDir, ...inputs.runs],
+      out: join(root, 'out', 'report.html'),
+      notes: ['Tables show seed 0, the first of 3.'],
+    });
   });
 
   it('draws every figure, as SVG in the page and as PNG beside it, and writes the Markdown summary', () => {
@@ -50,6 +54,8 @@ describe('kindling report', () => {
     assert.match(md, /\| warmup\+rlvr:math \| [\d.]+ ± [\d.]+<br>\d+ ± \d+ tok/);
     assert.match(md, /!\[gains\]\(report-gains\.png\)/);
     assert.match(md, /warmup − base/);
+    assert.match(md, /## Notes\n\n- Tables show seed 0, the first of 3\./);
+    assert.match(html, /<li>Tables show seed 0, the first of 3\.<\/li>/);
     assert.equal(report.samples.embedded, 6 * 3 * 4 * 4);
   });
 

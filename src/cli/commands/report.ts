@@ -28,6 +28,7 @@ export function registerReport(program: Command): Command {
     .option('--no-png', 'do not write PNG files')
     .option('--no-markdown', 'do not write the Markdown summary')
     .option('--verdicts <file>', "verdicts.json of `kindling run`: the paper's four claims, shown first")
+    .option('--note <text...>', "a line for the report's notes (repeatable)")
     .addHelpText(
       'after',
       `
@@ -49,6 +50,7 @@ Example:
           png: boolean;
           markdown: boolean;
           verdicts?: string;
+          note?: string[];
         },
       ) => {
         const { makeReport } = await import('../../report/index.js');
@@ -62,6 +64,7 @@ Example:
           png: o.png,
           markdown: o.markdown,
           verdicts: o.verdicts ?? null,
+          notes: o.note ?? [],
         });
         for (const f of r.figures)
           if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);
