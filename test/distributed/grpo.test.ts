@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initModel, saveModel } from '../../src/model/index.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 import { runLetters } from './grpo-rank.js';
 import { HERE, startRanks } from './spawn.js';
 
@@ -13,21 +14,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const base = join(tmp, 'base');
 
 before(() => {
-  const m = initModel(
-    {
-      architectures: ['Qwen2ForCausalLM'],
-      hidden_size: 64,
-      intermediate_size: 128,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      num_key_value_heads: 2,
-      vocab_size: 320,
-      max_position_embeddings: 256,
-      tie_word_embeddings: true,
-      initializer_range: 0.02,
-    },
-    { seed: 4 },
-  );
+  const m = initModel(tinyQwen2({ initializer_range: 0.02 }), { seed: 4 });
   saveModel(m, base, { tokenizer: byteLevelTokenizer() });
   for (const p of m.parameters()) p.dispose();
 });

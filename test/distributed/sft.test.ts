@@ -8,6 +8,7 @@ import { loadSafetensors } from '../../src/model/safetensors.js';
 import { sharedDataDir } from '../../src/paths.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import * as torch from '../../src/torch/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 import { KINDLING, start, startRanks, waitFor } from './spawn.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-dist-sft-'));
@@ -74,20 +75,7 @@ async function kindling(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 before(async () => {
-  const m = initModel(
-    {
-      architectures: ['Qwen2ForCausalLM'],
-      hidden_size: 64,
-      intermediate_size: 128,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      num_key_value_heads: 2,
-      vocab_size: 320,
-      max_position_embeddings: 1536,
-      tie_word_embeddings: true,
-    },
-    { seed: 3 },
-  );
+  const m = initModel(tinyQwen2({ max_position_embeddings: 1536 }), { seed: 3 });
   saveModel(m, base, { tokenizer: byteLevelTokenizer() });
   for (const p of m.parameters()) p.dispose();
   // Real warmup data: symbolic-teacher traces for 16 Logic-RL K&K puzzles.

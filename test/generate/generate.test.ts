@@ -4,23 +4,10 @@ import { generate } from '../../src/generate/index.js';
 import { initModel } from '../../src/model/index.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import * as torch from '../../src/torch/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
 const tok = byteLevelTokenizer();
-const model = initModel(
-  {
-    architectures: ['Qwen2ForCausalLM'],
-    hidden_size: 64,
-    intermediate_size: 128,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    vocab_size: 320,
-    max_position_embeddings: 256,
-    tie_word_embeddings: true,
-    initializer_range: 0.2,
-  },
-  { seed: 1 },
-);
+const model = initModel(tinyQwen2({ initializer_range: 0.2 }), { seed: 1 });
 
 /** log p of each token of `completion` after `prompt`, from one full forward (no cache, no padding). */
 function fullForwardLogprobs(prompt: number[], completion: number[]): number[] {

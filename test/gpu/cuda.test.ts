@@ -6,21 +6,11 @@ import { generate } from '../../src/generate/index.js';
 import { initModel } from '../../src/model/index.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import * as torch from '../../src/torch/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
 const cuda = torch.cuda.isAvailable();
 const skip = cuda ? false : 'no CUDA device (run scripts/gpu-check.sh on a GPU machine)';
-const raw = {
-  architectures: ['Qwen2ForCausalLM'],
-  hidden_size: 128,
-  intermediate_size: 256,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-  vocab_size: 320,
-  max_position_embeddings: 256,
-  tie_word_embeddings: true,
-  initializer_range: 0.1,
-};
+const raw = tinyQwen2({ hidden_size: 128, intermediate_size: 256, initializer_range: 0.1 });
 
 describe('CUDA', { skip }, () => {
   it('fp32 logits on CUDA match the CPU within 1e-4; bf16 within bf16 tolerance', () => {

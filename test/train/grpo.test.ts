@@ -9,6 +9,7 @@ import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import { resolveConfig } from '../../src/train/config-load.js';
 import { runGrpo } from '../../src/train/grpo.js';
 import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-grpo-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,21 +53,7 @@ const cfg = (o: Record<string, unknown> = {}) =>
 
 let train: Example[];
 before(async () => {
-  const m = initModel(
-    {
-      architectures: ['Qwen2ForCausalLM'],
-      hidden_size: 64,
-      intermediate_size: 128,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      num_key_value_heads: 2,
-      vocab_size: 320,
-      max_position_embeddings: 256,
-      tie_word_embeddings: true,
-      initializer_range: 0.02,
-    },
-    { seed: 4 },
-  );
+  const m = initModel(tinyQwen2({ initializer_range: 0.02 }), { seed: 4 });
   saveModel(m, base, { tokenizer: byteLevelTokenizer() });
   for (const p of m.parameters()) p.dispose();
   train = await letters.load('train');

@@ -10,6 +10,7 @@ import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import { resolveConfig } from '../../src/train/config-load.js';
 import { runPretrain } from '../../src/train/pretrain.js';
 import { PretrainConfigSchema } from '../../src/train/pretrain-config.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-pretrain-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -35,20 +36,7 @@ const cfg = (o: Record<string, unknown> = {}) =>
   });
 
 before(() => {
-  const m = initModel(
-    {
-      architectures: ['Qwen2ForCausalLM'],
-      hidden_size: 64,
-      intermediate_size: 128,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      num_key_value_heads: 2,
-      vocab_size: 320,
-      max_position_embeddings: 256,
-      tie_word_embeddings: true,
-    },
-    { seed: 1 },
-  );
+  const m = initModel(tinyQwen2(), { seed: 1 });
   saveModel(m, base, { tokenizer: tok });
 });
 
@@ -110,17 +98,17 @@ describe('pretraining', () => {
     const cfgFile = join(tmp, 'tiny.json');
     writeFileSync(
       cfgFile,
-      JSON.stringify({
-        architectures: ['Qwen2ForCausalLM'],
-        hidden_size: 32,
-        intermediate_size: 64,
-        num_hidden_layers: 1,
-        num_attention_heads: 2,
-        num_key_value_heads: 1,
-        vocab_size: 384,
-        max_position_embeddings: 128,
-        tie_word_embeddings: true,
-      }),
+      JSON.stringify(
+        tinyQwen2({
+          hidden_size: 32,
+          intermediate_size: 64,
+          num_hidden_layers: 1,
+          num_attention_heads: 2,
+          num_key_value_heads: 1,
+          vocab_size: 384,
+          max_position_embeddings: 128,
+        }),
+      ),
     );
     const k = (args: string[]) =>
       spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kindling.js'), ...args], { encoding: 'utf8' });

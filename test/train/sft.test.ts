@@ -13,6 +13,7 @@ import { runSft, sftLossSum } from '../../src/train/sft.js';
 import { SftConfigSchema } from '../../src/train/sft-config.js';
 import { readSftRows, tokenizeSft } from '../../src/train/sft-data.js';
 import { runPeer } from '../peers.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-sft-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -41,20 +42,7 @@ const TRACES = [
 ];
 
 before(() => {
-  const m = initModel(
-    {
-      architectures: ['Qwen2ForCausalLM'],
-      hidden_size: 64,
-      intermediate_size: 128,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      num_key_value_heads: 2,
-      vocab_size: 320,
-      max_position_embeddings: 512,
-      tie_word_embeddings: true,
-    },
-    { seed: 2 },
-  );
+  const m = initModel(tinyQwen2({ max_position_embeddings: 512 }), { seed: 2 });
   saveModel(m, base, { tokenizer: tok });
   for (const p of m.parameters()) p.dispose();
   writeFileSync(data, TRACES.map((t) => JSON.stringify(t)).join('\n') + '\n');
