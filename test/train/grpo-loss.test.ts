@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';
-import { computeAdvantages, grpoLoss, type LossType, type ScaleRewards } from '../../src/train/grpo-loss.js';
+import {
+  computeAdvantages,
+  grpoLoss,
+  type LossSettings,
+  type LossType,
+  type ScaleRewards,
+} from '../../src/train/grpo-loss.js';
 import { lengthSlices } from '../../src/train/length-slices.js';
 import { runPeer } from '../peers.js';
 
@@ -172,50 +178,45 @@ describe('GRPO advantages and loss', () => {
     });
   });
 
+  const tokens = mask.flat().reduce((a, b) => a + b, 0);
+  /** The fixed batch's loss computed over groups of rows (each group one grpoLoss call), summed, with its gradient. */
+  const lossOver = (split: number[][], adv: number[], settings: (rows: number[]) => LossSettings) =>
+    torch.scope(() => {
+      const lp = torch.tensor(logprobs, { dtype: 'float64' }).requiresGrad_();
+      let total = 0;
+      for (const rows of split) {
+        const idx = torch.tensor(rows, { dtype: 'int64' });
+        const out = grpoLoss(
+          {
+            logprobs: lp.indexSelect(0, idx),
+            oldLogprobs: torch.tensor(old, { dtype: 'float64' }).indexSelect(0, idx),
+            advantages: torch.tensor(
+              rows.map((r) => adv[r]!),
+              { dtype: 'float64' },
+            ),
+            mask: torch.tensor(
+              rows.map((r) => mask[r]!),
+              { dtype: 'float64' },
+            ),
+          },
+          settings(rows),
+        );
+        out.loss.backward();
+        total += out.loss.item();
+      }
+      return { total, grad: lp.grad!.toArray() as number[] };
+    });
+  const base = { epsilonLow: 0.2, epsilonHigh: 0.28, beta: 0, stepTokens: tokens, maxCompletionLength: T };
+
   it('micro-batching: dapo summed over micro-batches equals the one-batch loss (and its gradient)', () => {
     const adv = computeAdvantages(rewards, G, 'none').advantages;
-    const tokens = mask.flat().reduce((a, b) => a + b, 0);
-    const run = (split: number[][]) =>
-      torch.scope(() => {
-        const lp = torch.tensor(logprobs, { dtype: 'float64' }).requiresGrad_();
-        let total = 0;
-        for (const rows of split) {
-          const idx = torch.tensor(rows, { dtype: 'int64' });
-          const sub = lp.indexSelect(0, idx);
-          const out = grpoLoss(
-            {
-              logprobs: sub,
-              oldLogprobs: torch.tensor(old, { dtype: 'float64' }).indexSelect(0, idx),
-              advantages: torch.tensor(
-                rows.map((r) => adv[r]!),
-                { dtype: 'float64' },
-              ),
-              mask: torch.tensor(
-                rows.map((r) => mask[r]!),
-                { dtype: 'float64' },
-              ),
-            },
-            {
-              lossType: 'dapo',
-              epsilonLow: 0.2,
-              epsilonHigh: 0.2,
-              beta: 0,
-              stepTokens: tokens,
-              microBatches: split.length,
-              maxCompletionLength: T,
-            },
-          );
-          out.loss.backward();
-          total += out.loss.item();
-        }
-        return { total, grad: lp.grad!.toArray() };
-      });
-    const one = run([[0, 1, 2, 3, 4, 5, 6, 7, 8]]);
-    const three = run([
+    const split3 = [
       [0, 1, 2],
       [3, 4, 5],
       [6, 7, 8],
-    ]);
+    ];
+    const one = lossOver([[0, 1, 2, 3, 4, 5, 6, 7, 8]], adv, () => ({ ...base, lossType: 'dapo', microBatches: 1 }));
+    const three = lossOver(split3, adv, () => ({ ...base, lossType: 'dapo', microBatches: 3 }));
     assert.ok(Math.abs(one.total - three.total) < 1e-12);
     one.grad.forEach((g, i) => assert.ok(Math.abs(g - three.grad[i]!) < 1e-12));
     // masked (truncated) completion 4 gets no gradient at all
@@ -224,51 +225,16 @@ describe('GRPO advantages and loss', () => {
 
   it('length slices: every loss type summed over slices of a micro-batch equals the whole micro-batch (and its gradient)', () => {
     const adv = computeAdvantages(rewards, G, 'group').advantages;
-    const tokens = mask.flat().reduce((a, b) => a + b, 0);
     for (const lossType of ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as LossType[]) {
-      const run = (split: number[][], sliced: boolean) =>
-        torch.scope(() => {
-          const lp = torch.tensor(logprobs, { dtype: 'float64' }).requiresGrad_();
-          let total = 0;
-          for (const rows of split) {
-            const idx = torch.tensor(rows, { dtype: 'int64' });
-            const out = grpoLoss(
-              {
-                logprobs: lp.indexSelect(0, idx),
-                oldLogprobs: torch.tensor(old, { dtype: 'float64' }).indexSelect(0, idx),
-                advantages: torch.tensor(
-                  rows.map((r) => adv[r]!),
-                  { dtype: 'float64' },
-                ),
-                mask: torch.tensor(
-                  rows.map((r) => mask[r]!),
-                  { dtype: 'float64' },
-                ),
-              },
-              {
-                lossType,
-                epsilonLow: 0.2,
-                epsilonHigh: 0.28,
-                beta: 0,
-                stepTokens: tokens,
-                microBatches: 1,
-                maxCompletionLength: T,
-                ...(sliced ? { microBatchRows: 9, microBatchTokens: tokens } : {}),
-              },
-            );
-            out.loss.backward();
-            total += out.loss.item();
-          }
-          return { total, grad: lp.grad!.toArray() };
-        });
-      const whole = run([[0, 1, 2, 3, 4, 5, 6, 7, 8]], false);
-      const slices = run(
+      const whole = lossOver([[0, 1, 2, 3, 4, 5, 6, 7, 8]], adv, () => ({ ...base, lossType, microBatches: 1 }));
+      const slices = lossOver(
         [
           [2, 5, 0],
           [1, 3],
           [4, 6, 7, 8],
         ],
-        true,
+        adv,
+        () => ({ ...base, lossType, microBatches: 1, microBatchRows: 9, microBatchTokens: tokens }),
       );
       assert.ok(Math.abs(whole.total - slices.total) < 1e-12, `${lossType}: ${whole.total} vs ${slices.total}`);
       whole.grad.forEach((g, i) => assert.ok(Math.abs(g - slices.grad[i]!) < 1e-12, `${lossType} grad ${i}`));
