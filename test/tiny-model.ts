@@ -14,3 +14,19 @@ export function tinyQwen2(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   };
 }
+
+/** GRPO settings for the tiny "answer in lowercase letters" task the trainer tests share. */
+export const lettersGrpoSettings = {
+  learning_rate: 3e-3,
+  lr_scheduler_type: 'constant',
+  prompts_per_step: 4,
+  max_completion_length: 8,
+  temperature: 1,
+  top_p: 1,
+  top_k: 0,
+  max_grad_norm: 1,
+  weight_decay: 0,
+  save_steps: 1000,
+  log_completions_steps: 0,
+  num_train_epochs: 100,
+};

@@ -6,6 +6,7 @@ import type { Example, Task } from '../../src/tasks/types.js';
 import { resolveConfig } from '../../src/train/config-load.js';
 import { runGrpo } from '../../src/train/grpo.js';
 import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
+import { lettersGrpoSettings } from '../tiny-model.js';
 
 export const letters: Task = {
   name: 'letters',
@@ -29,20 +30,9 @@ export async function runLetters(
   extra: { stopAfterSteps?: number; resume?: boolean } = {},
 ) {
   const config = resolveConfig(GrpoConfigSchema, undefined, {
-    learning_rate: 3e-3,
-    lr_scheduler_type: 'constant',
+    ...lettersGrpoSettings,
     num_generations: 4,
-    prompts_per_step: 4,
-    max_completion_length: 8,
-    temperature: 1,
-    top_p: 1,
-    top_k: 0,
-    max_grad_norm: 1,
-    weight_decay: 0,
-    save_steps: 1000,
-    log_completions_steps: 0,
     per_device_train_batch_size: 8,
-    num_train_epochs: 100,
     max_steps: 3,
     threads: 1,
     ...overrides,

@@ -9,7 +9,7 @@ import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import { resolveConfig } from '../../src/train/config-load.js';
 import { runGrpo } from '../../src/train/grpo.js';
 import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
-import { tinyQwen2 } from '../tiny-model.js';
+import { lettersGrpoSettings, tinyQwen2 } from '../tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-grpo-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -33,20 +33,9 @@ const letters: Task = {
 
 const cfg = (o: Record<string, unknown> = {}) =>
   resolveConfig(GrpoConfigSchema, undefined, {
-    learning_rate: 3e-3,
-    lr_scheduler_type: 'constant',
+    ...lettersGrpoSettings,
     num_generations: 8,
-    prompts_per_step: 4,
-    max_completion_length: 8,
-    temperature: 1,
-    top_p: 1,
-    top_k: 0,
-    max_grad_norm: 1,
-    weight_decay: 0,
-    save_steps: 1000,
-    log_completions_steps: 0,
     per_device_train_batch_size: 16,
-    num_train_epochs: 100,
     max_steps: 40,
     ...o,
   });
