@@ -61,57 +61,17 @@ for (const name of values.configs.split(',')) {
   if (values.what.includes('generate')) {
     // The GRPO shape: 16 prompts × 10 samples. The plain peer has no shared prefill, so it runs 160 rows.
     const r = { kindling: [], torch_peer: [], transformers: [] };
+    const tokens = ['--prompt-len', '64', '--new-tokens', '64', '--reps', '1'];
+    const samples = ['--batch', '16', '--n', '10'];
     for (let i = 0; i < Number(values.rounds); i++) {
-      r.kindling.push(
-        kindling([
-          'generate',
-          '--config',
-          config,
-          '--batch',
-          '16',
-          '--n',
-          '10',
-          '--prompt-len',
-          '64',
-          '--new-tokens',
-          '64',
-          '--reps',
-          '1',
-        ]).tokens_per_s,
-      );
+      r.kindling.push(kindling(['generate', '--config', config, ...samples, ...tokens]).tokens_per_s);
       r.torch_peer.push(
-        json(python, [
-          join(shared, 'torch_peer.py'),
-          'generate',
-          '--config',
-          config,
-          '--batch',
-          '160',
-          '--prompt-len',
-          '64',
-          '--new-tokens',
-          '64',
-          '--reps',
-          '1',
-        ]).tokens_per_s,
+        json(python, [join(shared, 'torch_peer.py'), 'generate', '--config', config, '--batch', '160', ...tokens])
+          .tokens_per_s,
       );
       r.transformers.push(
-        json(python, [
-          join(repo, 'bench/peers/hf_bench.py'),
-          'generate',
-          '--config',
-          config,
-          '--batch',
-          '16',
-          '--n',
-          '10',
-          '--prompt-len',
-          '64',
-          '--new-tokens',
-          '64',
-          '--reps',
-          '1',
-        ]).tokens_per_s,
+        json(python, [join(repo, 'bench/peers/hf_bench.py'), 'generate', '--config', config, ...samples, ...tokens])
+          .tokens_per_s,
       );
     }
     const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
