@@ -229,46 +229,19 @@ describe('SFT', () => {
     const yaml = join(tmp, 'cli.yaml');
     writeFileSync(yaml, 'learning_rate: 1.0e-3\nmax_steps: 3\nper_device_train_batch_size: 3\n');
     const out = join(tmp, 'cli-run');
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'bin/kindling.js'),
-        'sft',
-        '--model',
-        base,
-        '--data',
-        data,
-        '--out',
-        out,
-        '--config',
-        yaml,
-        '--max_steps',
-        '2',
-        '--no-progress',
-      ],
-      { encoding: 'utf8' },
-    );
+    const sft = (...flags: string[]) =>
+      spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'bin/kindling.js'), 'sft', '--model', base, '--data', data, '--out', out, ...flags],
+        { encoding: 'utf8' },
+      );
+    const r = sft('--config', yaml, '--max_steps', '2', '--no-progress');
     assert.equal(r.status, 0, r.stderr);
     const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     assert.equal(rows.length, 2);
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(saved.learning_rate, 1e-3);
-    const bad = spawnSync(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'bin/kindling.js'),
-        'sft',
-        '--model',
-        base,
-        '--data',
-        data,
-        '--out',
-        out,
-        '--warmup_steps',
-        '-3',
-      ],
-      { encoding: 'utf8' },
-    );
+    const bad = sft('--warmup_steps', '-3');
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /--warmup_steps/);
   });
