@@ -1,104 +1,85 @@
 // `kindling bench <what>`: throughput measurements through the binding; JSON for scripts in bench/.
 import type { Command } from 'commander';
+import type { GenerateBenchOptions, TrainBenchOptions } from '../../bench/model.js';
+import type { DType } from '../../torch/index.js';
 import { parseIntOption } from '../options.js';
+
+/** What every bench command takes beside its shape: where, in what dtype, how many threads, JSON or text. */
+interface EngineFlags {
+  device: string;
+  dtype: string;
+  threads?: number;
+  json?: boolean;
+}
+const engineFlags = (c: Command, dtypeHelp: string): Command =>
+  c
+    .option('--device <device>', 'cpu | cuda[:N] | mps', 'cpu')
+    .option('--dtype <dtype>', dtypeHelp, 'float32')
+    .option('--threads <n>', 'intra-op threads (default: libtorch decides)', parseIntOption('--threads', 1))
+    .option('--json', 'print JSON');
+
+/** Loads the engine with the requested thread count. */
+async function engine(o: EngineFlags) {
+  const torch = await import('../../torch/index.js');
+  if (o.threads) torch.setNumThreads(o.threads);
+  return torch;
+}
 
 export function registerBench(program: Command): Command {
   const bench = program.command('bench').description('measure throughput (see bench/ for comparisons against PyTorch)');
-  bench
-    .command('matmul')
-    .description('square float matrix multiply through the binding; prints GFLOP/s')
-    .option('--size <n>', 'matrix size N (N×N @ N×N)', parseIntOption('--size', 1), 1024)
-    .option('--dtype <dtype>', 'float32 | float64 | bfloat16 | float16', 'float32')
-    .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
-    .option('--seconds <s>', 'minimum measuring time', Number.parseFloat, 2)
-    .option('--threads <n>', 'intra-op threads (default: libtorch decides)', parseIntOption('--threads', 1))
-    .option('--json', 'print JSON')
-    .action(
-      async (o: { size: number; dtype: string; device: string; seconds: number; threads?: number; json?: boolean }) => {
-        const torch = await import('../../torch/index.js');
-        const { benchMatmul } = await import('../../bench/matmul.js');
-        if (o.threads) torch.setNumThreads(o.threads);
-        const r = benchMatmul(o.size, {
-          dtype: o.dtype as import('../../torch/index.js').DType,
-          device: o.device,
-          minSeconds: o.seconds,
-        });
-        if (o.json) console.log(JSON.stringify(r));
-        else
-          console.log(
-            `matmul ${o.size}³ ${o.dtype} on ${o.device}: ${r.gflops.toFixed(1)} GFLOP/s (${r.iters} iterations, ${r.threads} threads)`,
-          );
-      },
+  engineFlags(
+    bench
+      .command('matmul')
+      .description('square float matrix multiply through the binding; prints GFLOP/s')
+      .option('--size <n>', 'matrix size N (N×N @ N×N)', parseIntOption('--size', 1), 1024)
+      .option('--seconds <s>', 'minimum measuring time', Number.parseFloat, 2),
+    'float32 | float64 | bfloat16 | float16',
+  ).action(async (o: EngineFlags & { size: number; seconds: number }) => {
+    await engine(o);
+    const { benchMatmul } = await import('../../bench/matmul.js');
+    const r = benchMatmul(o.size, { dtype: o.dtype as DType, device: o.device, minSeconds: o.seconds });
+    if (o.json) console.log(JSON.stringify(r));
+    else
+      console.log(
+        `matmul ${o.size}³ ${o.dtype} on ${o.device}: ${r.gflops.toFixed(1)} GFLOP/s (${r.iters} iterations, ${r.threads} threads)`,
+      );
+  });
+  engineFlags(
+    bench
+      .command('train')
+      .description('forward + backward + AdamW on random tokens with a model config; prints ms/step and tokens/s')
+      .requiredOption('--config <file>', 'HF config.json of the model shape (e.g. ../shared/bench/configs/s.json)')
+      .option('--batch <n>', 'sequences per step', parseIntOption('--batch', 1), 16)
+      .option('--seq <n>', 'tokens per sequence', parseIntOption('--seq', 1), 128)
+      .option('--steps <n>', 'measured steps (after one warm-up step)', parseIntOption('--steps', 1), 8)
+      .option('--amp', 'mixed precision: float32 parameters and optimizer state, forward under bfloat16 autocast'),
+    'parameter dtype',
+  ).action(async (o: EngineFlags & Omit<TrainBenchOptions, 'dtype'>) => {
+    await engine(o);
+    const { benchTrain } = await import('../../bench/model.js');
+    const r = benchTrain({ ...o, dtype: o.dtype as DType });
+    console.log(
+      o.json
+        ? JSON.stringify(r)
+        : `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`,
     );
-  bench
-    .command('train')
-    .description('forward + backward + AdamW on random tokens with a model config; prints ms/step and tokens/s')
-    .requiredOption('--config <file>', 'HF config.json of the model shape (e.g. ../shared/bench/configs/s.json)')
-    .option('--batch <n>', 'sequences per step', parseIntOption('--batch', 1), 16)
-    .option('--seq <n>', 'tokens per sequence', parseIntOption('--seq', 1), 128)
-    .option('--steps <n>', 'measured steps (after one warm-up step)', parseIntOption('--steps', 1), 8)
-    .option('--device <device>', 'cpu | cuda[:N] | mps', 'cpu')
-    .option('--dtype <dtype>', 'parameter dtype', 'float32')
-    .option('--amp', 'mixed precision: float32 parameters and optimizer state, forward under bfloat16 autocast')
-    .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
-    .option('--json', 'print JSON')
-    .action(
-      async (o: {
-        config: string;
-        batch: number;
-        seq: number;
-        steps: number;
-        device: string;
-        dtype: string;
-        amp?: boolean;
-        threads?: number;
-        json?: boolean;
-      }) => {
-        const torch = await import('../../torch/index.js');
-        const { benchTrain } = await import('../../bench/model.js');
-        if (o.threads) torch.setNumThreads(o.threads);
-        const r = benchTrain({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
-        console.log(
-          o.json
-            ? JSON.stringify(r)
-            : `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`,
-        );
-      },
-    );
-  bench
-    .command('generate')
-    .description('batched sampling with a model config (random weights); prints total ms and generated tokens/s')
-    .requiredOption('--config <file>', 'HF config.json of the model shape')
-    .option('--batch <n>', 'prompts', parseIntOption('--batch', 1), 16)
-    .option('--prompt-len <n>', 'prompt tokens', parseIntOption('--prompt-len', 1), 64)
-    .option('--new-tokens <n>', 'tokens generated per sample', parseIntOption('--new-tokens', 1), 64)
-    .option('--n <n>', 'samples per prompt (sharing one prefill)', parseIntOption('--n', 1), 1)
-    .option('--reps <n>', 'measured repetitions (after one warm-up)', parseIntOption('--reps', 1), 3)
-    .option('--device <device>', 'cpu | cuda[:N] | mps', 'cpu')
-    .option('--dtype <dtype>', 'parameter dtype', 'float32')
-    .option('--threads <n>', 'intra-op threads', parseIntOption('--threads', 1))
-    .option('--json', 'print JSON')
-    .action(
-      async (o: {
-        config: string;
-        batch: number;
-        promptLen: number;
-        newTokens: number;
-        n: number;
-        reps: number;
-        device: string;
-        dtype: string;
-        threads?: number;
-        json?: boolean;
-      }) => {
-        const torch = await import('../../torch/index.js');
-        const { benchGenerate } = await import('../../bench/model.js');
-        if (o.threads) torch.setNumThreads(o.threads);
-        const r = benchGenerate({ ...o, dtype: o.dtype as import('../../torch/index.js').DType });
-        console.log(
-          o.json ? JSON.stringify(r) : `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`,
-        );
-      },
-    );
+  });
+  engineFlags(
+    bench
+      .command('generate')
+      .description('batched sampling with a model config (random weights); prints total ms and generated tokens/s')
+      .requiredOption('--config <file>', 'HF config.json of the model shape')
+      .option('--batch <n>', 'prompts', parseIntOption('--batch', 1), 16)
+      .option('--prompt-len <n>', 'prompt tokens', parseIntOption('--prompt-len', 1), 64)
+      .option('--new-tokens <n>', 'tokens generated per sample', parseIntOption('--new-tokens', 1), 64)
+      .option('--n <n>', 'samples per prompt (sharing one prefill)', parseIntOption('--n', 1), 1)
+      .option('--reps <n>', 'measured repetitions (after one warm-up)', parseIntOption('--reps', 1), 3),
+    'parameter dtype',
+  ).action(async (o: EngineFlags & Omit<GenerateBenchOptions, 'dtype'>) => {
+    await engine(o);
+    const { benchGenerate } = await import('../../bench/model.js');
+    const r = benchGenerate({ ...o, dtype: o.dtype as DType });
+    console.log(o.json ? JSON.stringify(r) : `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`);
+  });
   return bench;
 }
