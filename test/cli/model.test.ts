@@ -10,6 +10,7 @@ import { loadModel } from '../../src/model/index.js';
 import { sharedDataDir } from '../../src/paths.js';
 import { loadTokenizer } from '../../src/tokenizer/index.js';
 import * as torch from '../../src/torch/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 import { kindling, kindlingOk } from './run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-cli-model-'));
@@ -20,15 +21,7 @@ const FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'to
 function writeConfig(name: string, over: Record<string, unknown> = {}): string {
   const path = join(tmp, name);
   const config = {
-    architectures: ['Qwen2ForCausalLM'],
-    hidden_size: 32,
-    intermediate_size: 64,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    vocab_size: 320,
-    max_position_embeddings: 128,
-    tie_word_embeddings: true,
+    ...tinyQwen2({ hidden_size: 32, intermediate_size: 64, max_position_embeddings: 128 }),
     ...over,
   };
   writeFileSync(path, JSON.stringify(config));

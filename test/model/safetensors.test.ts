@@ -15,20 +15,17 @@ import {
   weightFiles,
 } from '../../src/model/index.js';
 import * as torch from '../../src/torch/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-st-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-const raw = {
-  architectures: ['Qwen2ForCausalLM'],
+const raw = tinyQwen2({
   hidden_size: 32,
   intermediate_size: 64,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
   vocab_size: 300,
   max_position_embeddings: 64,
   tie_word_embeddings: false,
-};
+});
 
 describe('safetensors', () => {
   it('round-trips float32, float16 and bfloat16 tensors bit for bit', () => {

@@ -5,21 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initModel, saveModel } from '../../src/model/index.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
+import { tinyQwen2 } from '../tiny-model.js';
 
-export const TINY_CONFIG = {
-  architectures: ['Qwen2ForCausalLM'],
+export const TINY_CONFIG = tinyQwen2({
   model_type: 'qwen2',
   hidden_size: 32,
   intermediate_size: 64,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
   vocab_size: 300,
   max_position_embeddings: 128,
-  tie_word_embeddings: true,
   // large enough that the random model's distributions are far from uniform (visible stop/EOS behaviour)
   initializer_range: 0.3,
-};
+});
 
 /** Writes the tiny model into a fresh temp folder; returns it and a cleanup function. */
 export function tinyModelFolder(name = 'tiny'): { dir: string; cleanup: () => void } {
