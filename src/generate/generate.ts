@@ -185,27 +185,26 @@ export function generate(
         cache = smaller;
         batch = still;
       }
-      const active = batch;
       lastLogits = torch.keep(
         torch.scope(() => {
-          const R = active.length;
+          const R = batch.length;
           const S = cache.length + 1;
           const next = torch.tensor(
-            active.map((r) => r.ids[r.ids.length - 1]!),
+            batch.map((r) => r.ids[r.ids.length - 1]!),
             { dtype: 'int64', shape: [R, 1], device: model.device },
           );
           const pos = torch.tensor(
-            active.map((r) => r.promptLen + r.ids.length - 1),
+            batch.map((r) => r.promptLen + r.ids.length - 1),
             { dtype: 'int64', shape: [R, 1], device: model.device },
           );
-          const anyPad = active.some((r) => r.padLen > 0);
+          const anyPad = batch.some((r) => r.padLen > 0);
           const mask = anyPad
             ? torch
                 .arange(0, S, 1, { device: model.device })
                 .unsqueeze(0)
                 .ge(
                   torch.tensor(
-                    active.map((r) => r.padLen),
+                    batch.map((r) => r.padLen),
                     { dtype: 'int64', shape: [R, 1], device: model.device },
                   ),
                 )
