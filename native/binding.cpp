@@ -292,13 +292,15 @@ FN(setGradEnabled) {
   return Napi::Boolean::New(ENV, prev);
 }
 FN(isLeaf) { return Napi::Boolean::New(ENV, T(info, 0).is_leaf()); }
-// Autocast (torch.autocast): enter(device, dtypeCode, enabled) -> [prevEnabled, prevDtypeCode];
-// exit(device, prevEnabled, prevDtypeCode). The cast cache lives while any autocast region is open.
+// Autocast (torch.autocast): enter(device, dtypeCode, enabled) -> [prevEnabled, prevScalarType];
+// exit(device, prevEnabled, prevScalarType). The previous dtype travels as libtorch's own ScalarType
+// number, so any autocast dtype (not only those kindling names) is restored exactly. The cast cache
+// lives while any autocast region is open.
 FN(autocastEnter) {
   auto dev = device_at(info, 0).type();
   auto prev = Napi::Array::New(ENV, 2);
   prev.Set(0u, Napi::Boolean::New(ENV, at::autocast::is_autocast_enabled(dev)));
-  prev.Set(1u, Napi::Number::New(ENV, dtype_code(at::autocast::get_autocast_dtype(dev))));
+  prev.Set(1u, Napi::Number::New(ENV, static_cast<int>(at::autocast::get_autocast_dtype(dev))));
   at::autocast::set_autocast_enabled(dev, flag(info, 2));
   at::autocast::set_autocast_dtype(dev, dtype_at(info, 1));
   at::autocast::increment_nesting();
@@ -308,7 +310,7 @@ FN(autocastExit) {
   auto dev = device_at(info, 0).type();
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
   at::autocast::set_autocast_enabled(dev, flag(info, 1));
-  at::autocast::set_autocast_dtype(dev, dtype_at(info, 2));
+  at::autocast::set_autocast_dtype(dev, static_cast<at::ScalarType>(int_(info, 2)));
   return ENV.Undefined();
 }
 FN(isAutocastEnabled) { return Napi::Boolean::New(ENV, at::autocast::is_autocast_enabled(device_at(info, 0).type())); }

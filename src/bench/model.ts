@@ -34,7 +34,7 @@ export function trainFlopsPerStep(c: ModelConfig, params: number, batch: number,
   return batch * seq * (6 * matmulParams + attn);
 }
 
-/** Forward + AdamW on random tokens; the first step is warm-up and not counted. */
+/** Forward + backward + AdamW on random tokens; the first step is warm-up and not counted. */
 export function benchTrain(o: TrainBenchOptions) {
   const config = loadBenchConfig(o.config);
   torch.manualSeed(0);

@@ -147,5 +147,11 @@ describe('autocast (mixed precision)', () => {
       }),
     );
     assert.equal(torch.isAutocastEnabled('cpu'), false);
+    // a nested region with another dtype hands the outer one its own dtype back
+    torch.autocast({ device: 'cpu', dtype: 'bfloat16' }, () => {
+      const lin = () => torch.scope(() => F.linear(torch.ones([2, 3]), torch.ones([4, 3])).dtype);
+      assert.equal(torch.autocast({ device: 'cpu', dtype: 'float16' }, lin), 'float16');
+      assert.equal(lin(), 'bfloat16');
+    });
   });
 });
