@@ -74,7 +74,8 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
   const out = toStdout ? process.stdout : createWriteStream(o.out!);
   const bar = o.quiet ? null : new Progress({ label: 'verify code', total: rows.length, unit: 'row' });
   const pool = new SandboxPool({ workers: o.concurrency, memoryLimitMb: o.memoryMb });
-  // Ask for every problem's expected outputs at once: they are then computed many per job.
+  // Ask for every problem's expected outputs at once: they are then computed many per job. A failure
+  // is not lost: groundTruth memoises the promise, and each row's own evaluation awaits it and reports it.
   for (const r of rows) if (hasEvalplusInputs(r.problem)) groundTruth(pool, r.problem, check).catch(() => {});
   const results: (string | undefined)[] = new Array(rows.length);
   let written = 0;
