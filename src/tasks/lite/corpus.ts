@@ -8,13 +8,20 @@
 //   filler  a little generic English-like text.
 // Some documents carry the paper templates' instruction wording in plain contexts ("The user asks a
 // question, and the Assistant solves it.", "Complete the function based on the given docstring.",
-// "The following is a multiple choice question about …"). The <think>/<answer> format never
-// appears: the warmup is what teaches it.
+// "The following is a multiple choice question about …"), and a share of each domain's documents
+// are the demo's own prompt (SHORT_PROMPTS, ending "Assistant: <think>") answered in the plain
+// style: the think block is never closed and no <answer> block follows. Without them a
+// few-million-parameter model has never seen text after "<think>" and answers every prompt with one
+// stock phrase (the first demo base model scored 0 % on code-lite, chance on mcq-lite). The
+// <think>…</think><answer>…</answer> format itself never appears outside the prompt's instruction
+// sentence: the warmup is what teaches it.
 
 import { codeLitePool, type LiteFunction } from './code-items.js';
 import { CARD_LABEL, STATEMENTS, statement } from './fact-text.js';
 import { drawProblem, type MathProblem, mathLiteItems } from './math-items.js';
 import { LETTERS, mcqFor, splitFacts } from './mcq-items.js';
+import { fillTemplate, formatOptions } from '../prompts.js';
+import { SHORT_PROMPTS } from './prompts.js';
 import { intIn, pick, type Rand, rngFor, sampleDistinct, shuffled, weightedIndex } from './rng.js';
 import { CATEGORY_OF, type Fact, getWorld, LITE_WORLD_SEED, type World } from './world.js';
 
@@ -46,6 +53,8 @@ export const DOCUMENT_SEPARATOR = '\n\n';
 
 const HEAD = 'A conversation between User and Assistant. The user asks a question, and the Assistant solves it.';
 const ASKS = 'The user asks a question, and the Assistant solves it.';
+/** Share of math, code and mcq documents that are the demo prompt answered plainly. */
+const PROMPTED = 0.3;
 
 // ---- math
 
@@ -57,6 +66,7 @@ function mathDoc(r: Rand, next: () => MathProblem): string {
   const p = next();
   const boxed = r() < 0.4;
   const end = (q: MathProblem, box = boxed) => `The answer is ${box ? `\\boxed{${q.answer}}` : q.answer}.`;
+  if (r() < PROMPTED) return `${fillTemplate(SHORT_PROMPTS.math, { prompt: p.problem })} ${worked(p)}. ${end(p, true)}`;
   switch (intIn(r, 0, 6)) {
     case 0:
       return `Q: ${p.problem}\nA: ${worked(p)}. ${end(p)}`;
@@ -92,6 +102,7 @@ const fence = (code: string) => `\`\`\`python\n${code}\`\`\``;
 function codeDoc(r: Rand, fns: readonly LiteFunction[]): string {
   const f = pick(r, fns);
   const full = f.prompt + f.body;
+  if (r() < PROMPTED) return `${fillTemplate(SHORT_PROMPTS.code, { prompt: f.prompt })}\n${fence(full)}`;
   switch (intIn(r, 0, 5)) {
     case 0:
       return fence(full);
@@ -167,6 +178,11 @@ function mcqDoc(r: Rand, world: World, practice: readonly Fact[]): string {
   const category = CATEGORY_OF[f.kind];
   const b = mcqBlock(r, world, f);
   const because = () => statement(f, intIn(r, 0, STATEMENTS[f.attribute].length - 1));
+  if (r() < PROMPTED) {
+    const q = mcqFor(world, f, r);
+    const prompt = fillTemplate(SHORT_PROMPTS.mcq, { category, question: q.question, options: formatOptions(q.options) });
+    return `${prompt} ${because()} The answer is \\boxed{${LETTERS[q.answerIndex]}}.`;
+  }
   switch (intIn(r, 0, 4)) {
     case 0:
       return `The following is a multiple choice question about ${category}.\n${b.text}\nAnswer: ${b.letter}`;

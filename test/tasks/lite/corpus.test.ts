@@ -1,5 +1,5 @@
-// The pretraining corpus: deterministic, sized as asked, in plain question–answer style with no
-// <think>/<answer> tags, covering every mini domain and every fact of the world, and holding no
+// The pretraining corpus: deterministic, sized as asked, in plain question–answer style (tags only
+// in the demo prompt's own wording, which some documents answer plainly), covering every mini domain and every fact of the world, and holding no
 // train or test item's text (not even a test function's name).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,6 +12,7 @@ import {
   getWorld,
   mathLiteItems,
   mcqLiteItems,
+  SHORT_PROMPTS,
   STATEMENTS,
 } from '../../../src/tasks/lite/index.js';
 
@@ -27,8 +28,24 @@ test('corpus: deterministic for its options, within the size asked, the seeds ma
   assert.ok(BIG.length <= 3_000_000 && BIG.length > 2_990_000);
 });
 
-test('corpus: never the <think>/<answer> format', () => {
-  for (const tag of ['<think>', '</think>', '<answer>', '</answer>']) assert.ok(!BIG.includes(tag), tag);
+test('corpus: never the <think>/<answer> format — tags only in the demo prompt, which is answered plainly', () => {
+  // The fixed text of each demo prompt (between its placeholders) is the only place a tag may appear.
+  const fixed = Object.values(SHORT_PROMPTS)
+    .flatMap((t) => t.split(/\{\{\w+\}\}/))
+    .filter((x) => x.length > 0)
+    .sort((a, b) => b.length - a.length);
+  let prompted = 0;
+  for (const doc of BIG.split('\n\n')) {
+    let rest = doc;
+    for (const f of fixed) rest = rest.split(f).join('\u0000');
+    if (rest !== doc) prompted++;
+    for (const tag of ['<think>', '</think>', '<answer>', '</answer>']) assert.ok(!rest.includes(tag), `${tag} in: ${doc}`);
+  }
+  // Each domain's prompt appears, ending in "Assistant: <think>" and answered in the plain style.
+  assert.ok(prompted > 500, `${prompted} prompted documents`);
+  assert.match(BIG, /\nAssistant: <think> \d+ [-+*/] \d+ = \d+.*The answer is \\boxed\{\d+\}\./);
+  assert.match(BIG, /Assistant: <think>\n```python\ndef /);
+  assert.match(BIG, /\nJ\. [^\n]+\nAssistant: <think> .+ The answer is \\boxed\{[A-J]\}\./);
 });
 
 test('corpus: no train or test item text — math problems, MCQ questions, code prompts and function names', () => {
