@@ -9,6 +9,7 @@ import { registerGrpo } from './commands/grpo.js';
 import { registerKk } from './commands/kk.js';
 import { registerLaunch } from './commands/launch.js';
 import { registerModel } from './commands/model.js';
+import { registerPoolEvals } from './commands/pool-evals.js';
 import { registerPretrain } from './commands/pretrain.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -28,6 +29,7 @@ export function program(): Command {
   registerBench(p);
   registerSmoke(p);
   registerEval(p);
+  registerPoolEvals(p);
   registerReport(p);
   registerKk(p);
   registerDistill(p);

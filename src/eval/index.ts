@@ -3,6 +3,7 @@ export * from './generate-cells.js';
 export * from './harness.js';
 export * from './periodic.js';
 export * from './plan.js';
+export * from './pool.js';
 export * from './protocol.js';
 export * from './records.js';
 export * from './results.js';

@@ -20,6 +20,8 @@ export interface EvalResults {
   tasks: { selector: string; name: string; domain: string; overall: 'micro' | 'macro'; examples: number }[];
   results: TaskResult[];
   comparisons: Comparison[];
+  /** Set by `kindling pool-evals`: the per-seed folders pooled (seed i's trial t is trial i·T + t here). */
+  pooled_from?: { dir: string; seed: number }[];
 }
 
 export interface RunInfo {

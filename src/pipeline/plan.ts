@@ -232,19 +232,45 @@ export function buildPlan(e: Experiment): Plan {
       evalDirs.push({ seed, label: m.label, dir });
     }
 
-  // 6. the report (first seed's evaluations + every RLVR run for curves)
-  const report = join(out, 'report.html');
+  // 6. with several seeds, each model's evaluations pooled (seeds as extra trials) for the report
   const first = e.seeds[0]!;
+  const reportEvals: string[] = [];
+  const labels = [...new Set(evalDirs.map((d) => d.label))];
+  for (const label of labels) {
+    const mine = evalDirs.filter((d) => d.label === label);
+    if (e.seeds.length === 1) {
+      reportEvals.push(mine[0]!.dir);
+      continue;
+    }
+    const id = `pool-${label.replace(/[^a-z0-9-]+/gi, '_')}`;
+    const dir = join(out, 'eval', id);
+    add({
+      id,
+      title: `pool ${label} over seeds ${e.seeds.join(', ')}`,
+      deps: mine.map((d) => stages.find((s) => s.dir === d.dir)!.id),
+      dir,
+      spec: { label, seeds: e.seeds },
+      inputs: [],
+      command: ['pool-evals', ...mine.map((d) => d.dir), '--out', dir],
+      resumeFlag: null,
+    });
+    reportEvals.push(dir);
+  }
+
+  // 7. the report (evaluations — pooled over seeds — and the first seed's RLVR runs for curves)
+  const report = join(out, 'report.html');
   add({
     id: 'report',
     title: 'report',
-    deps: stages.filter((s) => s.id.startsWith('eval-') || s.id.startsWith('rlvr-')).map((s) => s.id),
+    deps: stages
+      .filter((s) => s.id.startsWith('eval-') || s.id.startsWith('pool-') || s.id.startsWith('rlvr-'))
+      .map((s) => s.id),
     dir: join(out, 'report'),
     spec: { title: e.report.title },
     inputs: [],
     command: [
       'report',
-      ...evalDirs.filter((d) => d.seed === first).map((d) => d.dir),
+      ...reportEvals,
       ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`)),
       '--out',
       report,
@@ -255,8 +281,9 @@ export function buildPlan(e: Experiment): Plan {
       ...(e.seeds.length > 1
         ? [
             '--note',
-            `Tables, figures and samples show seed ${first}, the first of ${e.seeds.length} (${e.seeds.join(', ')}); ` +
-              `the four claims pool every seed, and the run's summary.txt gives accuracy averaged over seeds.`,
+            `Accuracy tables and Figures 2–4 pool ${e.seeds.length} seeds (${e.seeds.join(', ')}): each seed's trials count as ` +
+              `extra trials (${e.seeds.length} × ${e.eval.trials} samples per item), so ± is the spread over seeds × trials. ` +
+              `The RLVR curves and training figures show seed ${first}.`,
           ]
         : []),
     ],

@@ -93,6 +93,22 @@ describe('kindling demo --quick', () => {
       'report',
     ])
       assert.equal(status[s], 'run', s);
+    // Two seeds: seed 0's stages stay cached; seed 1's run, and each model's evaluations are pooled
+    // over the seeds for the report.
+    const seeds = parse(readFileSync(join(REPO_ROOT, 'configs', 'demo-quick.yaml'), 'utf8'));
+    Object.assign(seeds, { out, base_model: cfg.base_model, warmup: cfg.warmup, seeds: [0, 1] });
+    seeds.rlvr.config = cfg.rlvr.config;
+    writeFileSync(file, stringify(seeds));
+    const two = kindling(['run', file, '--dry-run']);
+    assert.equal(two.status, 0, two.stderr);
+    const st = Object.fromEntries(
+      [...two.stdout.matchAll(/^ {2}(cached|resume|run) +(\S+)/gm)].map((m) => [m[2], m[1]]),
+    );
+    for (const s of ['warmup', 'rlvr-base-math-lite-s0', 'eval-warmup_rlvr_mcq-lite-s0'])
+      assert.equal(st[s], 'cached', s);
+    for (const s of ['rlvr-base-math-lite-s1', 'eval-base-s1', 'pool-base', 'pool-warmup_rlvr_mcq-lite', 'report'])
+      assert.equal(st[s], 'run', s);
+    assert.equal(st['pool-base-s0'], undefined);
     assert.ok(existsSync(join(out, 'summary.txt')));
   });
 });

@@ -165,5 +165,5 @@ const PINNED = {
   math: '62decfe9cd892a00',
   code: 'b7fb6e17113dd408',
   mcq: 'b628341d773a275b',
-  corpus: '70caec7e797ee742',
+  corpus: '09b6e73bffc55d66',
 };
