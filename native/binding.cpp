@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <ATen/Parallel.h>
+#include <optional>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <ATen/Version.h>
 #include <torch/torch.h>
@@ -70,6 +71,33 @@ using kindling::guarded;
 using kindling::wrap;
 
 torch::Tensor& T(const Napi::CallbackInfo& info, size_t i) { return box_at(info, i)->t; }
+
+// Elementwise ops on tensors below this many elements run on the calling thread (0 = libtorch's own
+// rule: parallel above 32,768). With OMP_WAIT_POLICY=PASSIVE each parallel region wakes sleeping
+// workers, ~50 µs, far more than a 100k-element add takes alone.
+static int64_t g_serial_below = 0;
+// libtorch's CPU build runs its parallel_for on OpenMP and asks omp_get_max_threads() how many
+// threads it may use; one thread means inline, no parallel region. (libgomp is loaded with libtorch.)
+extern "C" {
+void omp_set_num_threads(int);
+int omp_get_max_threads(void);
+}
+struct SerialIfSmall {
+  int prev = 0;
+  explicit SerialIfSmall(int64_t numel) {
+    if (numel >= g_serial_below) return;
+    int n = omp_get_max_threads();
+    if (n > 1) {
+      prev = n;
+      omp_set_num_threads(1);
+    }
+  }
+  ~SerialIfSmall() {
+    if (prev) omp_set_num_threads(prev);
+  }
+};
+// In elementwise, reduction and copy ops (not in GEMMs, attention or backward, which pick their threads).
+#define SERIAL_IF_SMALL(i) SerialIfSmall serial_if_small_(T(info, i).numel());
 
 std::optional<torch::Tensor> OptT(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return std::nullopt;
@@ -317,19 +345,19 @@ FN(isAutocastEnabled) { return Napi::Boolean::New(ENV, at::autocast::is_autocast
 
 // ---------------------------------------------------------------- conversion
 
-FN(to) {
+FN(to) { SERIAL_IF_SMALL(0)
   auto& t = T(info, 0);
   auto dev = present(info, 1) ? device_at(info, 1) : t.device();
   auto dt = present(info, 2) ? dtype_at(info, 2) : t.scalar_type();
   RET(t.to(dev, dt, /*non_blocking=*/false, /*copy=*/flag(info, 3)));
 }
-FN(clone) { RET(T(info, 0).clone()); }
-FN(contiguous) { RET(T(info, 0).contiguous()); }
+FN(clone) { SERIAL_IF_SMALL(0) RET(T(info, 0).clone()); }
+FN(contiguous) { SERIAL_IF_SMALL(0) RET(T(info, 0).contiguous()); }
 
 // ---------------------------------------------------------------- views and indexing
 
 FN(view) { RET(T(info, 0).view(ints(info, 1))); }
-FN(reshape) { RET(T(info, 0).reshape(ints(info, 1))); }
+FN(reshape) { SERIAL_IF_SMALL(0) RET(T(info, 0).reshape(ints(info, 1))); }
 FN(permute) { RET(T(info, 0).permute(ints(info, 1))); }
 FN(transpose) { RET(T(info, 0).transpose(int_(info, 1), int_(info, 2))); }
 FN(narrow) { RET(T(info, 0).narrow(int_(info, 1), int_(info, 2), int_(info, 3))); }
@@ -344,28 +372,40 @@ FN(squeeze) { RET(present(info, 1) ? T(info, 0).squeeze(int_(info, 1)) : T(info,
 FN(unsqueeze) { RET(T(info, 0).unsqueeze(int_(info, 1))); }
 FN(expand) { RET(T(info, 0).expand(ints(info, 1))); }
 FN(flatten) { RET(T(info, 0).flatten(int_(info, 1), int_(info, 2))); }
-FN(repeat) { RET(T(info, 0).repeat(ints(info, 1))); }
-FN(repeatInterleave) { RET(T(info, 0).repeat_interleave(int_(info, 1), int_(info, 2))); }
-FN(cat) { RET(torch::cat(tensors(info, 0), int_(info, 1))); }
-FN(stack) { RET(torch::stack(tensors(info, 0), int_(info, 1))); }
+FN(repeat) { SERIAL_IF_SMALL(0) RET(T(info, 0).repeat(ints(info, 1))); }
+FN(repeatInterleave) { SERIAL_IF_SMALL(0) RET(T(info, 0).repeat_interleave(int_(info, 1), int_(info, 2))); }
+FN(cat) {
+  auto ts = tensors(info, 0);
+  int64_t total = 0;
+  for (auto& t : ts) total += t.numel();
+  SerialIfSmall serial(total);
+  RET(torch::cat(ts, int_(info, 1)));
+}
+FN(stack) {
+  auto ts = tensors(info, 0);
+  int64_t total = 0;
+  for (auto& t : ts) total += t.numel();
+  SerialIfSmall serial(total);
+  RET(torch::stack(ts, int_(info, 1)));
+}
 FN(split) {
   if (info[1].IsArray()) return wrap_all(ENV, T(info, 0).split_with_sizes(ints(info, 1), int_(info, 2)));
   return wrap_all(ENV, T(info, 0).split(int_(info, 1), int_(info, 2)));
 }
 FN(chunk) { return wrap_all(ENV, T(info, 0).chunk(int_(info, 1), int_(info, 2))); }
-FN(indexSelect) { RET(T(info, 0).index_select(int_(info, 1), T(info, 2))); }
-FN(gather) { RET(T(info, 0).gather(int_(info, 1), T(info, 2))); }
-FN(scatter) { RET(T(info, 0).scatter(int_(info, 1), T(info, 2), T(info, 3))); }
-FN(scatterAdd) { RET(T(info, 0).scatter_add(int_(info, 1), T(info, 2), T(info, 3))); }
-FN(maskedFill) {
+FN(indexSelect) { SERIAL_IF_SMALL(0) RET(T(info, 0).index_select(int_(info, 1), T(info, 2))); }
+FN(gather) { SERIAL_IF_SMALL(0) RET(T(info, 0).gather(int_(info, 1), T(info, 2))); }
+FN(scatter) { SERIAL_IF_SMALL(0) RET(T(info, 0).scatter(int_(info, 1), T(info, 2), T(info, 3))); }
+FN(scatterAdd) { SERIAL_IF_SMALL(0) RET(T(info, 0).scatter_add(int_(info, 1), T(info, 2), T(info, 3))); }
+FN(maskedFill) { SERIAL_IF_SMALL(0)
   if (info[2].IsNumber()) RET(T(info, 0).masked_fill(T(info, 1), num(info, 2)));
   RET(T(info, 0).masked_fill(T(info, 1), T(info, 2)));
 }
-FN(where) { RET(torch::where(T(info, 0), T(info, 1), T(info, 2))); }
-FN(tril) { RET(T(info, 0).tril(int_(info, 1))); }
-FN(triu) { RET(T(info, 0).triu(int_(info, 1))); }
+FN(where) { SERIAL_IF_SMALL(0) RET(torch::where(T(info, 0), T(info, 1), T(info, 2))); }
+FN(tril) { SERIAL_IF_SMALL(0) RET(T(info, 0).tril(int_(info, 1))); }
+FN(triu) { SERIAL_IF_SMALL(0) RET(T(info, 0).triu(int_(info, 1))); }
 // Advanced indexing with one index tensor per leading dim (null = take the whole dim).
-FN(index) {
+FN(index) { SERIAL_IF_SMALL(0)
   auto a = info[1].As<Napi::Array>();
   c10::List<std::optional<at::Tensor>> idx;
   for (uint32_t k = 0; k < a.Length(); k++) {
@@ -388,7 +428,7 @@ enum Unary {
   U_ISINF, U_SQUARE, U_GELU_TANH, U_ISFINITE, U_BITWISE_NOT
 };
 
-FN(unary) {
+FN(unary) { SERIAL_IF_SMALL(0)
   auto& t = T(info, 0);
   switch (int_(info, 1)) {
     case U_NEG: RET(t.neg());
@@ -460,7 +500,7 @@ torch::Tensor binary_op(const Napi::CallbackInfo& info, const torch::Tensor& a, 
 }
 
 // binary(a, b: tensor | number, op)
-FN(binary) {
+FN(binary) { SERIAL_IF_SMALL(0)
   auto& a = T(info, 0);
   int64_t op = int_(info, 2);
   if (info[1].IsNumber()) {
@@ -471,17 +511,17 @@ FN(binary) {
   RET(binary_op(info, a, nullptr, &b, op));
 }
 // rbinary(number, b, op): number OP b, for the scalar-on-the-left cases (1 - x, 2 / x, 2 ** x)
-FN(rbinary) {
+FN(rbinary) { SERIAL_IF_SMALL(1)
   auto s = torch::scalar_tensor(num(info, 0), T(info, 1).options().requires_grad(false));
   auto& b = T(info, 1);
   RET(binary_op(info, s, nullptr, &b, int_(info, 2)));
 }
-FN(addScaled) { RET(T(info, 0).add(T(info, 1), num(info, 2))); }  // a + alpha * b
+FN(addScaled) { SERIAL_IF_SMALL(0) RET(T(info, 0).add(T(info, 1), num(info, 2))); }  // a + alpha * b
 
 enum Reduce { R_SUM, R_MEAN, R_AMAX, R_AMIN, R_PROD, R_LOGSUMEXP, R_STD, R_VAR, R_ALL, R_ANY, R_NORM };
 
 // reduce(t, op, dims: number[] | null, keepdim, extra): null dims = all elements
-FN(reduce) {
+FN(reduce) { SERIAL_IF_SMALL(0)
   auto& t = T(info, 0);
   int64_t op = int_(info, 1);
   bool all = !present(info, 2);
@@ -526,19 +566,19 @@ FN(reduce) {
   throw Napi::RangeError::New(ENV, "unknown reduction");
 }
 // maxDim / minDim (t, dim, keepdim) -> [values, indices]
-FN(maxDim) {
+FN(maxDim) { SERIAL_IF_SMALL(0)
   auto r = T(info, 0).max(int_(info, 1), flag(info, 2));
   return wrap_all(ENV, {std::get<0>(r), std::get<1>(r)});
 }
-FN(minDim) {
+FN(minDim) { SERIAL_IF_SMALL(0)
   auto r = T(info, 0).min(int_(info, 1), flag(info, 2));
   return wrap_all(ENV, {std::get<0>(r), std::get<1>(r)});
 }
-FN(argmax) {
+FN(argmax) { SERIAL_IF_SMALL(0)
   if (!present(info, 1)) RET(T(info, 0).argmax());
   RET(T(info, 0).argmax(int_(info, 1), flag(info, 2)));
 }
-FN(argmin) {
+FN(argmin) { SERIAL_IF_SMALL(0)
   if (!present(info, 1)) RET(T(info, 0).argmin());
   RET(T(info, 0).argmin(int_(info, 1), flag(info, 2)));
 }
@@ -546,30 +586,63 @@ FN(matmul) { RET(T(info, 0).matmul(T(info, 1))); }
 FN(mm) { RET(T(info, 0).mm(T(info, 1))); }
 FN(bmm) { RET(T(info, 0).bmm(T(info, 1))); }
 FN(linear) { RET(torch::linear(T(info, 0), T(info, 1), OptT(info, 2))); }
-FN(softmax) { RET(T(info, 0).softmax(int_(info, 1), present(info, 2) ? std::optional(dtype_at(info, 2)) : std::nullopt)); }
-FN(logSoftmax) {
+// oneDNN-prepacked linear for CPU inference (the ops Inductor's CPU freezing uses): the weight is
+// reordered once into oneDNN's blocked layout, so each small-batch GEMM of a decode step skips the
+// packing MKL's sgemm does on every call. Called boxed through the dispatcher: the ops live in the
+// `mkldnn` namespace, not in ATen's C++ API.
+static c10::IValue call_op(const char* name, std::vector<c10::IValue> args) {
+  auto op = c10::Dispatcher::singleton().findSchemaOrThrow(name, "");
+  torch::jit::Stack stack(std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  op.callBoxed(&stack);
+  return stack.at(0);
+}
+FN(setSerialBelow) {
+  g_serial_below = int_(info, 0);
+  return info.Env().Undefined();
+}
+FN(getSerialBelow) { return Napi::Number::New(ENV, static_cast<double>(g_serial_below)); }
+FN(hasPackedLinear) {
+  auto& d = c10::Dispatcher::singleton();
+  return Napi::Boolean::New(ENV, at::hasMKLDNN() && d.findSchema({"mkldnn::_linear_pointwise", ""}).has_value() &&
+                                     d.findSchema({"mkldnn::_reorder_linear_weight", ""}).has_value());
+}
+// packLinearWeight(weight [out, in] float32 CPU, batchHint | null)
+FN(packLinearWeight) {
+  c10::IValue hint = present(info, 1) ? c10::IValue(int_(info, 1)) : c10::IValue();
+  RET(call_op("mkldnn::_reorder_linear_weight", {T(info, 0), hint}).toTensor());
+}
+// linearPacked(x, packedWeight, bias | null)
+FN(linearPacked) {
+  auto b = OptT(info, 2);
+  c10::IValue bias = b ? c10::IValue(*b) : c10::IValue();
+  RET(call_op("mkldnn::_linear_pointwise", {T(info, 0), T(info, 1), bias, c10::IValue(std::string("none")),
+                                            c10::IValue(c10::List<std::optional<c10::Scalar>>()), c10::IValue()})
+          .toTensor());
+}
+FN(softmax) { SERIAL_IF_SMALL(0) RET(T(info, 0).softmax(int_(info, 1), present(info, 2) ? std::optional(dtype_at(info, 2)) : std::nullopt)); }
+FN(logSoftmax) { SERIAL_IF_SMALL(0)
   RET(T(info, 0).log_softmax(int_(info, 1), present(info, 2) ? std::optional(dtype_at(info, 2)) : std::nullopt));
 }
 FN(embedding) { RET(torch::embedding(T(info, 0), T(info, 1))); }
 // crossEntropy(logits [N, C], target [N], ignoreIndex, reduction 0 none | 1 mean | 2 sum, labelSmoothing)
-FN(crossEntropy) {
+FN(crossEntropy) { SERIAL_IF_SMALL(0)
   RET(at::cross_entropy_loss(T(info, 0), T(info, 1), std::nullopt, int_(info, 3), int_(info, 2),
                              present(info, 4) ? num(info, 4) : 0.0));
 }
-FN(topk) {
+FN(topk) { SERIAL_IF_SMALL(0)
   auto r = T(info, 0).topk(int_(info, 1), int_(info, 2), flag(info, 3), flag(info, 4));
   return wrap_all(ENV, {std::get<0>(r), std::get<1>(r)});
 }
-FN(sort) {
+FN(sort) { SERIAL_IF_SMALL(0)
   auto r = T(info, 0).sort(/*stable=*/true, int_(info, 1), flag(info, 2));
   return wrap_all(ENV, {std::get<0>(r), std::get<1>(r)});
 }
-FN(cumsum) { RET(T(info, 0).cumsum(int_(info, 1))); }
+FN(cumsum) { SERIAL_IF_SMALL(0) RET(T(info, 0).cumsum(int_(info, 1))); }
 FN(multinomial) {
   auto g = gen_at(info, 3);
   RET(T(info, 0).multinomial(int_(info, 1), flag(info, 2), g));
 }
-FN(clamp) {
+FN(clamp) { SERIAL_IF_SMALL(0)
   std::optional<torch::Scalar> lo, hi;
   if (present(info, 1)) lo = num(info, 1);
   if (present(info, 2)) hi = num(info, 2);
@@ -586,33 +659,33 @@ FN(sdpa) {
   RET(at::scaled_dot_product_attention(T(info, 0), T(info, 1), T(info, 2), OptT(info, 3), 0.0, flag(info, 4), scale));
 #endif
 }
-FN(rmsNorm) {
+FN(rmsNorm) { SERIAL_IF_SMALL(0)
   std::optional<double> eps;
   if (present(info, 3)) eps = num(info, 3);
   auto& x = T(info, 0);
   RET(at::rms_norm(x, {x.size(-1)}, OptT(info, 1), eps));
 }
-FN(layerNorm) {
+FN(layerNorm) { SERIAL_IF_SMALL(0)
   auto& x = T(info, 0);
   RET(at::layer_norm(x, {x.size(-1)}, OptT(info, 1), OptT(info, 2), num(info, 3)));
 }
-FN(dropout) { RET(torch::dropout(T(info, 0), num(info, 1), flag(info, 2))); }
-FN(nanToNum) { RET(T(info, 0).nan_to_num(num(info, 1))); }
+FN(dropout) { SERIAL_IF_SMALL(0) RET(torch::dropout(T(info, 0), num(info, 1), flag(info, 2))); }
+FN(nanToNum) { SERIAL_IF_SMALL(0) RET(T(info, 0).nan_to_num(num(info, 1))); }
 FN(outer) { RET(T(info, 0).outer(T(info, 1))); }
 FN(allclose) { return Napi::Boolean::New(ENV, T(info, 0).allclose(T(info, 1), num(info, 2), num(info, 3))); }
 FN(equal) { return Napi::Boolean::New(ENV, T(info, 0).equal(T(info, 1))); }
 
 // ---------------------------------------------------------------- in place (parameters, optimizer state)
 
-FN(copy_) {
+FN(copy_) { SERIAL_IF_SMALL(0)
   T(info, 0).copy_(T(info, 1));
   return ENV.Undefined();
 }
-FN(fill_) {
+FN(fill_) { SERIAL_IF_SMALL(0)
   T(info, 0).fill_(num(info, 1));
   return ENV.Undefined();
 }
-FN(zero_) {
+FN(zero_) { SERIAL_IF_SMALL(0)
   T(info, 0).zero_();
   return ENV.Undefined();
 }
@@ -624,12 +697,12 @@ FN(uniform_) {
   T(info, 0).uniform_(num(info, 1), num(info, 2), gen_at(info, 3));
   return ENV.Undefined();
 }
-FN(mul_) {
+FN(mul_) { SERIAL_IF_SMALL(0)
   if (info[1].IsNumber()) T(info, 0).mul_(num(info, 1));
   else T(info, 0).mul_(T(info, 1));
   return ENV.Undefined();
 }
-FN(add_) {
+FN(add_) { SERIAL_IF_SMALL(0)
   double alpha = present(info, 2) ? num(info, 2) : 1.0;
   if (info[1].IsNumber()) T(info, 0).add_(num(info, 1) * alpha);
   else T(info, 0).add_(T(info, 1), alpha);
@@ -816,7 +889,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(unary); EXPORT(binary); EXPORT(rbinary); EXPORT(addScaled); EXPORT(reduce); EXPORT(maxDim); EXPORT(minDim);
   EXPORT(argmax); EXPORT(argmin); EXPORT(matmul); EXPORT(mm); EXPORT(bmm); EXPORT(linear); EXPORT(softmax);
   EXPORT(logSoftmax); EXPORT(embedding); EXPORT(crossEntropy); EXPORT(topk); EXPORT(sort); EXPORT(cumsum);
-  EXPORT(multinomial); EXPORT(clamp); EXPORT(sdpa); EXPORT(rmsNorm); EXPORT(layerNorm); EXPORT(dropout);
+  EXPORT(multinomial); EXPORT(clamp); EXPORT(sdpa); EXPORT(rmsNorm); EXPORT(hasPackedLinear); EXPORT(setSerialBelow); EXPORT(getSerialBelow); EXPORT(packLinearWeight); EXPORT(linearPacked); EXPORT(layerNorm); EXPORT(dropout);
   EXPORT(nanToNum); EXPORT(outer); EXPORT(allclose); EXPORT(equal);
   EXPORT(copy_); EXPORT(fill_); EXPORT(zero_); EXPORT(normal_); EXPORT(uniform_); EXPORT(mul_); EXPORT(add_);
   EXPORT(manualSeed); EXPORT(getRngState); EXPORT(setRngState); EXPORT(newGenerator); EXPORT(generatorGetState);

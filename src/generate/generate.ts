@@ -31,7 +31,15 @@ export interface GenerateOptions extends SamplingOptions {
   seeds?: readonly number[];
   /** Called after each decoding step with the number of rows still running. */
   onStep?: (step: number, activeRows: number) => void;
+  /**
+   * CPU float32: prepack the layer weights into oneDNN's layout for this call (one extra copy of them
+   * while it runs). Default: when that copy is at most 2 GiB. Weights the caller packed already
+   * (`model.packForInference`, as `kindling serve` does once) are used either way.
+   */
+  packWeights?: boolean;
 }
+
+const PACK_AUTO_BYTES = 2 * 2 ** 30;
 
 export type FinishReason = 'stop' | 'eos' | 'length';
 
@@ -60,6 +68,19 @@ interface Row {
 
 /** Generates `n` completions for each prompt. Returns completions[prompt][sample]. */
 export function generate(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  prompts: readonly (string | readonly number[])[],
+  o: GenerateOptions,
+): Completion[][] {
+  // Decoding's GEMMs have few rows: on CPU the layer weights are prepacked for the length of this call.
+  const pack = o.packWeights ?? model.layerLinearBytes() <= PACK_AUTO_BYTES;
+  if (!pack) return generateRows(model, tokenizer, prompts, o);
+  const rows = prompts.length * (Number.isInteger(o.n) && o.n! > 0 ? o.n! : 1);
+  return model.withPackedWeights(rows, () => generateRows(model, tokenizer, prompts, o));
+}
+
+function generateRows(
   model: CausalLM,
   tokenizer: TextCodec,
   prompts: readonly (string | readonly number[])[],

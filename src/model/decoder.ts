@@ -10,6 +10,8 @@ import type { ModelConfig } from './config.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
+/** The weights packForInference prepacks: every linear of the layers (not the embedding / LM head). */
+const PACKED = /\.(q|k|v|o|gate|up|down)_proj\.weight$/;
 
 /** Per-layer key/value buffers [B, K, capacity, E], filled up to `length`. Inference only. */
 export interface KVCache {
@@ -33,6 +35,8 @@ export class CausalLM {
   /** Parameters by Hugging Face name. Tied models have no 'lm_head.weight' entry. */
   readonly params: Map<string, Tensor>;
   #ropeCache: { cos: Tensor; sin: Tensor; length: number } | null = null;
+  /** oneDNN-prepacked copies of the layers' linear weights while packForInference() holds them. */
+  #packed: Map<string, Tensor> | null = null;
 
   constructor(config: ModelConfig, params: Map<string, Tensor>) {
     this.config = config;
@@ -66,6 +70,55 @@ export class CausalLM {
   }
   get lmHead(): Tensor {
     return this.params.get('lm_head.weight') ?? this.p('model.embed_tokens.weight');
+  }
+
+  // ------------------------------------------------------------------ prepacked inference weights
+
+  /**
+   * For CPU float32 inference: copies of every layer's linear weights in oneDNN's blocked layout, so
+   * the small-batch GEMMs of decoding skip the packing MKL's sgemm does on every call (measured
+   * 10–25 % faster per GEMM on the bench shapes). Forwards without gradient use them until the
+   * returned function drops them; the weights must not change meanwhile (generate() packs per call).
+   * Returns null, packing nothing, off CPU, for other dtypes, without oneDNN, or when already packed.
+   */
+  packForInference(batchHint: number): (() => void) | null {
+    if (this.#packed || this.device !== 'cpu' || this.dtype !== 'float32' || !F.hasPackedLinear()) return null;
+    const packed = new Map<string, Tensor>();
+    torch.noGrad(() => {
+      for (const [name, w] of this.params)
+        if (PACKED.test(name)) packed.set(name, torch.keep(F.packLinearWeight(w, batchHint)));
+    });
+    this.#packed = packed;
+    return () => {
+      if (this.#packed !== packed) return;
+      for (const t of packed.values()) t.dispose();
+      this.#packed = null;
+    };
+  }
+
+  /** Bytes of the layers' linear weights (what packForInference copies). */
+  layerLinearBytes(): number {
+    let n = 0;
+    for (const [name, w] of this.params) if (PACKED.test(name)) n += w.numel() * w.elementSize();
+    return n;
+  }
+
+  /** Runs `fn` with the weights prepacked (see packForInference), dropping them afterwards, even on a throw. */
+  withPackedWeights<T>(batchHint: number, fn: () => T): T {
+    const unpack = this.packForInference(batchHint);
+    try {
+      return fn();
+    } finally {
+      unpack?.();
+    }
+  }
+
+  /** x · Wᵀ + b for the layer weight `name` (prefix of `.weight`/`.bias`), prepacked when available. */
+  #linear(name: string, x: Tensor): Tensor {
+    const bias = this.#opt(`${name}.bias`);
+    const packed = this.#packed?.get(`${name}.weight`);
+    if (packed && !torch.isGradEnabled()) return F.linearPacked(x, packed, bias);
+    return F.linear(x, this.p(`${name}.weight`), bias);
   }
 
   // ------------------------------------------------------------------ rotary position embedding
@@ -198,8 +251,7 @@ export class CausalLM {
     const c = this.config;
     const [B, T] = x.shape as [number, number];
     const [H, K, E] = [c.num_attention_heads, c.numKeyValueHeads, c.headDim];
-    const proj = (n: string) =>
-      F.linear(x, this.p(`${pre}self_attn.${n}_proj.weight`), this.#opt(`${pre}self_attn.${n}_proj.bias`));
+    const proj = (n: string) => this.#linear(`${pre}self_attn.${n}_proj`, x);
     let q = proj('q').view(B, T, H, E);
     let k = proj('k').view(B, T, K, E);
     let v = proj('v').view(B, T, K, E).transpose(1, 2); // [B,K,T,E]
@@ -222,16 +274,11 @@ export class CausalLM {
       T === 1 && H !== K
         ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
         : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
-    return F.linear(
-      y.transpose(1, 2).reshape(B, T, H * E),
-      this.p(`${pre}self_attn.o_proj.weight`),
-      this.#opt(`${pre}self_attn.o_proj.bias`),
-    );
+    return this.#linear(`${pre}self_attn.o_proj`, y.transpose(1, 2).reshape(B, T, H * E));
   }
 
   #mlp(pre: string, x: Tensor): Tensor {
-    const lin = (n: string, t: Tensor) =>
-      F.linear(t, this.p(`${pre}mlp.${n}_proj.weight`), this.#opt(`${pre}mlp.${n}_proj.bias`));
+    const lin = (n: string, t: Tensor) => this.#linear(`${pre}mlp.${n}_proj`, t);
     return lin('down', lin('gate', x).silu().mul(lin('up', x)));
   }
 

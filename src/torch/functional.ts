@@ -7,6 +7,25 @@ import { Tensor } from './tensor.js';
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   return new Tensor(native.linear(x.handle, weight.handle, bias?.handle ?? null));
 }
+/**
+ * Whether this libtorch has oneDNN's prepacked linear (CPU builds with MKLDNN, as PyPI's torch).
+ * Inference only: it has no autograd formula.
+ */
+export function hasPackedLinear(): boolean {
+  return native.hasPackedLinear();
+}
+/**
+ * A CPU float32 weight [out, in] reordered into oneDNN's blocked layout for `linearPacked` (what
+ * Inductor's CPU freezing does). `batchHint`: the typical number of input rows. A copy: it does not
+ * follow later changes of the weight.
+ */
+export function packLinearWeight(weight: Tensor, batchHint: number | null = null): Tensor {
+  return new Tensor(native.packLinearWeight(weight.handle, batchHint));
+}
+/** `linear` with a weight from `packLinearWeight` (no gradient). */
+export function linearPacked(x: Tensor, packedWeight: Tensor, bias?: Tensor | null): Tensor {
+  return new Tensor(native.linearPacked(x.handle, packedWeight.handle, bias?.handle ?? null));
+}
 /** Rows of weight picked by integer ids. */
 export function embedding(ids: Tensor, weight: Tensor): Tensor {
   return new Tensor(native.embedding(weight.handle, ids.handle));

@@ -64,3 +64,15 @@ export function runtimeInfo(): RuntimeInfo {
     node: process.version,
   };
 }
+
+/**
+ * Elementwise, reduction and copy ops on fewer elements run on the calling thread, without waking
+ * the OpenMP workers (see SERIAL_BELOW_DEFAULT in native.ts; 0 = libtorch's own rule). Per process.
+ */
+export function getSerialBelow(): number {
+  return native.getSerialBelow();
+}
+export function setSerialBelow(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`setSerialBelow: expected a non-negative integer, got ${n}`);
+  native.setSerialBelow(n);
+}

@@ -41,6 +41,27 @@ function load(): NativeBinding {
 
 export const native: NativeBinding = load();
 
+/**
+ * Elementwise, reduction and copy ops on fewer elements than this run on the calling thread. With
+ * PASSIVE OpenMP workers every parallel region wakes them (~50 µs here), while a 100k-element add
+ * takes ~15 µs alone: decoding's per-row tensors (rows × hidden) pay that wake-up a dozen times per
+ * layer. 131,072 is where the slowest op measured (exp) breaks even on 2 cores; workers that spin
+ * (GOMP_SPINCOUNT, or another wait policy) wake in microseconds, so then libtorch's own rule stays.
+ * KINDLING_SERIAL_BELOW=N overrides (0 = off).
+ */
+export const SERIAL_BELOW_DEFAULT = 131_072;
+export function defaultSerialBelow(env: NodeJS.ProcessEnv = process.env): number {
+  if (env.KINDLING_SERIAL_BELOW !== undefined) {
+    const n = Number(env.KINDLING_SERIAL_BELOW);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`KINDLING_SERIAL_BELOW must be a non-negative integer, got '${env.KINDLING_SERIAL_BELOW}'`);
+    return n;
+  }
+  const passive = env.OMP_WAIT_POLICY?.toUpperCase() === 'PASSIVE' && !env.GOMP_SPINCOUNT;
+  return passive ? SERIAL_BELOW_DEFAULT : 0;
+}
+if (typeof native.setSerialBelow === 'function') native.setSerialBelow(defaultSerialBelow());
+
 export interface BuildInfo {
   libtorch: { root: string; lib: string; version: string; how: string; cuda: boolean; cxx11abi: boolean | null };
   builtAt: string;
