@@ -374,18 +374,19 @@ FN(expand) { RET(T(info, 0).expand(ints(info, 1))); }
 FN(flatten) { RET(T(info, 0).flatten(int_(info, 1), int_(info, 2))); }
 FN(repeat) { SERIAL_IF_SMALL(0) RET(T(info, 0).repeat(ints(info, 1))); }
 FN(repeatInterleave) { SERIAL_IF_SMALL(0) RET(T(info, 0).repeat_interleave(int_(info, 1), int_(info, 2))); }
+static int64_t total_numel(const std::vector<torch::Tensor>& ts) {
+  int64_t n = 0;
+  for (auto& t : ts) n += t.numel();
+  return n;
+}
 FN(cat) {
   auto ts = tensors(info, 0);
-  int64_t total = 0;
-  for (auto& t : ts) total += t.numel();
-  SerialIfSmall serial(total);
+  SerialIfSmall serial(total_numel(ts));
   RET(torch::cat(ts, int_(info, 1)));
 }
 FN(stack) {
   auto ts = tensors(info, 0);
-  int64_t total = 0;
-  for (auto& t : ts) total += t.numel();
-  SerialIfSmall serial(total);
+  SerialIfSmall serial(total_numel(ts));
   RET(torch::stack(ts, int_(info, 1)));
 }
 FN(split) {
