@@ -45,6 +45,10 @@ describe('prepacked linear', { skip }, () => {
       'Llama (no bias, untied)',
       tinyQwen2({ architectures: ['LlamaForCausalLM'], tie_word_embeddings: false, initializer_range: 0.2 }),
     ],
+    [
+      'Qwen3 (q/k norm, head_dim ≠ hidden/heads)',
+      tinyQwen2({ architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', head_dim: 32, initializer_range: 0.2 }),
+    ],
   ] as const)
     it(`${name}: generation with packed weights equals generation without`, () => {
       const model = initModel(config, { seed: 3 });
