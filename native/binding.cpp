@@ -7,7 +7,6 @@
 #include <napi.h>
 
 #include <ATen/Parallel.h>
-#include <optional>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <ATen/Version.h>
 #include <torch/torch.h>
@@ -16,6 +15,7 @@
 #include <ATen/autocast_mode.h>
 #include <torch/mps.h>
 
+#include <optional>
 #include <unordered_set>
 #include <cstring>
 #include <string>
@@ -591,17 +591,12 @@ FN(linear) { RET(torch::linear(T(info, 0), T(info, 1), OptT(info, 2))); }
 // reordered once into oneDNN's blocked layout, so each small-batch GEMM of a decode step skips the
 // packing MKL's sgemm does on every call. Called boxed through the dispatcher: the ops live in the
 // `mkldnn` namespace, not in ATen's C++ API.
-static c10::IValue call_op(const char* name, std::vector<c10::IValue> args) {
-  auto op = c10::Dispatcher::singleton().findSchemaOrThrow(name, "");
+// The handle is looked up once per op (linearPacked runs several times per layer and decode step).
+static c10::IValue call_op(const c10::OperatorHandle& op, std::vector<c10::IValue> args) {
   torch::jit::Stack stack(std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   op.callBoxed(&stack);
   return stack.at(0);
 }
-FN(setSerialBelow) {
-  g_serial_below = int_(info, 0);
-  return info.Env().Undefined();
-}
-FN(getSerialBelow) { return Napi::Number::New(ENV, static_cast<double>(g_serial_below)); }
 FN(hasPackedLinear) {
   auto& d = c10::Dispatcher::singleton();
   return Napi::Boolean::New(ENV, at::hasMKLDNN() && d.findSchema({"mkldnn::_linear_pointwise", ""}).has_value() &&
@@ -610,14 +605,16 @@ FN(hasPackedLinear) {
 // packLinearWeight(weight [out, in] float32 CPU, batchHint | null)
 FN(packLinearWeight) {
   c10::IValue hint = present(info, 1) ? c10::IValue(int_(info, 1)) : c10::IValue();
-  RET(call_op("mkldnn::_reorder_linear_weight", {T(info, 0), hint}).toTensor());
+  static const auto op = c10::Dispatcher::singleton().findSchemaOrThrow("mkldnn::_reorder_linear_weight", "");
+  RET(call_op(op, {T(info, 0), hint}).toTensor());
 }
 // linearPacked(x, packedWeight, bias | null)
 FN(linearPacked) {
   auto b = OptT(info, 2);
   c10::IValue bias = b ? c10::IValue(*b) : c10::IValue();
-  RET(call_op("mkldnn::_linear_pointwise", {T(info, 0), T(info, 1), bias, c10::IValue(std::string("none")),
-                                            c10::IValue(c10::List<std::optional<c10::Scalar>>()), c10::IValue()})
+  static const auto op = c10::Dispatcher::singleton().findSchemaOrThrow("mkldnn::_linear_pointwise", "");
+  RET(call_op(op, {T(info, 0), T(info, 1), bias, c10::IValue(std::string("none")),
+                   c10::IValue(c10::List<std::optional<c10::Scalar>>()), c10::IValue()})
           .toTensor());
 }
 FN(softmax) { SERIAL_IF_SMALL(0) RET(T(info, 0).softmax(int_(info, 1), present(info, 2) ? std::optional(dtype_at(info, 2)) : std::nullopt)); }
@@ -855,6 +852,11 @@ FN(clipGradNorm) {
 FN(version) { return Napi::String::New(ENV, TORCH_VERSION); }
 FN(showConfig) { return Napi::String::New(ENV, at::show_config()); }
 FN(parallelInfo) { return Napi::String::New(ENV, at::get_parallel_info()); }
+FN(setSerialBelow) {
+  g_serial_below = int_(info, 0);
+  return ENV.Undefined();
+}
+FN(getSerialBelow) { return Napi::Number::New(ENV, static_cast<double>(g_serial_below)); }
 FN(getNumThreads) { return Napi::Number::New(ENV, at::get_num_threads()); }
 FN(setNumThreads) {
   at::set_num_threads(static_cast<int>(int_(info, 0)));
@@ -890,7 +892,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(unary); EXPORT(binary); EXPORT(rbinary); EXPORT(addScaled); EXPORT(reduce); EXPORT(maxDim); EXPORT(minDim);
   EXPORT(argmax); EXPORT(argmin); EXPORT(matmul); EXPORT(mm); EXPORT(bmm); EXPORT(linear); EXPORT(softmax);
   EXPORT(logSoftmax); EXPORT(embedding); EXPORT(crossEntropy); EXPORT(topk); EXPORT(sort); EXPORT(cumsum);
-  EXPORT(multinomial); EXPORT(clamp); EXPORT(sdpa); EXPORT(rmsNorm); EXPORT(hasPackedLinear); EXPORT(setSerialBelow); EXPORT(getSerialBelow); EXPORT(packLinearWeight); EXPORT(linearPacked); EXPORT(layerNorm); EXPORT(dropout);
+  EXPORT(multinomial); EXPORT(clamp); EXPORT(sdpa); EXPORT(rmsNorm); EXPORT(layerNorm); EXPORT(dropout);
+  EXPORT(hasPackedLinear); EXPORT(packLinearWeight); EXPORT(linearPacked);
   EXPORT(nanToNum); EXPORT(outer); EXPORT(allclose); EXPORT(equal);
   EXPORT(copy_); EXPORT(fill_); EXPORT(zero_); EXPORT(normal_); EXPORT(uniform_); EXPORT(mul_); EXPORT(add_);
   EXPORT(manualSeed); EXPORT(getRngState); EXPORT(setRngState); EXPORT(newGenerator); EXPORT(generatorGetState);
@@ -898,6 +901,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(adamwNew); EXPORT(adamwStep); EXPORT(adamwZeroGrad); EXPORT(adamwSetGroup); EXPORT(adamwGetGroup);
   EXPORT(adamwGetState); EXPORT(adamwSetState); EXPORT(clipGradNorm);
   EXPORT(version); EXPORT(showConfig); EXPORT(parallelInfo); EXPORT(getNumThreads); EXPORT(setNumThreads);
+  EXPORT(setSerialBelow); EXPORT(getSerialBelow);
   EXPORT(getNumInteropThreads); EXPORT(cudaIsAvailable); EXPORT(autocastEnter); EXPORT(autocastExit); EXPORT(isAutocastEnabled); EXPORT(cudaDeviceCount); EXPORT(cudaSynchronize);
   EXPORT(mpsIsAvailable); EXPORT(cxx11Abi);
   kindling::register_distributed(env, exports);

@@ -26,8 +26,6 @@ export interface PoolSummary {
   out: string;
 }
 
-const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 export async function poolResults(o: PoolOptions): Promise<PoolSummary> {
   if (o.dirs.length < 1) throw new Error('pool: give at least one results folder');
   const all = o.dirs.map((d) => {
@@ -38,29 +36,15 @@ export async function poolResults(o: PoolOptions): Promise<PoolSummary> {
   });
   const first = all[0]!;
   const T = first.results.protocol.trials;
-  const labels = first.results.models.map((m) => m.label);
-  const selectors = first.results.tasks.map((t) => t.selector);
   // Pooling only makes sense for the same evaluation repeated: same models, tasks, protocol but the seed.
+  const lists = (r: EvalResults) => ({ models: r.models.map((m) => m.label), tasks: r.tasks.map((t) => t.selector) });
+  const want = lists(first.results);
   for (const f of all.slice(1)) {
     const r = f.results;
-    if (
-      !same(
-        r.models.map((m) => m.label),
-        labels,
-      )
-    )
-      throw new Error(
-        `${f.given}: models ${r.models.map((m) => m.label).join(', ')} differ from ${first.given}'s (${labels.join(', ')})`,
-      );
-    if (
-      !same(
-        r.tasks.map((t) => t.selector),
-        selectors,
-      )
-    )
-      throw new Error(
-        `${f.given}: tasks ${r.tasks.map((t) => t.selector).join(', ')} differ from ${first.given}'s (${selectors.join(', ')})`,
-      );
+    const got = lists(r);
+    for (const k of ['models', 'tasks'] as const)
+      if (got[k].join('\u0000') !== want[k].join('\u0000'))
+        throw new Error(`${f.given}: ${k} ${got[k].join(', ')} differ from ${first.given}'s (${want[k].join(', ')})`);
     for (const k of Object.keys(first.results.protocol) as (keyof EvalResults['protocol'])[])
       if (k !== 'seed' && JSON.stringify(r.protocol[k]) !== JSON.stringify(first.results.protocol[k]))
         throw new Error(
@@ -112,7 +96,7 @@ export async function poolResults(o: PoolOptions): Promise<PoolSummary> {
       overall: task.overall,
       examples: ids.map((id) => ({ id, category: byId.get(id) ?? 'all' })),
     };
-    for (const label of labels) results.push(aggregateTask(cells, label, sel, trials));
+    for (const label of want.models) results.push(aggregateTask(cells, label, sel, trials));
   }
   const pooled: EvalResults = {
     format: RESULTS_FORMAT,

@@ -39,8 +39,6 @@ export interface GenerateOptions extends SamplingOptions {
   packWeights?: boolean;
 }
 
-const PACK_AUTO_BYTES = 2 * 2 ** 30;
-
 export type FinishReason = 'stop' | 'eos' | 'length';
 
 export interface Completion {
@@ -73,11 +71,15 @@ export function generate(
   prompts: readonly (string | readonly number[])[],
   o: GenerateOptions,
 ): Completion[][] {
+  validateSampling(o);
+  const n = o.n ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${o.n}`);
+  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1)
+    throw new RangeError(`max_new_tokens must be ≥ 1, got ${o.maxNewTokens}`);
+  if (prompts.length === 0) return [];
   // Decoding's GEMMs have few rows: on CPU the layer weights are prepacked for the length of this call.
-  const pack = o.packWeights ?? model.layerLinearBytes() <= PACK_AUTO_BYTES;
-  if (!pack) return generateRows(model, tokenizer, prompts, o);
-  const rows = prompts.length * (Number.isInteger(o.n) && o.n! > 0 ? o.n! : 1);
-  return model.withPackedWeights(rows, () => generateRows(model, tokenizer, prompts, o));
+  if (!(o.packWeights ?? model.packsByDefault())) return generateRows(model, tokenizer, prompts, o, n);
+  return model.withPackedWeights(prompts.length * n, () => generateRows(model, tokenizer, prompts, o, n));
 }
 
 function generateRows(
@@ -85,13 +87,8 @@ function generateRows(
   tokenizer: TextCodec,
   prompts: readonly (string | readonly number[])[],
   o: GenerateOptions,
+  n: number,
 ): Completion[][] {
-  validateSampling(o);
-  const n = o.n ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${o.n}`);
-  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1)
-    throw new RangeError(`max_new_tokens must be ≥ 1, got ${o.maxNewTokens}`);
-  if (prompts.length === 0) return [];
   const encoded = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p) : [...p]));
   encoded.forEach((ids, i) => {
     if (ids.length === 0) throw new Error(`prompt ${i} is empty`);

@@ -11,7 +11,9 @@ import type { ModelConfig } from './config.js';
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
 /** The weights packForInference copies: every linear of the layers (not the embedding / LM head). */
-const PACKED = /\.(q|k|v|o|gate|up|down)_proj\.weight$/;
+const LAYER_LINEAR = /\.(q|k|v|o|gate|up|down)_proj\.weight$/;
+/** Prepacking is the default (generate(), serve) while its copy of the weights stays under this. */
+const PACK_DEFAULT_MAX_BYTES = 2 * 2 ** 30;
 
 /** Per-layer key/value buffers [B, K, capacity, E], filled up to `length`. Inference only. */
 export interface KVCache {
@@ -89,11 +91,10 @@ export class CausalLM {
     const pack = (key: string, names: string[]) => {
       const w = names.map((n) => this.p(`${n}.weight`));
       packed.set(key, torch.keep(F.packLinearWeight(w.length === 1 ? w[0]! : torch.cat(w, 0), batchHint)));
+      // The config gives q/k/v (and gate/up) a bias together or not at all. A lone bias is detached
+      // into a handle of its own, so dropping the packed set never frees the parameter.
       const b = names.map((n) => this.#opt(`${n}.bias`));
-      if (b.every((x) => x !== null))
-        packed.set(`${key}.bias`, torch.keep(b.length === 1 ? b[0]!.detach() : torch.cat(b as Tensor[], 0)));
-      else if (b.some((x) => x !== null))
-        throw new Error(`packForInference: ${names.join(', ')} have bias on some and not others`);
+      if (b[0]) packed.set(`${key}.bias`, torch.keep(b.length === 1 ? b[0].detach() : torch.cat(b as Tensor[], 0)));
     };
     torch.noGrad(() =>
       torch.scope(() => {
@@ -118,8 +119,13 @@ export class CausalLM {
   /** Bytes of the layers' linear weights (what packForInference copies). */
   layerLinearBytes(): number {
     let n = 0;
-    for (const [name, w] of this.params) if (PACKED.test(name)) n += w.numel() * w.elementSize();
+    for (const [name, w] of this.params) if (LAYER_LINEAR.test(name)) n += w.numel() * w.elementSize();
     return n;
+  }
+
+  /** Whether inference prepacks by default: when the packed copy would take at most 2 GiB. */
+  packsByDefault(): boolean {
+    return this.layerLinearBytes() <= PACK_DEFAULT_MAX_BYTES;
   }
 
   /** Runs `fn` with the weights prepacked (see packForInference), dropping them afterwards, even on a throw. */

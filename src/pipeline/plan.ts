@@ -31,11 +31,13 @@ export interface ModelRef {
 export interface Plan {
   stages: Stage[];
   /** Evaluation results folders by seed (what the verdicts and the report read). */
-  evalDirs: { seed: number; label: string; dir: string }[];
+  evalDirs: { seed: number; label: string; dir: string; stage: string }[];
   rlvrDirs: string[];
   report: string;
 }
 
+/** A model label as part of a stage id (`warmup+rlvr:math` → `warmup_rlvr_math`). */
+const slug = (label: string) => label.replace(/[^a-z0-9-]+/gi, '_');
 const flag = (k: string) => `--${k.replace(/_/g, '-')}`;
 /** A settings object as `--key value` flags (what every `kindling` trainer command accepts). */
 export const settingsArgs = (s: Record<string, unknown>): string[] =>
@@ -189,7 +191,7 @@ export function buildPlan(e: Experiment): Plan {
   for (const seed of e.seeds)
     for (const m of models) {
       if (m.seed !== null && m.seed !== seed) continue;
-      const id = `eval-${m.label.replace(/[^a-z0-9-]+/gi, '_')}-s${seed}`;
+      const id = `eval-${slug(m.label)}-s${seed}`;
       const dir = join(out, 'eval', id);
       const ev = e.eval;
       add({
@@ -229,7 +231,7 @@ export function buildPlan(e: Experiment): Plan {
         ],
         resumeFlag: null,
       });
-      evalDirs.push({ seed, label: m.label, dir });
+      evalDirs.push({ seed, label: m.label, dir, stage: id });
     }
 
   // 6. with several seeds, each model's evaluations pooled (seeds as extra trials) for the report
@@ -242,12 +244,12 @@ export function buildPlan(e: Experiment): Plan {
       reportEvals.push(mine[0]!.dir);
       continue;
     }
-    const id = `pool-${label.replace(/[^a-z0-9-]+/gi, '_')}`;
+    const id = `pool-${slug(label)}`;
     const dir = join(out, 'eval', id);
     add({
       id,
       title: `pool ${label} over seeds ${e.seeds.join(', ')}`,
-      deps: mine.map((d) => stages.find((s) => s.dir === d.dir)!.id),
+      deps: mine.map((d) => d.stage),
       dir,
       spec: { label, seeds: e.seeds },
       inputs: [],

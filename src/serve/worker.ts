@@ -22,9 +22,9 @@ try {
     ...(init.dtype ? { dtype: init.dtype as torch.DType } : {}),
   });
   for (const p of model.parameters()) p.requiresGrad_(false);
-  // The weights never change here: prepack them once (CPU float32, ≤ 2 GiB of layer weights, as
-  // generate()'s default) rather than on every generate() call.
-  if (model.layerLinearBytes() <= 2 * 2 ** 30) model.packForInference(64);
+  // The weights never change here: prepack them once (generate()'s default rule) rather than on
+  // every generate() call.
+  if (model.packsByDefault()) model.packForInference(64);
   post({ type: 'ready', parameters: model.numParameters(), device: model.device, dtype: model.dtype });
 } catch (e) {
   post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });

@@ -60,7 +60,11 @@ export function defaultSerialBelow(env: NodeJS.ProcessEnv = process.env): number
   const passive = env.OMP_WAIT_POLICY?.toUpperCase() === 'PASSIVE' && !env.GOMP_SPINCOUNT;
   return passive ? SERIAL_BELOW_DEFAULT : 0;
 }
-if (typeof native.setSerialBelow === 'function') native.setSerialBelow(defaultSerialBelow());
+if (typeof native.setSerialBelow !== 'function')
+  throw new Error(
+    `${addonPath} is older than these sources (no setSerialBelow): rebuild it with \`npm run build:native\``,
+  );
+native.setSerialBelow(defaultSerialBelow());
 
 export interface BuildInfo {
   libtorch: { root: string; lib: string; version: string; how: string; cuda: boolean; cxx11abi: boolean | null };

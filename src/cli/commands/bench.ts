@@ -18,11 +18,12 @@ const engineFlags = (c: Command, dtypeHelp: string): Command =>
     .option('--threads <n>', 'intra-op threads (default: libtorch decides)', parseIntOption('--threads', 1))
     .option('--json', 'print JSON');
 
-/** Loads the engine with the requested thread count. */
-async function engine(o: EngineFlags) {
+/** Loads the engine with the requested thread count, measures, prints JSON or the one-line summary. */
+async function runBench<R>(o: EngineFlags, measure: () => Promise<R>, summary: (r: R) => string): Promise<void> {
   const torch = await import('../../torch/index.js');
   if (o.threads) torch.setNumThreads(o.threads);
-  return torch;
+  const r = await measure();
+  console.log(o.json ? JSON.stringify(r) : summary(r));
 }
 
 export function registerBench(program: Command): Command {
@@ -34,16 +35,19 @@ export function registerBench(program: Command): Command {
       .option('--size <n>', 'matrix size N (N×N @ N×N)', parseIntOption('--size', 1), 1024)
       .option('--seconds <s>', 'minimum measuring time', Number.parseFloat, 2),
     'float32 | float64 | bfloat16 | float16',
-  ).action(async (o: EngineFlags & { size: number; seconds: number }) => {
-    await engine(o);
-    const { benchMatmul } = await import('../../bench/matmul.js');
-    const r = benchMatmul(o.size, { dtype: o.dtype as DType, device: o.device, minSeconds: o.seconds });
-    if (o.json) console.log(JSON.stringify(r));
-    else
-      console.log(
+  ).action((o: EngineFlags & { size: number; seconds: number }) =>
+    runBench(
+      o,
+      async () =>
+        (await import('../../bench/matmul.js')).benchMatmul(o.size, {
+          dtype: o.dtype as DType,
+          device: o.device,
+          minSeconds: o.seconds,
+        }),
+      (r) =>
         `matmul ${o.size}³ ${o.dtype} on ${o.device}: ${r.gflops.toFixed(1)} GFLOP/s (${r.iters} iterations, ${r.threads} threads)`,
-      );
-  });
+    ),
+  );
   engineFlags(
     bench
       .command('train')
@@ -54,16 +58,13 @@ export function registerBench(program: Command): Command {
       .option('--steps <n>', 'measured steps (after one warm-up step)', parseIntOption('--steps', 1), 8)
       .option('--amp', 'mixed precision: float32 parameters and optimizer state, forward under bfloat16 autocast'),
     'parameter dtype',
-  ).action(async (o: EngineFlags & Omit<TrainBenchOptions, 'dtype'>) => {
-    await engine(o);
-    const { benchTrain } = await import('../../bench/model.js');
-    const r = benchTrain({ ...o, dtype: o.dtype as DType });
-    console.log(
-      o.json
-        ? JSON.stringify(r)
-        : `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`,
-    );
-  });
+  ).action((o: EngineFlags & Omit<TrainBenchOptions, 'dtype'>) =>
+    runBench(
+      o,
+      async () => (await import('../../bench/model.js')).benchTrain({ ...o, dtype: o.dtype as DType }),
+      (r) => `train: ${r.ms_per_step} ms/step, ${r.tokens_per_s} tokens/s (${r.params} parameters)`,
+    ),
+  );
   engineFlags(
     bench
       .command('generate')
@@ -75,11 +76,12 @@ export function registerBench(program: Command): Command {
       .option('--n <n>', 'samples per prompt (sharing one prefill)', parseIntOption('--n', 1), 1)
       .option('--reps <n>', 'measured repetitions (after one warm-up)', parseIntOption('--reps', 1), 3),
     'parameter dtype',
-  ).action(async (o: EngineFlags & Omit<GenerateBenchOptions, 'dtype'>) => {
-    await engine(o);
-    const { benchGenerate } = await import('../../bench/model.js');
-    const r = benchGenerate({ ...o, dtype: o.dtype as DType });
-    console.log(o.json ? JSON.stringify(r) : `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`);
-  });
+  ).action((o: EngineFlags & Omit<GenerateBenchOptions, 'dtype'>) =>
+    runBench(
+      o,
+      async () => (await import('../../bench/model.js')).benchGenerate({ ...o, dtype: o.dtype as DType }),
+      (r) => `generate: ${r.ms_total} ms, ${r.tokens_per_s} tokens/s (${r.rows} rows)`,
+    ),
+  );
   return bench;
 }

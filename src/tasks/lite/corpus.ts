@@ -20,8 +20,7 @@ import { codeLitePool, type LiteFunction } from './code-items.js';
 import { CARD_LABEL, STATEMENTS, statement } from './fact-text.js';
 import { drawProblem, type MathProblem, mathLiteItems } from './math-items.js';
 import { LETTERS, mcqFor, splitFacts } from './mcq-items.js';
-import { fillTemplate, formatOptions } from '../prompts.js';
-import { SHORT_PROMPTS } from './prompts.js';
+import { codePrompt, mathPrompt, mcqPrompt } from './prompts.js';
 import { intIn, pick, type Rand, rngFor, sampleDistinct, shuffled, weightedIndex } from './rng.js';
 import { CATEGORY_OF, type Fact, getWorld, LITE_WORLD_SEED, type World } from './world.js';
 
@@ -55,6 +54,7 @@ const HEAD = 'A conversation between User and Assistant. The user asks a questio
 const ASKS = 'The user asks a question, and the Assistant solves it.';
 /** Share of math, code and mcq documents that are the demo prompt answered plainly. */
 const PROMPTED = 0.3;
+const TRAIN = { mode: 'train' } as const;
 
 // ---- math
 
@@ -66,7 +66,7 @@ function mathDoc(r: Rand, next: () => MathProblem): string {
   const p = next();
   const boxed = r() < 0.4;
   const end = (q: MathProblem, box = boxed) => `The answer is ${box ? `\\boxed{${q.answer}}` : q.answer}.`;
-  if (r() < PROMPTED) return `${fillTemplate(SHORT_PROMPTS.math, { prompt: p.problem })} ${worked(p)}. ${end(p, true)}`;
+  if (r() < PROMPTED) return `${mathPrompt(p.problem, 'short', TRAIN)} ${worked(p)}. ${end(p, true)}`;
   switch (intIn(r, 0, 6)) {
     case 0:
       return `Q: ${p.problem}\nA: ${worked(p)}. ${end(p)}`;
@@ -102,7 +102,7 @@ const fence = (code: string) => `\`\`\`python\n${code}\`\`\``;
 function codeDoc(r: Rand, fns: readonly LiteFunction[]): string {
   const f = pick(r, fns);
   const full = f.prompt + f.body;
-  if (r() < PROMPTED) return `${fillTemplate(SHORT_PROMPTS.code, { prompt: f.prompt })}\n${fence(full)}`;
+  if (r() < PROMPTED) return `${codePrompt(f.prompt, 'short', TRAIN)}\n${fence(full)}`;
   switch (intIn(r, 0, 5)) {
     case 0:
       return fence(full);
@@ -180,7 +180,7 @@ function mcqDoc(r: Rand, world: World, practice: readonly Fact[]): string {
   const because = () => statement(f, intIn(r, 0, STATEMENTS[f.attribute].length - 1));
   if (r() < PROMPTED) {
     const q = mcqFor(world, f, r);
-    const prompt = fillTemplate(SHORT_PROMPTS.mcq, { category, question: q.question, options: formatOptions(q.options) });
+    const prompt = mcqPrompt({ category, question: q.question, options: q.options }, 'short', TRAIN);
     return `${prompt} ${because()} The answer is \\boxed{${LETTERS[q.answerIndex]}}.`;
   }
   switch (intIn(r, 0, 4)) {
