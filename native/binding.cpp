@@ -403,6 +403,7 @@ FN(maskedFill) { SERIAL_IF_SMALL(0)
   RET(T(info, 0).masked_fill(T(info, 1), T(info, 2)));
 }
 FN(where) { SERIAL_IF_SMALL(0) RET(torch::where(T(info, 0), T(info, 1), T(info, 2))); }
+FN(lerp) { SERIAL_IF_SMALL(0) RET(T(info, 0).lerp(T(info, 1), T(info, 2))); }
 FN(tril) { SERIAL_IF_SMALL(0) RET(T(info, 0).tril(int_(info, 1))); }
 FN(triu) { SERIAL_IF_SMALL(0) RET(T(info, 0).triu(int_(info, 1))); }
 // Advanced indexing with one index tensor per leading dim (null = take the whole dim).
@@ -657,6 +658,16 @@ FN(sdpa) {
   RET(at::scaled_dot_product_attention(T(info, 0), T(info, 1), T(info, 2), OptT(info, 3), 0.0, flag(info, 4), scale));
 #endif
 }
+// sdpaLse(q, k, v, mask | null, scale | null) -> [out, logsumexp]: attention that also returns each
+// query's log-sum-exp, so attention over two key sets (a shared prompt prefix and a row's own tokens)
+// can be merged exactly. CPU only (libtorch's flash kernel); other devices compute it in TypeScript.
+FN(sdpaLse) {
+  std::optional<double> scale;
+  if (present(info, 4)) scale = num(info, 4);
+  auto r = at::_scaled_dot_product_flash_attention_for_cpu(T(info, 0), T(info, 1), T(info, 2), 0.0, false,
+                                                           OptT(info, 3), scale);
+  return wrap_all(ENV, {std::get<0>(r), std::get<1>(r)});
+}
 FN(rmsNorm) { SERIAL_IF_SMALL(0)
   std::optional<double> eps;
   if (present(info, 3)) eps = num(info, 3);
@@ -893,7 +904,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(argmax); EXPORT(argmin); EXPORT(matmul); EXPORT(mm); EXPORT(bmm); EXPORT(linear); EXPORT(softmax);
   EXPORT(logSoftmax); EXPORT(embedding); EXPORT(crossEntropy); EXPORT(topk); EXPORT(sort); EXPORT(cumsum);
   EXPORT(multinomial); EXPORT(clamp); EXPORT(sdpa); EXPORT(rmsNorm); EXPORT(layerNorm); EXPORT(dropout);
-  EXPORT(hasPackedLinear); EXPORT(packLinearWeight); EXPORT(linearPacked);
+  EXPORT(sdpaLse); EXPORT(lerp); EXPORT(hasPackedLinear); EXPORT(packLinearWeight); EXPORT(linearPacked);
   EXPORT(nanToNum); EXPORT(outer); EXPORT(allclose); EXPORT(equal);
   EXPORT(copy_); EXPORT(fill_); EXPORT(zero_); EXPORT(normal_); EXPORT(uniform_); EXPORT(mul_); EXPORT(add_);
   EXPORT(manualSeed); EXPORT(getRngState); EXPORT(setRngState); EXPORT(newGenerator); EXPORT(generatorGetState);

@@ -85,6 +85,8 @@ export interface GenerateBenchOptions {
   reps: number;
   device?: string;
   dtype?: torch.DType;
+  /** n > 1: shared-prefix attention (default) or the prompt copied into every sample's row. */
+  sharedPrefix?: boolean;
 }
 
 // Token-level benchmark: prompts are ids, nothing is decoded (no stop strings), EOS is disabled.
@@ -108,6 +110,7 @@ export function benchGenerate(o: GenerateBenchOptions) {
       temperature: 1,
       seed: rep,
       eosTokenIds: [],
+      sharedPrefix: o.sharedPrefix ?? true,
     });
     torch.cuda.synchronize();
     if (rep > 0) runs.push(performance.now() - t0);
@@ -125,6 +128,7 @@ export function benchGenerate(o: GenerateBenchOptions) {
     rows,
     prompt_len: o.promptLen,
     new_tokens: o.newTokens,
+    shared_prefix: o.n > 1 && (o.sharedPrefix ?? true),
     ms_total: +ms.toFixed(1),
     tokens_per_s: +(((rows * o.newTokens) / ms) * 1000).toFixed(1),
   };

@@ -1,8 +1,8 @@
 // Batched generation: left-padded prompts share one prefill each, `n` samples per prompt copy the
 // prompt's KV cache instead of recomputing it, finished rows leave the batch, every sample has its
 // own seeded generator (sample k of a prompt uses seed + k), stop strings are matched on text.
-import type { CausalLM, KVCache } from '../model/decoder.js';
-import { disposeCache, selectCacheRows } from '../model/decoder.js';
+import type { CausalLM } from '../model/decoder.js';
+import { disposeCache, type KVCache, selectCacheRows, sharePrefix } from '../model/kv-cache.js';
 import * as torch from '../torch/index.js';
 import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
 import { StopMatcher, type TextDecoderLike } from './stop.js';
@@ -37,6 +37,12 @@ export interface GenerateOptions extends SamplingOptions {
    * (`model.packForInference`, as `kindling serve` does once) are used either way.
    */
   packWeights?: boolean;
+  /**
+   * With n > 1, keep each prompt's keys/values once and attend every sample to them (exactly merged
+   * with attention over the sample's own tokens) instead of copying them into every sample's row.
+   * Default true; false is the plain layout, kept to measure and test against.
+   */
+  sharedPrefix?: boolean;
 }
 
 export type FinishReason = 'stop' | 'eos' | 'length';
@@ -124,46 +130,47 @@ function generateRows(
   return torch.noGrad(() => {
     // ---- prefill: one forward over the left-padded prompts, one row per prompt
     const P = encoded.length;
-    let cache: KVCache = model.newCache(P, capacity);
+    const sharing = n > 1 && (o.sharedPrefix ?? true);
+    let cache: KVCache = model.newCache(P, sharing ? maxPrompt : capacity);
+    const flat: number[] = [];
+    const maskFlat: number[] = [];
+    const posFlat: number[] = [];
+    for (const ids of encoded) {
+      const padLen = maxPrompt - ids.length;
+      for (let i = 0; i < maxPrompt; i++) {
+        flat.push(i < padLen ? pad : ids[i - padLen]!);
+        maskFlat.push(i < padLen ? 0 : 1);
+        posFlat.push(Math.max(0, i - padLen));
+      }
+    }
+    // [P, maxPrompt], 1 = real token; null when no prompt is padded.
+    const padding = maskFlat.includes(0)
+      ? torch.keep(torch.tensor(maskFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }))
+      : null;
     let lastLogits = torch.keep(
       torch.scope(() => {
-        const flat: number[] = [];
-        const maskFlat: number[] = [];
-        const posFlat: number[] = [];
-        for (const ids of encoded) {
-          const padLen = maxPrompt - ids.length;
-          for (let i = 0; i < maxPrompt; i++) {
-            flat.push(i < padLen ? pad : ids[i - padLen]!);
-            maskFlat.push(i < padLen ? 0 : 1);
-            posFlat.push(Math.max(0, i - padLen));
-          }
-        }
         const ids = torch.tensor(flat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device });
-        const anyPad = maskFlat.includes(0);
         const h = model.hidden(ids, {
           cache,
           positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }),
-          ...(anyPad
-            ? { attentionMask: torch.tensor(maskFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }) }
-            : {}),
+          ...(padding ? { attentionMask: padding } : {}),
         });
         return torch.nn.functional.linear(h.select(1, maxPrompt - 1), model.lmHead).float(); // [P,V]
       }),
     );
     // ---- share each prompt's prefill among its n samples
     if (n > 1) {
-      const expand = torch.tensor(
-        rows.map((r) => r.prompt),
-        { dtype: 'int64', device: model.device },
-      );
-      const shared = selectCacheRows(cache, expand);
-      disposeCache(cache);
-      cache = shared;
+      const prompts = rows.map((r) => r.prompt);
+      cache = sharing ? sharePrefix(cache, n, o.maxNewTokens, padding) : copyRows(cache, prompts);
+      const expand = torch.tensor(prompts, { dtype: 'int64', device: model.device });
       const l = torch.keep(lastLogits.indexSelect(0, expand));
       lastLogits.dispose();
       lastLogits = l;
       expand.dispose();
     }
+    padding?.dispose();
+    // Left padding exists only in a plain cache: a shared prefix masks its own.
+    const padded = !cache.prefix && rows.some((r) => r.padLen > 0);
 
     // `batch`: the rows in the cache, in cache order. Finished rows leave it in bulk: dropping a row
     // copies every remaining row's cache, so a compaction waits until a quarter of the batch (or all
@@ -193,14 +200,10 @@ function generateRows(
       }
       const finished = batch.length - still.length;
       if (finished > 0 && finished >= Math.ceil(batch.length / 4)) {
-        const keepIdx = torch.tensor(
+        cache = copyRows(
+          cache,
           batch.flatMap((r, i) => (r.done === null ? [i] : [])),
-          { dtype: 'int64', device: model.device },
         );
-        const smaller = selectCacheRows(cache, keepIdx);
-        disposeCache(cache);
-        keepIdx.dispose();
-        cache = smaller;
         batch = still;
       }
       lastLogits = torch.keep(
@@ -215,8 +218,7 @@ function generateRows(
             batch.map((r) => r.promptLen + r.ids.length - 1),
             { dtype: 'int64', shape: [R, 1], device: model.device },
           );
-          const anyPad = batch.some((r) => r.padLen > 0);
-          const mask = anyPad
+          const mask = padded
             ? torch
                 .arange(0, S, 1, { device: model.device })
                 .unsqueeze(0)
@@ -250,4 +252,11 @@ function generateRows(
     }
     return out;
   });
+}
+
+/** A cache of the given rows of `cache` (which it replaces: the old one is freed). */
+function copyRows(cache: KVCache, rows: readonly number[]): KVCache {
+  const out = selectCacheRows(cache, rows);
+  disposeCache(cache);
+  return out;
 }

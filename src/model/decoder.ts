@@ -7,6 +7,7 @@
 //   logits [B,T,V] = lm_head(rmsnorm(x))           (lm_head = embed when tied)
 import * as torch from '../torch/index.js';
 import type { ModelConfig } from './config.js';
+import { attendWithPrefix, emptyCache, type KVCache } from './kv-cache.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
@@ -14,14 +15,6 @@ type Tensor = torch.Tensor;
 const LAYER_LINEAR = /\.(q|k|v|o|gate|up|down)_proj\.weight$/;
 /** Prepacking is the default (generate(), serve) while its copy of the weights stays under this. */
 const PACK_DEFAULT_MAX_BYTES = 2 * 2 ** 30;
-
-/** Per-layer key/value buffers [B, K, capacity, E], filled up to `length`. Inference only. */
-export interface KVCache {
-  keys: Tensor[];
-  values: Tensor[];
-  length: number;
-  capacity: number;
-}
 
 export interface ForwardOptions {
   /** Positions [B,T] (int64). Default: cache.length + 0..T-1 for every row. */
@@ -188,16 +181,22 @@ export class CausalLM {
     const [B, T] = ids.shape as [number, number];
     const past = o.cache?.length ?? 0;
     const S = past + T;
+    const shared = o.cache?.prefix?.length ?? 0; // positions before the rows' own (a shared prompt)
     if (o.cache && torch.isGradEnabled())
       throw new Error('KV caches are for inference: wrap generation in torch.noGrad()');
     if (o.cache && S > o.cache.capacity)
       throw new Error(`KV cache overflow: ${S} positions > capacity ${o.cache.capacity}`);
 
     return torch.scope(() => {
-      const positions = o.positionIds ?? torch.arange(past, S, 1, { device: this.device }).unsqueeze(0).expand(B, T);
+      const positions =
+        o.positionIds ??
+        torch
+          .arange(shared + past, shared + S, 1, { device: this.device })
+          .unsqueeze(0)
+          .expand(B, T);
       // Positions stay below the sequence (or cache) length for left padding too, so the table size is
       // known without reading the positions back from the device.
-      const { cos, sin } = this.#ropeAt(positions, Math.max(S, o.cache?.capacity ?? 0));
+      const { cos, sin } = this.#ropeAt(positions, shared + Math.max(S, o.cache?.capacity ?? 0));
       const mask = this.#mask(B, T, past, o.attentionMask);
       // No mask needed means: plain causal attention from position 0, or one new token seeing everything.
       const isCausal = mask === null && past === 0 && T > 1;
@@ -303,8 +302,9 @@ export class CausalLM {
     }
     // One new token per row (decoding): the G = H/K query heads that share a KV head attend as G
     // "positions" of one batch entry, so the cached keys/values are read once, never repeated per head.
-    const y =
-      T === 1 && H !== K
+    const y = cache?.prefix
+      ? attendWithPrefix(q, k, v, cache.prefix, layer, mask)
+      : T === 1 && H !== K
         ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
         : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
     return this.#linear(`${pre}self_attn.o_proj`, y.transpose(1, 2).reshape(B, T, H * E));
@@ -324,32 +324,11 @@ export class CausalLM {
   /** Empty KV buffers for `batch` rows and `capacity` positions. */
   newCache(batch: number, capacity: number): KVCache {
     const c = this.config;
-    const shape = [batch, c.numKeyValueHeads, capacity, c.headDim];
-    const o = { dtype: this.dtype, device: this.device };
-    const keys: Tensor[] = [];
-    const values: Tensor[] = [];
-    torch.noGrad(() => {
-      for (let i = 0; i < c.num_hidden_layers; i++) {
-        keys.push(torch.keep(torch.zeros(shape, o)));
-        values.push(torch.keep(torch.zeros(shape, o)));
-      }
+    return emptyCache(c.num_hidden_layers, batch, c.numKeyValueHeads, capacity, c.headDim, {
+      dtype: this.dtype,
+      device: this.device,
     });
-    return { keys, values, length: 0, capacity };
   }
-}
-
-/** Rows of a cache picked (and repeated) by index: sharing one prefill across n samples, or dropping finished rows. */
-export function selectCacheRows(cache: KVCache, rows: Tensor): KVCache {
-  return torch.noGrad(() => ({
-    keys: cache.keys.map((k) => torch.keep(k.indexSelect(0, rows))),
-    values: cache.values.map((v) => torch.keep(v.indexSelect(0, rows))),
-    length: cache.length,
-    capacity: cache.capacity,
-  }));
-}
-
-export function disposeCache(cache: KVCache): void {
-  for (const t of [...cache.keys, ...cache.values]) t.dispose();
 }
 
 /** x·cos + rotate_half(x)·sin, rotate_half([a, b]) = [−b, a] over the last dim (HF convention). */

@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './decoder.js';
+export * from './kv-cache.js';
 export * from './load.js';
 export * from './logprobs.js';
 export * from './safetensors.js';

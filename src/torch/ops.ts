@@ -36,6 +36,10 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
     if (fb) tb.dispose();
   }
 }
+/** start + weight·(end − start), elementwise with broadcasting (one kernel). */
+export function lerp(start: Tensor, end: Tensor, weight: Tensor): Tensor {
+  return new Tensor(native.lerp(start.handle, end.handle, weight.handle));
+}
 export function matmul(a: Tensor, b: Tensor): Tensor {
   return a.matmul(b);
 }

@@ -74,7 +74,8 @@ export function registerBench(program: Command): Command {
       .option('--prompt-len <n>', 'prompt tokens', parseIntOption('--prompt-len', 1), 64)
       .option('--new-tokens <n>', 'tokens generated per sample', parseIntOption('--new-tokens', 1), 64)
       .option('--n <n>', 'samples per prompt (sharing one prefill)', parseIntOption('--n', 1), 1)
-      .option('--reps <n>', 'measured repetitions (after one warm-up)', parseIntOption('--reps', 1), 3),
+      .option('--reps <n>', 'measured repetitions (after one warm-up)', parseIntOption('--reps', 1), 3)
+      .option('--no-shared-prefix', "copy each prompt's keys/values into every sample's row (the plain layout)"),
     'parameter dtype',
   ).action((o: EngineFlags & Omit<GenerateBenchOptions, 'dtype'>) =>
     runBench(
