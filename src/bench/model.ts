@@ -1,7 +1,7 @@
 // Training-step and generation throughput of the decoder on random weights and tokens, shaped like
 // ../shared/bench/torch_peer.py's `train` and `generate` so the two can be compared in one run.
 import { readFileSync } from 'node:fs';
-import { generate } from '../generate/generate.js';
+import { generate, sharesPrefix } from '../generate/generate.js';
 import { type ModelConfig, parseConfig } from '../model/config.js';
 import { initModel } from '../model/load.js';
 import * as torch from '../torch/index.js';
@@ -85,7 +85,7 @@ export interface GenerateBenchOptions {
   reps: number;
   device?: string;
   dtype?: torch.DType;
-  /** n > 1: shared-prefix attention (default) or the prompt copied into every sample's row. */
+  /** false: copy the prompt into every sample's row (default: generate()'s rule, sharesPrefix). */
   sharedPrefix?: boolean;
 }
 
@@ -110,7 +110,7 @@ export function benchGenerate(o: GenerateBenchOptions) {
       temperature: 1,
       seed: rep,
       eosTokenIds: [],
-      sharedPrefix: o.sharedPrefix ?? true,
+      ...(o.sharedPrefix === false ? { sharedPrefix: false } : {}),
     });
     torch.cuda.synchronize();
     if (rep > 0) runs.push(performance.now() - t0);
@@ -128,7 +128,7 @@ export function benchGenerate(o: GenerateBenchOptions) {
     rows,
     prompt_len: o.promptLen,
     new_tokens: o.newTokens,
-    shared_prefix: o.n > 1 && (o.sharedPrefix ?? true),
+    shared_prefix: sharesPrefix(o.n, o.promptLen, o.sharedPrefix === false ? false : undefined),
     ms_total: +ms.toFixed(1),
     tokens_per_s: +(((rows * o.newTokens) / ms) * 1000).toFixed(1),
   };

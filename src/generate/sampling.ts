@@ -99,21 +99,58 @@ export function sampleRows(
       let chosen: torch.Tensor;
       if (t === 0) chosen = logits.argmax(-1, true);
       else {
-        const cdf = processLogits(logits, o).softmax(-1, 'float64').cumsum(-1);
         const u = torch.tensor(
           streams.slice(0, R).map((s) => s.next()),
           { dtype: 'float64', shape: [R, 1], device: logits.device },
         );
-        // rows whose total is a hair under 1 from rounding never index past the last token
-        const total = cdf.narrow(1, V - 1, 1);
-        chosen = cdf
-          .lt(u.mul(total))
-          .sum(-1, true)
-          .clamp(0, V - 1)
-          .long();
+        chosen = sampleTopK(logits, o, u) ?? pickByCdf(processLogits(logits, o), u);
       }
       const lp = base.gather(1, chosen);
       return { ids: chosen.flatten().toArray(), logprobs: lp.flatten().toArray() };
     }),
   );
+}
+
+/** Row r's token: the first whose cumulative probability (in the columns' order) exceeds u[r]. */
+function pickByCdf(logits: torch.Tensor, u: torch.Tensor): torch.Tensor {
+  const V = logits.shape[1]!;
+  const cdf = logits.softmax(-1, 'float64').cumsum(-1);
+  // rows whose total is a hair under 1 from rounding never index past the last token
+  const total = cdf.narrow(1, V - 1, 1);
+  return cdf
+    .lt(u.mul(total))
+    .sum(-1, true)
+    .clamp(0, V - 1)
+    .long();
+}
+
+/**
+ * With top-k on, only the k candidates can be drawn: top-p, min-p and the draw run on [R, k] instead
+ * of sorting and scanning [R, V] (a third of decoding time with a 2k vocabulary, more with 150k).
+ * The candidates go back to token-id order first, so a row's uniform number picks the token the
+ * full-vocabulary CDF would. Null (use the full path) when a row has logits tied with its k-th:
+ * Hugging Face's top-k keeps every tied token.
+ */
+function sampleTopK(logits: torch.Tensor, o: SamplingOptions, u: torch.Tensor): torch.Tensor | null {
+  const k = o.topK ?? 0;
+  const V = logits.shape[1]!;
+  if (!(k > 0 && k < V)) return null;
+  const t = o.temperature ?? 1;
+  const x = t !== 1 ? logits.div(t) : logits;
+  const top = x.topk(k, -1); // descending
+  const kth = top.values.narrow(1, k - 1, 1);
+  if (x.eq(kth).sum().item() !== top.values.eq(kth).sum().item()) return null;
+  let v = top.values;
+  const p = o.topP ?? 1;
+  if (p < 1) {
+    const probs = v.softmax(-1);
+    v = v.maskedFill(probs.cumsum(-1).sub(probs).ge(p), Number.NEGATIVE_INFINITY);
+  }
+  const m = o.minP ?? 0;
+  if (m > 0) {
+    const probs = v.softmax(-1);
+    v = v.maskedFill(probs.lt(probs.amax(-1, true).mul(m)), Number.NEGATIVE_INFINITY);
+  }
+  const byId = top.indices.sort(-1, false);
+  return byId.values.gather(1, pickByCdf(v.gather(1, byId.indices), u));
 }

@@ -11,7 +11,7 @@ import { attendWithPrefix, emptyCache, type KVCache } from './kv-cache.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
-/** The weights packForInference copies: every linear of the layers (not the embedding / LM head). */
+/** The layer weights packForInference copies (every linear; it copies the LM head too). */
 const LAYER_LINEAR = /\.(q|k|v|o|gate|up|down)_proj\.weight$/;
 /** Prepacking is the default (generate(), serve) while its copy of the weights stays under this. */
 const PACK_DEFAULT_MAX_BYTES = 2 * 2 ** 30;
@@ -99,6 +99,7 @@ export class CausalLM {
           pack(`${m}gate_up`, [`${m}gate_proj`, `${m}up_proj`]);
           pack(`${m}down_proj`, [`${m}down_proj`]);
         }
+        packed.set('lm_head', torch.keep(F.packLinearWeight(this.lmHead, batchHint)));
       }),
     );
     this.#packed = packed;
@@ -109,16 +110,16 @@ export class CausalLM {
     };
   }
 
-  /** Bytes of the layers' linear weights (what packForInference copies). */
-  layerLinearBytes(): number {
-    let n = 0;
+  /** Bytes of the layers' linear weights and the LM head (what packForInference copies). */
+  packedBytes(): number {
+    let n = this.lmHead.numel() * this.lmHead.elementSize();
     for (const [name, w] of this.params) if (LAYER_LINEAR.test(name)) n += w.numel() * w.elementSize();
     return n;
   }
 
   /** Whether inference prepacks by default: when the packed copy would take at most 2 GiB. */
   packsByDefault(): boolean {
-    return this.layerLinearBytes() <= PACK_DEFAULT_MAX_BYTES;
+    return this.packedBytes() <= PACK_DEFAULT_MAX_BYTES;
   }
 
   /** Runs `fn` with the weights prepacked (see packForInference), dropping them afterwards, even on a throw. */
@@ -226,7 +227,12 @@ export class CausalLM {
 
   /** Logits [B,T,V] in the model's dtype. */
   forward(ids: Tensor, o: ForwardOptions = {}): Tensor {
-    return torch.scope(() => F.linear(this.hidden(ids, o), this.lmHead));
+    return torch.scope(() => this.logits(this.hidden(ids, o)));
+  }
+
+  /** Logits [...,V] of hidden states [...,D] (the LM head; prepacked while packForInference holds it). */
+  logits(hidden: Tensor): Tensor {
+    return this.#packedLinear('lm_head', hidden) ?? F.linear(hidden, this.lmHead);
   }
 
   /** cos/sin for each position, shaped [B,1,T,E] to broadcast over heads, in the model dtype. */

@@ -3,8 +3,6 @@
 import * as torch from '../torch/index.js';
 import type { CausalLM } from './decoder.js';
 
-const F = torch.nn.functional;
-
 export interface TokenLogprobs {
   /** log p(target) [B,T] in float32 */
   logprobs: torch.Tensor;
@@ -31,7 +29,7 @@ export function tokenLogprobs(
     const ents: torch.Tensor[] = [];
     for (let s = 0; s < T; s += chunk) {
       const n = Math.min(chunk, T - s);
-      let logits = F.linear(hidden.narrow(1, s, n), model.lmHead).float();
+      let logits = model.logits(hidden.narrow(1, s, n)).float();
       if (temp !== 1) logits = logits.div(temp);
       const lsm = logits.logSoftmax(-1);
       lps.push(lsm.gather(-1, targets.narrow(1, s, n).unsqueeze(-1)).squeeze(-1));

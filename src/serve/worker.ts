@@ -48,7 +48,7 @@ function topAlternatives(prompt: number[], completion: number[], k: number, temp
         .hidden(ids)
         .select(0, 0)
         .narrow(0, prompt.length - 1, completion.length);
-      let logits = torch.nn.functional.linear(h, model.lmHead).float();
+      let logits = model.logits(h).float();
       if (temperature > 0 && temperature !== 1) logits = logits.div(temperature);
       const { values, indices } = logits.logSoftmax(-1).topk(Math.min(k, logits.shape[1]!), -1);
       const v = values.tolist() as number[][];

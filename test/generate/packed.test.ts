@@ -92,7 +92,7 @@ describe('prepacked linear', { skip }, () => {
     assert.ok(unpack, 'not packed any more');
     assert.equal(model.packForInference(4), null, 'already packed');
     unpack();
-    assert.ok(model.layerLinearBytes() > 0);
+    assert.ok(model.packedBytes() > 0);
     for (const t of model.params.values()) t.dispose();
   });
 });

@@ -5,7 +5,7 @@
 // equal generation with the prompt copied into every row.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generate } from '../../src/generate/index.js';
+import { generate, sharesPrefix } from '../../src/generate/index.js';
 import {
   attendWithPrefix,
   disposeCache,
@@ -133,7 +133,7 @@ describe('shared-prefix attention', () => {
         // ids 100–111 end a sample: rows finish at different steps, compactions drop rows and prompts
         eosTokenIds: [...Array(12).keys()].map((i) => 100 + i),
       };
-      const shared = generate(model, tok, prompts, o);
+      const shared = generate(model, tok, prompts, { ...o, sharedPrefix: true });
       const plain = generate(model, tok, prompts, { ...o, sharedPrefix: false });
       const lengths = new Set<number>();
       prompts.forEach((_, p) =>
@@ -150,6 +150,14 @@ describe('shared-prefix attention', () => {
       assert.ok(lengths.size >= 4, `rows finish at different steps (lengths ${[...lengths]})`);
     });
   }
+
+  it('is the default for n > 1 with prompts of 32 tokens or more', () => {
+    assert.equal(sharesPrefix(10, 64), true);
+    assert.equal(sharesPrefix(10, 31), false, 'short prompts: copying the keys/values was as fast');
+    assert.equal(sharesPrefix(1, 500), false, 'one sample has nothing to share');
+    assert.equal(sharesPrefix(10, 8, true), true);
+    assert.equal(sharesPrefix(10, 500, false), false);
+  });
 
   it('a shared-prefix cache decodes one token per row at a time', () => {
     const model = initModel(tinyQwen2(), { seed: 1 });
