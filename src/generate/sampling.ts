@@ -93,7 +93,6 @@ export function sampleRows(
   return torch.noGrad(() =>
     torch.scope(() => {
       const R = logits.shape[0]!;
-      const V = logits.shape[1]!;
       const t = o.temperature ?? 1;
       const base = (t > 0 && t !== 1 ? logits.div(t) : logits).logSoftmax(-1);
       let chosen: torch.Tensor;
