@@ -1,7 +1,9 @@
 // The decoder's training step and generation against the plain PyTorch peer
 // (../shared/bench/torch_peer.py) and Hugging Face transformers, interleaved in one run, on the
 // shared s/m configs. Prints JSON with medians over rounds and the ratios.
-//   node bench/model.mjs [--configs s,m] [--rounds 3] [--what train,generate]
+//   node bench/model.mjs [--configs s,m] [--rounds 3] [--reps 3] [--what train,generate]
+// Each round runs every engine once, in turn; a generate run reports the median of its --reps
+// repetitions (after a warm-up), which damps this shared VM's ±15 % swings within a round.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +16,7 @@ const { values } = parseArgs({
   options: {
     configs: { type: 'string', default: 's,m' },
     rounds: { type: 'string', default: '3' },
+    reps: { type: 'string', default: '3' },
     what: { type: 'string', default: 'train,generate' },
   },
 });
@@ -61,7 +64,7 @@ for (const name of values.configs.split(',')) {
   if (values.what.includes('generate')) {
     // The GRPO shape: 16 prompts × 10 samples. The plain peer has no shared prefill, so it runs 160 rows.
     const r = { kindling: [], torch_peer: [], transformers: [] };
-    const tokens = ['--prompt-len', '64', '--new-tokens', '64', '--reps', '1'];
+    const tokens = ['--prompt-len', '64', '--new-tokens', '64', '--reps', values.reps];
     const samples = ['--batch', '16', '--n', '10'];
     for (let i = 0; i < Number(values.rounds); i++) {
       r.kindling.push(kindling(['generate', '--config', config, ...samples, ...tokens]).tokens_per_s);
@@ -82,6 +85,7 @@ for (const name of values.configs.split(',')) {
       n: 10,
       prompt_len: 64,
       new_tokens: 64,
+      reps_per_round: Number(values.reps),
       tokens_per_s: m,
       rounds: r,
       kindling_over_torch_peer: +(m.kindling / m.torch_peer).toFixed(2),
