@@ -1,6 +1,7 @@
-// Batched generation: left-padded prompts share one prefill each, `n` samples per prompt copy the
-// prompt's KV cache instead of recomputing it, finished rows leave the batch, every sample has its
-// own seeded generator (sample k of a prompt uses seed + k), stop strings are matched on text.
+// Batched generation: left-padded prompts share one prefill each, `n` samples per prompt reuse the
+// prompt's keys/values instead of recomputing them (kept once and attended by all samples, or
+// copied into each sample's row for short prompts), finished rows leave the batch, every sample has
+// its own seeded generator (sample k of a prompt uses seed + k), stop strings are matched on text.
 import type { CausalLM } from '../model/decoder.js';
 import { disposeCache, type KVCache, selectCacheRows, sharePrefix } from '../model/kv-cache.js';
 import * as torch from '../torch/index.js';
@@ -178,8 +179,6 @@ function generateRows(
       expand.dispose();
     }
     padding?.dispose();
-    // Left padding exists only in a plain cache: a shared prefix masks its own.
-    const padded = !cache.prefix && rows.some((r) => r.padLen > 0);
 
     // `batch`: the rows in the cache, in cache order. Finished rows leave it in bulk: dropping a row
     // copies every remaining row's cache, so a compaction waits until a quarter of the batch (or all
@@ -227,17 +226,19 @@ function generateRows(
             batch.map((r) => r.promptLen + r.ids.length - 1),
             { dtype: 'int64', shape: [R, 1], device: model.device },
           );
-          const mask = padded
-            ? torch
-                .arange(0, S, 1, { device: model.device })
-                .unsqueeze(0)
-                .ge(
-                  torch.tensor(
-                    batch.map((r) => r.padLen),
-                    { dtype: 'int64', shape: [R, 1], device: model.device },
-                  ),
-                )
-            : undefined;
+          // Left padding is in a plain cache's rows; a shared prefix masks its own.
+          const mask =
+            !cache.prefix && batch.some((r) => r.padLen > 0)
+              ? torch
+                  .arange(0, S, 1, { device: model.device })
+                  .unsqueeze(0)
+                  .ge(
+                    torch.tensor(
+                      batch.map((r) => r.padLen),
+                      { dtype: 'int64', shape: [R, 1], device: model.device },
+                    ),
+                  )
+              : undefined;
           const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
           return model.logits(h.select(1, 0)).float();
         }),
