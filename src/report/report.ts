@@ -45,6 +45,13 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
     notes.push(
       `Evaluated in more than one folder (the first folder given counts): ${[...new Set(index.duplicates)].join('; ')}.`,
     );
+  for (const e of input.evals) {
+    const pooled = e.results.pooled_from;
+    if (pooled?.length)
+      notes.push(
+        `${e.dir} pools ${pooled.length} seeds (${pooled.map((p) => p.seed).join(', ')}): its trials are seeds × trials, so mean ± std and pass@k run over both.`,
+      );
+  }
   for (const e of input.evals)
     for (const r of e.results.results)
       if (!r.complete)

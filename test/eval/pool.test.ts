@@ -10,6 +10,7 @@ import { runEval } from '../../src/eval/harness.js';
 import { hash32 } from '../../src/eval/plan.js';
 import { poolResults } from '../../src/eval/pool.js';
 import { REPO_ROOT } from '../../src/paths.js';
+import { makeReport } from '../../src/report/report.js';
 import type { TaskEntry } from '../../src/tasks/registry.js';
 import type { Task } from '../../src/tasks/types.js';
 import { arithmeticEntry, tinySource } from './helpers.js';
@@ -85,6 +86,13 @@ describe('pool-evals', () => {
     }
     assert.equal(r.results.comparisons.length, 1, 'a vs b, paired over examples with 6 trials each');
     assert.equal(r.results.comparisons[0]!.n, 10);
+    // a report of the pooled folder says its trials are seeds × trials
+    const rep = await makeReport({ dirs: [join(root, 'pooled')], out: join(root, 'report.html'), png: false });
+    assert.ok(
+      rep.notes.some((n) => n.includes('pools 2 seeds (0, 1000)') && n.includes('seeds × trials')),
+      rep.notes.join('\n'),
+    );
+    assert.match(readFileSync(rep.html, 'utf8'), /pools 2 seeds \(0, 1000\)/);
   });
 
   it('refuses folders that are not the same evaluation, naming the folder and the difference', async () => {
