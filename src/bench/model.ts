@@ -128,7 +128,7 @@ export function benchGenerate(o: GenerateBenchOptions) {
     rows,
     prompt_len: o.promptLen,
     new_tokens: o.newTokens,
-    shared_prefix: sharesPrefix(o.n, o.promptLen, o.sharedPrefix === false ? false : undefined),
+    shared_prefix: sharesPrefix(o.n, o.promptLen, model.device, o.sharedPrefix === false ? false : undefined),
     ms_total: +ms.toFixed(1),
     tokens_per_s: +(((rows * o.newTokens) / ms) * 1000).toFixed(1),
   };

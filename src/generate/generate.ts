@@ -41,8 +41,8 @@ export interface GenerateOptions extends SamplingOptions {
   /**
    * With n > 1, keep each prompt's keys/values once and attend every sample to them (exactly merged
    * with attention over the sample's own tokens) instead of copying them into every sample's row.
-   * Default: when the longest prompt has at least 32 tokens (below that the copy is cheaper than the
-   * extra ops); false is the plain layout.
+   * Default: on CPU when the longest prompt has at least 32 tokens (below that the copy was as fast);
+   * off on GPUs, where it has not been measured yet (true turns it on: plain ops there, no fused kernel).
    */
   sharedPrefix?: boolean;
 }
@@ -51,8 +51,8 @@ export interface GenerateOptions extends SamplingOptions {
 const SHARE_MIN_PROMPT = 32;
 
 /** Whether generate() keeps the prompts' keys/values once for their n samples. */
-export function sharesPrefix(n: number, longestPrompt: number, option?: boolean): boolean {
-  return n > 1 && (option ?? longestPrompt >= SHARE_MIN_PROMPT);
+export function sharesPrefix(n: number, longestPrompt: number, device: string, option?: boolean): boolean {
+  return n > 1 && (option ?? (device === 'cpu' && longestPrompt >= SHARE_MIN_PROMPT));
 }
 
 export type FinishReason = 'stop' | 'eos' | 'length';
@@ -140,7 +140,7 @@ function generateRows(
   return torch.noGrad(() => {
     // ---- prefill: one forward over the left-padded prompts, one row per prompt
     const P = encoded.length;
-    const sharing = sharesPrefix(n, maxPrompt, o.sharedPrefix);
+    const sharing = sharesPrefix(n, maxPrompt, model.device, o.sharedPrefix);
     let cache: KVCache = model.newCache(P, sharing ? maxPrompt : capacity);
     const flat: number[] = [];
     const maskFlat: number[] = [];

@@ -151,12 +151,13 @@ describe('shared-prefix attention', () => {
     });
   }
 
-  it('is the default for n > 1 with prompts of 32 tokens or more', () => {
-    assert.equal(sharesPrefix(10, 64), true);
-    assert.equal(sharesPrefix(10, 31), false, 'short prompts: copying the keys/values was as fast');
-    assert.equal(sharesPrefix(1, 500), false, 'one sample has nothing to share');
-    assert.equal(sharesPrefix(10, 8, true), true);
-    assert.equal(sharesPrefix(10, 500, false), false);
+  it('is the default on CPU for n > 1 with prompts of 32 tokens or more', () => {
+    assert.equal(sharesPrefix(10, 64, 'cpu'), true);
+    assert.equal(sharesPrefix(10, 31, 'cpu'), false, 'short prompts: copying the keys/values was as fast');
+    assert.equal(sharesPrefix(1, 500, 'cpu'), false, 'one sample has nothing to share');
+    assert.equal(sharesPrefix(10, 500, 'cuda:0'), false, 'not measured on GPUs: opt-in there');
+    assert.equal(sharesPrefix(10, 8, 'cuda:0', true), true);
+    assert.equal(sharesPrefix(10, 500, 'cpu', false), false);
   });
 
   it('a shared-prefix cache decodes one token per row at a time', () => {

@@ -52,6 +52,21 @@ describe('CUDA', { skip }, () => {
     );
   });
 
+  it('shared-prefix attention on the GPU (plain ops) equals the prompt copied into every row', () => {
+    const tok = byteLevelTokenizer();
+    const gpu = initModel(raw, { seed: 3, device: 'cuda' });
+    const prompts = ['Once upon a time there was a knight', 'a'];
+    const o = { maxNewTokens: 16, temperature: 1, n: 3, seed: 9, eosTokenIds: [] as number[] };
+    const shared = generate(gpu, tok, prompts, { ...o, sharedPrefix: true });
+    const plain = generate(gpu, tok, prompts, { ...o, sharedPrefix: false });
+    shared.forEach((row, p) =>
+      row.forEach((c, k) => {
+        assert.deepEqual(c.tokenIds, plain[p]![k]!.tokenIds, `prompt ${p} sample ${k}`);
+        c.logprobs.forEach((l, j) => assert.ok(Math.abs(l - plain[p]![k]!.logprobs[j]!) < 1e-3));
+      }),
+    );
+  });
+
   /** 20 AdamW steps on one fixed batch; returns the losses and the logits' dtype. */
   function fit(m: ReturnType<typeof initModel>, amp: boolean) {
     const opt = new torch.optim.AdamW(m.parameters(), { lr: 3e-3, weightDecay: 0 });
