@@ -41,7 +41,7 @@ export interface SharedPrefix {
   rowSlots: Tensor | null;
 }
 
-/** Empty KV buffers for `batch` rows and `capacity` positions, shaped like `like` ([*, K, *, E]). */
+/** Empty KV buffers [batch, kvHeads, capacity, headDim] per layer. */
 export function emptyCache(
   layers: number,
   batch: number,
