@@ -151,6 +151,17 @@ export function buildPlan(e: Experiment): Plan {
         const dir = join(out, id);
         const startModel = models.find((m) => m.label === start)!;
         const label = `${start}+rlvr:${d.domain}`;
+        // The RLVR curves (periodic evaluations) use the final evaluation's protocol, so a curve's
+        // last point and the tables measure the same thing; rlvr.settings may still override it.
+        const curves = d.eval
+          ? {
+              eval_temperature: e.eval.temperature,
+              eval_top_p: e.eval.top_p,
+              eval_max_total_tokens: e.eval.max_total_tokens,
+              ...(e.eval.max_new_tokens !== null ? { eval_max_new_tokens: e.eval.max_new_tokens } : {}),
+              eval_batch_size: e.eval.batch_size,
+            }
+          : {};
         add({
           id,
           title: `RLVR ${label} (seed ${seed})`,
@@ -177,7 +188,7 @@ export function buildPlan(e: Experiment): Plan {
             String(seed),
             '--device',
             e.device,
-            ...settingsArgs(e.rlvr.settings),
+            ...settingsArgs({ ...curves, ...e.rlvr.settings }),
             '--no-progress',
           ],
           resumeFlag: '--resume',

@@ -52,6 +52,16 @@ export const GrpoConfigSchema = z
     eval_steps: z.number().int().min(0).nullable().default(null),
     eval_limit: z.number().int().positive().nullable().default(null),
     eval_trials: z.number().int().positive().default(1),
+    /**
+     * The periodic evaluations' sampling protocol (null: `kindling eval`'s defaults). `kindling run`
+     * passes its final evaluation's values, so the RLVR curves and the final tables use one protocol.
+     */
+    eval_temperature: z.number().min(0).nullable().default(null),
+    eval_top_p: z.number().gt(0).max(1).nullable().default(null),
+    eval_max_total_tokens: z.number().int().positive().nullable().default(null),
+    eval_max_new_tokens: z.number().int().positive().nullable().default(null),
+    /** Prompts per generate() call in the periodic evaluations (the samples do not depend on it). */
+    eval_batch_size: z.number().int().positive().default(32),
   })
   .strict();
 

@@ -80,6 +80,14 @@ describe('kindling demo --quick', () => {
     writeFileSync(file, stringify(cfg));
     const plan = kindling(['run', file, '--dry-run']);
     assert.equal(plan.status, 0, plan.stderr);
+    // the RLVR curves are evaluated with the final evaluation's protocol
+    const grpoCmd = /^ +kindling grpo (.*rlvr-base-math-lite-s0 .*)$/m.exec(plan.stdout)?.[1] ?? '';
+    for (const [flag, value] of [
+      ['--eval-max-new-tokens', cfg.eval.max_new_tokens],
+      ['--eval-max-total-tokens', cfg.eval.max_total_tokens],
+      ['--eval-batch-size', cfg.eval.batch_size],
+    ])
+      assert.ok(grpoCmd.includes(`${flag} ${value} `), `${flag} ${value} in: ${grpoCmd}`);
     const status = Object.fromEntries(
       [...plan.stdout.matchAll(/^ {2}(cached|resume|run) +(\S+)/gm)].map((m) => [m[2], m[1]]),
     );

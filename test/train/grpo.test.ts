@@ -227,6 +227,12 @@ describe('GRPO CLI and presets', () => {
         'kk:3',
         '--eval_limit',
         '2',
+        '--eval-max-new-tokens',
+        '3',
+        '--eval-batch-size',
+        '1',
+        '--seed',
+        '7',
         '--max_prompt_length',
         '200',
       ],
@@ -243,5 +249,10 @@ describe('GRPO CLI and presets', () => {
       Object.keys(rows[0]).some((k) => k.startsWith('eval/')),
       'step-0 evaluation logged',
     );
+    // the periodic evaluations use the protocol asked for, with the run's seed
+    const step0 = JSON.parse(readFileSync(join(out, 'eval', 'step-0', 'results.json'), 'utf8'));
+    assert.equal(step0.protocol.maxNewTokens, 3);
+    assert.equal(step0.protocol.seed, 7);
+    assert.ok(step0.results[0].length.mean <= 3, 'completions capped at 3 tokens');
   });
 });

@@ -31,7 +31,9 @@ Settings (TRL names; any as --key value):
   max_prompt_length (256) max_completion_length (1024) temperature (0.7) top_p (0.95) top_k (50) min_p (0)
   stop ([]) reward_weights ({"task": 1}) reward_timeout (60) reward_on_error (-2) limit (100)
   adam_beta1/2 weight_decay max_grad_norm save_steps save_total_limit logging_steps log_completions_steps (10)
-  eval_steps (null = end only; 0 = never) eval_limit eval_trials (1) seed device dtype tensorboard threads
+  eval_steps (null = end only; 0 = never) eval_limit eval_trials (1) eval_temperature eval_top_p
+  eval_max_total_tokens eval_max_new_tokens (null = kindling eval's defaults) eval_batch_size (32)
+  seed device dtype tensorboard threads
 
 Example:
   kindling grpo --model runs/warmup/model --task mcq:physics --out runs/rlvr-physics --config configs/grpo/paper.yaml`,
@@ -77,7 +79,16 @@ Example:
               label,
               source: { model, tokenizer },
               tasks: entries,
-              protocol: { trials: config.eval_trials },
+              // The run's seed, as `kindling run` gives the final evaluation of this seed's models.
+              protocol: {
+                trials: config.eval_trials,
+                seed: config.seed,
+                ...(config.eval_temperature !== null ? { temperature: config.eval_temperature } : {}),
+                ...(config.eval_top_p !== null ? { topP: config.eval_top_p } : {}),
+                ...(config.eval_max_total_tokens !== null ? { maxTotalTokens: config.eval_max_total_tokens } : {}),
+                ...(config.eval_max_new_tokens !== null ? { maxNewTokens: config.eval_max_new_tokens } : {}),
+              },
+              batchPrompts: config.eval_batch_size,
               ...(config.eval_limit ? { limit: config.eval_limit } : {}),
             });
             const m: Record<string, number> = {};
