@@ -9,9 +9,9 @@
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { aggregateTask, allComparisons, type TaskResult, type TaskSelection } from './aggregate.js';
+import { cellKey } from './records.js';
 import { type EvalResults, RESULTS_FORMAT, readResults, resultsFile, samplesFile, writeJsonAtomic } from './results.js';
 import { type CellSummary, readRecords, summarize } from './store.js';
-import { cellKey } from './records.js';
 
 export interface PoolOptions {
   /** Results folders, one per seed, in seed order. */

@@ -158,7 +158,7 @@ export function buildPlan(e: Experiment): Plan {
               eval_temperature: e.eval.temperature,
               eval_top_p: e.eval.top_p,
               eval_max_total_tokens: e.eval.max_total_tokens,
-              ...(e.eval.max_new_tokens !== null ? { eval_max_new_tokens: e.eval.max_new_tokens } : {}),
+              eval_max_new_tokens: e.eval.max_new_tokens, // null: no cap beyond the total
               eval_batch_size: e.eval.batch_size,
             }
           : {};
@@ -294,9 +294,8 @@ export function buildPlan(e: Experiment): Plan {
       ...(e.seeds.length > 1
         ? [
             '--note',
-            `Accuracy tables and Figures 2–4 pool ${e.seeds.length} seeds (${e.seeds.join(', ')}): each seed's trials count as ` +
-              `extra trials (${e.seeds.length} × ${e.eval.trials} samples per item), so ± is the spread over seeds × trials. ` +
-              `The RLVR curves and training figures show seed ${first}.`,
+            `Accuracy tables and Figures 2–4 read the evaluations pooled over seeds ${e.seeds.join(', ')}; ` +
+              `the RLVR curves and training figures show seed ${first}.`,
           ]
         : []),
     ],

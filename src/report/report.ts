@@ -45,13 +45,16 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
     notes.push(
       `Evaluated in more than one folder (the first folder given counts): ${[...new Set(index.duplicates)].join('; ')}.`,
     );
+  // One line for all folders pooled over the same seeds (`kindling run --seeds` pools every model).
+  const pooledBySeeds = new Map<string, string[]>();
   for (const e of input.evals) {
-    const pooled = e.results.pooled_from;
-    if (pooled?.length)
-      notes.push(
-        `${e.dir} pools ${pooled.length} seeds (${pooled.map((p) => p.seed).join(', ')}): its trials are seeds × trials, so mean ± std and pass@k run over both.`,
-      );
+    const seeds = e.results.pooled_from?.map((p) => p.seed).join(', ');
+    if (seeds) pooledBySeeds.set(seeds, [...(pooledBySeeds.get(seeds) ?? []), basename(e.dir)]);
   }
+  for (const [seeds, dirs] of pooledBySeeds)
+    notes.push(
+      `Pooled over seeds ${seeds} (${dirs.join(', ')}): each seed's trials count as extra trials, so mean ± std and pass@k run over seeds × trials.`,
+    );
   for (const e of input.evals)
     for (const r of e.results.results)
       if (!r.complete)

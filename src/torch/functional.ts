@@ -85,33 +85,34 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: Sd
   );
 }
 
+export interface LseAttentionOptions {
+  /** Additive (float, −inf = masked), broadcast to [B,H,Lq,Lk]. */
+  attnMask?: Tensor | null;
+  /** Default 1/√D. */
+  scale?: number;
+}
+export interface LseAttention {
+  out: Tensor;
+  lse: Tensor;
+}
+const defaultScale = (q: Tensor) => 1 / Math.sqrt(q.shape[q.shape.length - 1]!);
+
 /**
  * Attention that also returns each query's log-sum-exp of scores: out [B,H,Lq,D], lse [B,H,Lq]
  * (float32). Two attentions of the same queries over disjoint key sets merge exactly with their
- * LSEs: out = lerp(out₂, out₁, sigmoid(lse₁ − lse₂)). q, k, v must have the same number of heads;
- * `attnMask` is additive (float, −inf = masked) and broadcasts to [B,H,Lq,Lk]. CPU uses libtorch's
- * flash kernel, other devices the same maths in plain ops.
+ * LSEs: out = lerp(out₂, out₁, sigmoid(lse₁ − lse₂)). q, k, v must have the same number of heads.
+ * CPU uses libtorch's flash kernel, other devices the same maths in plain ops.
  */
-export function attentionWithLse(
-  q: Tensor,
-  k: Tensor,
-  v: Tensor,
-  o: { attnMask?: Tensor | null; scale?: number } = {},
-): { out: Tensor; lse: Tensor } {
+export function attentionWithLse(q: Tensor, k: Tensor, v: Tensor, o: LseAttentionOptions = {}): LseAttention {
   if (q.device !== 'cpu') return attentionWithLseMath(q, k, v, o);
-  const scale = o.scale ?? 1 / Math.sqrt(q.shape[q.shape.length - 1]!);
+  const scale = o.scale ?? defaultScale(q);
   const [out, lse] = native.sdpaLse(q.handle, k.handle, v.handle, o.attnMask?.handle ?? null, scale);
   return { out: new Tensor(out), lse: new Tensor(lse) };
 }
 
 /** attentionWithLse in plain ops (scores in float32): any device, and the reference the kernel is tested against. */
-export function attentionWithLseMath(
-  q: Tensor,
-  k: Tensor,
-  v: Tensor,
-  o: { attnMask?: Tensor | null; scale?: number } = {},
-): { out: Tensor; lse: Tensor } {
-  const scale = o.scale ?? 1 / Math.sqrt(q.shape[q.shape.length - 1]!);
+export function attentionWithLseMath(q: Tensor, k: Tensor, v: Tensor, o: LseAttentionOptions = {}): LseAttention {
+  const scale = o.scale ?? defaultScale(q);
   const scores = q.matmul(k.transpose(-2, -1)).float().mul(scale);
   const masked = o.attnMask ? scores.add(o.attnMask) : scores;
   return {

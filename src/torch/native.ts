@@ -60,9 +60,11 @@ export function defaultSerialBelow(env: NodeJS.ProcessEnv = process.env): number
   const passive = env.OMP_WAIT_POLICY?.toUpperCase() === 'PASSIVE' && !env.GOMP_SPINCOUNT;
   return passive ? SERIAL_BELOW_DEFAULT : 0;
 }
-if (typeof native.setSerialBelow !== 'function')
+// A binding built from older sources lacks the newest functions: say so at load, not mid-generation.
+const newest = ['setSerialBelow', 'linearPacked', 'sdpaLse', 'lerp'].filter((f) => typeof native[f] !== 'function');
+if (newest.length)
   throw new Error(
-    `${addonPath} is older than these sources (no setSerialBelow): rebuild it with \`npm run build:native\``,
+    `${addonPath} is older than these sources (no ${newest.join(', ')}): rebuild it with \`npm run build:native\``,
   );
 native.setSerialBelow(defaultSerialBelow());
 

@@ -89,10 +89,10 @@ describe('pool-evals', () => {
     // a report of the pooled folder says its trials are seeds × trials
     const rep = await makeReport({ dirs: [join(root, 'pooled')], out: join(root, 'report.html'), png: false });
     assert.ok(
-      rep.notes.some((n) => n.includes('pools 2 seeds (0, 1000)') && n.includes('seeds × trials')),
+      rep.notes.some((n) => n.includes('Pooled over seeds 0, 1000 (pooled)') && n.includes('seeds × trials')),
       rep.notes.join('\n'),
     );
-    assert.match(readFileSync(rep.html, 'utf8'), /pools 2 seeds \(0, 1000\)/);
+    assert.match(readFileSync(rep.html, 'utf8'), /Pooled over seeds 0, 1000 \(pooled\)/);
   });
 
   it('refuses folders that are not the same evaluation, naming the folder and the difference', async () => {

@@ -86,7 +86,7 @@ Example:
                 ...(config.eval_temperature !== null ? { temperature: config.eval_temperature } : {}),
                 ...(config.eval_top_p !== null ? { topP: config.eval_top_p } : {}),
                 ...(config.eval_max_total_tokens !== null ? { maxTotalTokens: config.eval_max_total_tokens } : {}),
-                ...(config.eval_max_new_tokens !== null ? { maxNewTokens: config.eval_max_new_tokens } : {}),
+                maxNewTokens: config.eval_max_new_tokens, // null: no cap beyond the total, as kindling eval
               },
               batchPrompts: config.eval_batch_size,
               ...(config.eval_limit ? { limit: config.eval_limit } : {}),

@@ -39,7 +39,8 @@ test('corpus: never the <think>/<answer> format — tags only in the demo prompt
     let rest = doc;
     for (const f of fixed) rest = rest.split(f).join('\u0000');
     if (rest !== doc) prompted++;
-    for (const tag of ['<think>', '</think>', '<answer>', '</answer>']) assert.ok(!rest.includes(tag), `${tag} in: ${doc}`);
+    for (const tag of ['<think>', '</think>', '<answer>', '</answer>'])
+      assert.ok(!rest.includes(tag), `${tag} in: ${doc}`);
   }
   // Each domain's prompt appears, ending in "Assistant: <think>" and answered in the plain style.
   assert.ok(prompted > 500, `${prompted} prompted documents`);
