@@ -341,7 +341,11 @@ describe('computeVerdicts', () => {
     close(c.effect, math, TOL, 'pooled = the math part alone');
 
     // only the zero task among the targets → nothing to pool
-    const onlyZero = computeVerdicts({ ...inputs, evalDirs: [join(tmp, 'zero')], excludeFromTargets: ['kk', 'math-lite'] });
+    const onlyZero = computeVerdicts({
+      ...inputs,
+      evalDirs: [join(tmp, 'zero')],
+      excludeFromTargets: ['kk', 'math-lite'],
+    });
     const w = onlyZero.find((x) => x.id === 'warmup_helps')!;
     assert.equal(w.parts.length, 1);
     assert.equal(w.effect, null);

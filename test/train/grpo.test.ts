@@ -164,7 +164,7 @@ describe('GRPO trainer', () => {
     assert.ok(lines.some((l) => /timed out after 0.2 s/.test(l) || /verifier crashed/.test(l)));
   });
 
-  it('dynamic sampling drops zero-variance groups; masked truncated completions get no loss', async () => {
+  it('dynamic sampling drops zero-variance groups', async () => {
     const constant: Task = { ...letters, reward: () => ({ score: 1, reason: 'same' }) };
     const r = await runGrpo({
       model: base,
@@ -173,13 +173,74 @@ describe('GRPO trainer', () => {
       out: join(tmp, 'flat'),
       progress: false,
       log: () => {},
-      config: cfg({ max_steps: 2, dynamic_sampling: 'drop', mask_truncated_completions: true }),
+      config: cfg({ max_steps: 2, dynamic_sampling: 'drop' }),
     });
     for (const m of r.metrics) {
       assert.equal(m.frac_reward_zero_std, 1);
       assert.equal(m.groups_used, 0);
       assert.equal(m.loss, 0);
     }
+  });
+
+  it('masked truncated completions drop out of the loss (checked against the logged rollouts) and change the update', async () => {
+    // Stop strings end about half the completions early, the others hit max_completion_length.
+    // One step, μ = 1, β = 0, dapo: the ratio is exactly 1, so the loss is −Σ keepᵢ·Aᵢ·Lᵢ / Σ keepᵢ·Lᵢ.
+    const stop = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
+    const one = (mask: boolean) =>
+      runGrpo({
+        model: base,
+        task: letters,
+        train,
+        out: join(tmp, `mask-${mask}`),
+        progress: false,
+        log: () => {},
+        config: cfg({
+          max_steps: 1,
+          max_completion_length: 6,
+          log_completions_steps: 1,
+          mask_truncated_completions: mask,
+          stop,
+        }),
+      });
+    type Sample = { completion: string; advantage: number; finish_reason: string; tokens: number };
+    const samples = (dir: string): Sample[] =>
+      readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const lossOf = (xs: Sample[], mask: boolean) => {
+      const keep = (x: Sample) => (mask && x.finish_reason === 'length' ? 0 : 1);
+      const den = xs.reduce((n, x) => n + keep(x) * x.tokens, 0);
+      return xs.reduce((n, x) => n - keep(x) * x.advantage * x.tokens, 0) / den;
+    };
+
+    const masked = await one(true);
+    const plain = await one(false);
+    const sm = samples(join(tmp, 'mask-true'));
+    const sp = samples(join(tmp, 'mask-false'));
+    assert.deepEqual(
+      sm.map((x) => x.completion),
+      sp.map((x) => x.completion),
+      'the same rollouts',
+    );
+    const truncated = sm.filter((x) => x.finish_reason === 'length');
+    assert.ok(truncated.length >= 4 && truncated.length <= sm.length - 4, `${truncated.length}/${sm.length} truncated`);
+    assert.ok(
+      truncated.some((x) => Math.abs(x.advantage) > 0.05),
+      'some truncated rows carry a non-zero advantage',
+    );
+    const lm = masked.metrics[0]!.loss!;
+    const lp = plain.metrics[0]!.loss!;
+    assert.ok(Math.abs(lm - lossOf(sm, true)) < 1e-5, `masked loss ${lm} vs ${lossOf(sm, true)}`);
+    assert.ok(Math.abs(lp - lossOf(sp, false)) < 1e-5, `unmasked loss ${lp} vs ${lossOf(sp, false)}`);
+    assert.ok(Math.abs(lm - lp) > 1e-3, `masking changes the loss (${lm} vs ${lp})`);
+    assert.notEqual(masked.metrics[0]!.grad_norm, plain.metrics[0]!.grad_norm);
+    assert.ok(masked.metrics[0]!.grad_norm! > 0, 'the untruncated rows still give a gradient');
+
+    // the step moves the weights in both runs, differently (the gradient differs, not only its logged value)
+    const weights = (dir: string) => readFileSync(join(dir, 'model.safetensors'));
+    assert.ok(!weights(masked.modelDir).equals(weights(base)));
+    assert.ok(!weights(masked.modelDir).equals(weights(plain.modelDir)));
   });
 });
 
