@@ -23,6 +23,10 @@ timeout 300 node scripts/build-native.mjs > "$OUT/build.log" 2>&1 || { tail -40 
 tail -2 "$OUT/build.log"
 node bin/kindling.js doctor --json > "$OUT/doctor.json" 2>&1; head -c 1500 "$OUT/doctor.json"; echo
 DEV=cuda; DT=bfloat16; [ "$(node -e "import('./dist/src/torch/index.js').then(t=>console.log(t.cuda.isAvailable()))")" = true ] || { DEV=cpu; DT=float32; }
+# Say it loudly (and in OUTDIR) when CUDA is not there: every number below is then a CPU number.
+if [ "$DEV" = cpu ]; then
+  echo "!!!!! gpu-check: CUDA NOT AVAILABLE — running on the CPU; these are NOT GPU results !!!!!" | tee "$OUT/RAN-ON-CPU.txt" >&2
+fi
 log "CUDA tests (device $DEV)"
 timeout 180 node --test --expose-gc --test-reporter=spec dist/test/gpu/ > "$OUT/tests.log" 2>&1; log "cuda tests rc=$?"; grep -E "^# (tests|pass|fail)|✖|not ok" "$OUT/tests.log" | head -20
 # tag: run one benchmark with a limit and append its JSON line with a label
