@@ -1,7 +1,8 @@
 // Runs the test suite: builds (tsc + the native binding when stale), then node's test runner over
 // dist/test/**/*.test.js. Pass file-name fragments to run a subset: `npm test -- torch/ops`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,14 +29,33 @@ if (chosen.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// A TAP copy of the run, to count the skipped tests and print why each was skipped.
+const tap = join(mkdtempSync(join(tmpdir(), 'kindling-test-')), 'run.tap');
 // Two cores: run test files two at a time at most; each file's own tests run in order.
 const r = spawnSync(
   process.execPath,
-  ['--expose-gc', '--test', '--test-concurrency=2', '--test-reporter=spec', ...chosen],
+  [
+    '--expose-gc',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...chosen,
+  ],
   {
     stdio: 'inherit',
     cwd: repo,
     env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
   },
 );
+const skips = existsSync(tap)
+  ? readFileSync(tap, 'utf8')
+      .split('\n')
+      .filter((l) => /^\s*(not )?ok \d+ .*# SKIP/.test(l))
+      .map((l) => l.replace(/^\s*(not )?ok \d+ - /, '').trim())
+  : [];
+console.log(`\n${skips.length} test(s) skipped${skips.length ? ':' : ''}`);
+for (const s of skips) console.log(`  - ${s}`);
 process.exit(r.status ?? 1);
