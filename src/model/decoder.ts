@@ -288,12 +288,7 @@ export class CausalLM {
     const ctx = torch.keep(
       torch.noGrad(() =>
         torch.scope(() => {
-          const positions =
-            o.positionIds ??
-            torch
-              .arange(0, T, 1, { device: this.device })
-              .unsqueeze(0)
-              .expand(B, T);
+          const positions = o.positionIds ?? torch.arange(0, T, 1, { device: this.device }).unsqueeze(0).expand(B, T);
           const { cos, sin } = run(() => this.#ropeAt(positions, T));
           const mask = this.#mask(B, T, 0, o.attentionMask);
           return { cos, sin, mask, isCausal: mask === null && T > 1 };

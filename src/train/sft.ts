@@ -102,7 +102,11 @@ export function sftBackward(
     const { ids, targets, mask } = sftTensors(model, rows, pad);
     const th = model.trainingHidden(ids, { checkpoint: o.gradient_checkpointing, forward: amp });
     const lossOf = (lp: torch.Tensor, s: number, n: number) =>
-      lp.mul(mask.narrow(1, s, n)).sum().neg().div(divisor);
+      lp
+        .mul(mask.narrow(1, s, n))
+        .sum()
+        .neg()
+        .div(divisor);
     let value: number;
     if (o.chunked_loss)
       value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), {
