@@ -25,6 +25,24 @@ export interface ForwardOptions {
   cache?: KVCache;
 }
 
+interface LayerContext {
+  cos: Tensor;
+  sin: Tensor;
+  mask: Tensor | null;
+  isCausal: boolean;
+  cache?: KVCache;
+}
+
+/** See CausalLM.trainingHidden. */
+export interface TrainingHidden {
+  /** Final hidden states [B,T,D]: a leaf that requires grad; losses built on it fill its .grad. */
+  hidden: Tensor;
+  /** Carries hidden.grad into the parameters' .grad and frees what the forward kept (call once). */
+  backward(): void;
+  /** Bytes of the tensors kept for backward outside any graph (the checkpointed layer inputs). */
+  savedBytes(): number;
+}
+
 export class CausalLM {
   readonly config: ModelConfig;
   /** Parameters by Hugging Face name. Tied models have no 'lm_head.weight' entry. */
@@ -202,27 +220,127 @@ export class CausalLM {
       // No mask needed means: plain causal attention from position 0, or one new token seeing everything.
       const isCausal = mask === null && past === 0 && T > 1;
 
+      const ctx: LayerContext = { cos, sin, mask, isCausal, cache: o.cache };
       let x = F.embedding(ids, this.p('model.embed_tokens.weight'));
-      for (let i = 0; i < c.num_hidden_layers; i++) {
-        x = torch.scope(() => {
-          const pre = `model.layers.${i}.`;
-          const a = this.#attention(
-            pre,
-            this.#norm(x, `${pre}input_layernorm.weight`),
-            cos,
-            sin,
-            mask,
-            isCausal,
-            i,
-            o.cache,
-          );
-          const h = x.add(a);
-          return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`)));
-        });
-      }
+      for (let i = 0; i < c.num_hidden_layers; i++) x = torch.scope(() => this.#layer(i, x, ctx));
       if (o.cache) o.cache.length = S;
       return this.#norm(x, 'model.norm.weight');
     });
+  }
+
+  /** One decoder layer: x + attn(rmsnorm(x)), then + mlp(rmsnorm(·)). */
+  #layer(i: number, x: Tensor, ctx: LayerContext): Tensor {
+    const pre = `model.layers.${i}.`;
+    const a = this.#attention(
+      pre,
+      this.#norm(x, `${pre}input_layernorm.weight`),
+      ctx.cos,
+      ctx.sin,
+      ctx.mask,
+      ctx.isCausal,
+      i,
+      ctx.cache,
+    );
+    const h = x.add(a);
+    return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`)));
+  }
+
+  // ------------------------------------------------------------------ training forward (own backward)
+
+  /**
+   * The training forward whose backward the caller drives: `hidden` [B,T,D] is a leaf that requires
+   * grad; compute losses from it (all at once or chunk by chunk, each with its own backward()) so
+   * that `hidden.grad` holds dL/dhidden, then call `backward()` to carry that into the parameters'
+   * `.grad`. With `checkpoint`, only each decoder layer's input is kept and backward() recomputes
+   * one layer at a time with a graph (gradient checkpointing); without, the whole graph is kept.
+   * `forward` wraps every forward computation (the trainers' autocast), recomputations included.
+   * Gradients equal hidden()'s: the same ops run on the same inputs.
+   */
+  trainingHidden(
+    ids: Tensor,
+    o: { positionIds?: Tensor; attentionMask?: Tensor; checkpoint?: boolean; forward?: <T>(fn: () => T) => T } = {},
+  ): TrainingHidden {
+    if (!torch.isGradEnabled()) throw new Error('trainingHidden() is for training: call it with gradients enabled');
+    const run = o.forward ?? (<T>(fn: () => T) => fn());
+    const fwd = { positionIds: o.positionIds, attentionMask: o.attentionMask };
+    if (!o.checkpoint) {
+      const full = run(() => this.hidden(ids, fwd));
+      const hidden = torch.keep(full.detach().requiresGrad_(true));
+      torch.keep(full);
+      return {
+        hidden,
+        savedBytes: () => 0,
+        backward: () => {
+          const g = hidden.grad;
+          try {
+            if (g) full.backward(g);
+          } finally {
+            g?.dispose();
+            full.dispose();
+            hidden.dispose();
+          }
+        },
+      };
+    }
+    const [B, T] = ids.shape as [number, number];
+    const L = this.config.num_hidden_layers;
+    // Positions, RoPE tables and the mask hold no parameters: computed once, kept for the recompute.
+    const ctx = torch.keep(
+      torch.noGrad(() =>
+        torch.scope(() => {
+          const positions = o.positionIds ?? torch.arange(0, T, 1, { device: this.device }).unsqueeze(0).expand(B, T);
+          const { cos, sin } = run(() => this.#ropeAt(positions, T));
+          const mask = this.#mask(B, T, 0, o.attentionMask);
+          return { cos, sin, mask, isCausal: mask === null && T > 1 };
+        }),
+      ),
+    );
+    // Layer inputs, each without a graph: inputs[i] enters layer i, inputs[L] enters the final norm.
+    const inputs: Tensor[] = [];
+    torch.noGrad(() => {
+      let x = torch.keep(run(() => F.embedding(ids, this.p('model.embed_tokens.weight'))));
+      inputs.push(x);
+      for (let i = 0; i < L; i++) {
+        const prev = x;
+        x = torch.keep(torch.scope(() => run(() => this.#layer(i, prev, ctx))));
+        inputs.push(x);
+      }
+    });
+    const last = torch.keep(inputs[L]!.detach().requiresGrad_(true));
+    const normed = torch.keep(run(() => this.#norm(last, 'model.norm.weight')));
+    const hidden = torch.keep(normed.detach().requiresGrad_(true));
+    const release = () => {
+      for (const t of [...inputs, last, normed, hidden, ctx.cos, ctx.sin, ctx.mask]) t?.dispose();
+    };
+    return {
+      hidden,
+      savedBytes: () => inputs.reduce((n, t) => n + (t.disposed ? 0 : t.numel() * t.elementSize()), 0),
+      backward: () => {
+        try {
+          torch.scope(() => {
+            const gh = hidden.grad;
+            if (!gh) return;
+            normed.backward(gh);
+            let g = last.grad!;
+            for (let i = L - 1; i >= 0; i--) {
+              const gIn = g;
+              g = torch.scope(() => {
+                const x = inputs[i]!.detach().requiresGrad_(true);
+                const y = run(() => this.#layer(i, x, ctx));
+                y.backward(gIn);
+                return x.grad!;
+              });
+              gIn.dispose();
+              inputs[i + 1]!.dispose(); // consumed: peak memory falls as backward walks down
+            }
+            // The embedding: recomputed with a graph so its (or the tied head's) weight gets the gradient.
+            run(() => F.embedding(ids, this.p('model.embed_tokens.weight'))).backward(g);
+          });
+        } finally {
+          release();
+        }
+      },
+    };
   }
 
   /** Logits [B,T,V] in the model's dtype. */

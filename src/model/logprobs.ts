@@ -29,7 +29,7 @@ export function tokenLogprobs(
     const ents: torch.Tensor[] = [];
     for (let s = 0; s < T; s += chunk) {
       const n = Math.min(chunk, T - s);
-      let logits = model.logits(hidden.narrow(1, s, n)).float();
+      let logits = atLeastFloat32(model.logits(hidden.narrow(1, s, n)));
       if (temp !== 1) logits = logits.div(temp);
       const lsm = logits.logSoftmax(-1);
       lps.push(lsm.gather(-1, targets.narrow(1, s, n).unsqueeze(-1)).squeeze(-1));
@@ -40,3 +40,74 @@ export function tokenLogprobs(
     return { logprobs, entropy: ents.length === 1 ? ents[0]! : torch.cat(ents, 1) };
   });
 }
+
+/** One chunk of positions handed to a chunked loss: log-probs [B,n] (with gradient) of positions start..start+n-1. */
+export interface LogprobChunk {
+  logprobs: torch.Tensor;
+  /** Entropy [B,n] (no gradient), when asked. */
+  entropy?: torch.Tensor;
+  start: number;
+  length: number;
+}
+
+export interface ChunkedLossOptions {
+  /** Positions per chunk (default: ~32 M logits per chunk, as tokenLogprobs). */
+  chunk?: number | null;
+  temperature?: number;
+  entropy?: boolean;
+  /** targets[:, t] is predicted by hidden[:, offset + t] (default 0). */
+  offset?: number;
+  /** Wraps each chunk's forward (the trainers' autocast); backward runs outside it. */
+  forward?: <T>(fn: () => T) => T;
+}
+
+/**
+ * A loss Σ_chunks lossOf(chunk) over token log-probs, with its own backward: each chunk of
+ * positions is projected to the vocabulary, its loss computed and back-propagated at once, so a
+ * chunk's logits live only while that chunk is processed (peak ∝ chunk × V, never T × V). The loss
+ * must be a sum of per-chunk terms (per-token losses with weights fixed beforehand), which makes the
+ * result and the gradients independent of the chunk size. Gradients reach hidden.grad when `hidden`
+ * is a leaf (CausalLM.trainingHidden), otherwise they are carried through hidden's graph at the
+ * end. Returns the loss value; `onChunk` sees every chunk (for metrics) while it is alive.
+ */
+export function chunkedTokenLoss(
+  model: CausalLM,
+  hidden: torch.Tensor,
+  targets: torch.Tensor,
+  lossOf: (c: LogprobChunk) => torch.Tensor,
+  o: ChunkedLossOptions = {},
+): number {
+  const [B, T] = targets.shape as [number, number];
+  const V = model.config.vocab_size;
+  const chunk = Math.max(1, o.chunk ?? Math.floor((32 * 2 ** 20) / Math.max(1, B * V)));
+  const temp = o.temperature ?? 1;
+  const offset = o.offset ?? 0;
+  const run = o.forward ?? (<T>(fn: () => T) => fn());
+  return torch.scope(() => {
+    const leaf = hidden.isLeaf ? hidden : hidden.detach().requiresGrad_(true);
+    let total = 0;
+    for (let s = 0; s < T; s += chunk) {
+      const n = Math.min(chunk, T - s);
+      total += torch.scope(() => {
+        const loss = run(() => {
+          let logits = atLeastFloat32(model.logits(leaf.narrow(1, offset + s, n)));
+          if (temp !== 1) logits = logits.div(temp);
+          const lsm = logits.logSoftmax(-1);
+          const logprobs = lsm.gather(-1, targets.narrow(1, s, n).unsqueeze(-1)).squeeze(-1);
+          const entropy = o.entropy ? torch.noGrad(() => lsm.exp().mul(lsm).sum(-1).neg()) : undefined;
+          return lossOf({ logprobs, start: s, length: n, ...(entropy ? { entropy } : {}) });
+        });
+        loss.backward();
+        return loss.item();
+      });
+    }
+    if (leaf !== hidden) {
+      const g = leaf.grad;
+      if (g) hidden.backward(g);
+    }
+    return total;
+  });
+}
+
+/** float32 for half-precision logits; float64 models keep float64 (exact gradient checks). */
+const atLeastFloat32 = (t: torch.Tensor) => (t.dtype === 'float64' ? t : t.float());

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel, saveModel } from '../model/load.js';
-import { tokenLogprobs } from '../model/logprobs.js';
+import { chunkedTokenLoss, tokenLogprobs } from '../model/logprobs.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
@@ -79,6 +79,52 @@ function microBatches(order: number[], examples: SftExample[], cfg: SftConfig): 
 /** Sum over the batch of −log p(target) at loss positions (a scalar tensor). */
 export function sftLossSum(model: CausalLM, rows: readonly SftExample[], pad: number): torch.Tensor {
   return torch.scope(() => {
+    const { ids, targets, mask } = sftTensors(model, rows, pad);
+    // Right padding needs no attention mask: real tokens never attend to the pads after them.
+    const { logprobs } = tokenLogprobs(model, model.hidden(ids), targets);
+    return logprobs.mul(mask).sum().neg();
+  });
+}
+
+/**
+ * Forward and backward of sftLossSum / divisor with gradient checkpointing and/or the chunked
+ * LM-head loss (same loss and gradients, less memory). Returns the loss value.
+ */
+export function sftBackward(
+  model: CausalLM,
+  rows: readonly SftExample[],
+  pad: number,
+  divisor: number,
+  o: { gradient_checkpointing: boolean; chunked_loss: boolean; loss_chunk_size: number | null },
+  amp: <T>(fn: () => T) => T = (fn) => fn(),
+): number {
+  return torch.scope(() => {
+    const { ids, targets, mask } = sftTensors(model, rows, pad);
+    const th = model.trainingHidden(ids, { checkpoint: o.gradient_checkpointing, forward: amp });
+    const lossOf = (lp: torch.Tensor, s: number, n: number) =>
+      lp
+        .mul(mask.narrow(1, s, n))
+        .sum()
+        .neg()
+        .div(divisor);
+    let value: number;
+    if (o.chunked_loss)
+      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), {
+        chunk: o.loss_chunk_size,
+        forward: amp,
+      });
+    else {
+      const loss = amp(() => lossOf(tokenLogprobs(model, th.hidden, targets).logprobs, 0, targets.shape[1]!));
+      loss.backward();
+      value = loss.item();
+    }
+    th.backward();
+    return value;
+  });
+}
+
+function sftTensors(model: CausalLM, rows: readonly SftExample[], pad: number) {
+  {
     const L = Math.max(...rows.map((r) => r.ids.length));
     const inp: number[] = [];
     const tgt: number[] = [];
@@ -95,10 +141,8 @@ export function sftLossSum(model: CausalLM, rows: readonly SftExample[], pad: nu
     const ids = torch.tensor(inp, { dtype: 'int64', shape, device: dev });
     const targets = torch.tensor(tgt, { dtype: 'int64', shape, device: dev });
     const mask = torch.tensor(msk, { shape, device: dev });
-    // Right padding needs no attention mask: real tokens never attend to the pads after them.
-    const { logprobs } = tokenLogprobs(model, model.hidden(ids), targets);
-    return logprobs.mul(mask).sum().neg();
-  });
+    return { ids, targets, mask };
+  }
 }
 
 export async function runSft(o: SftOptions): Promise<SftResult> {
@@ -214,6 +258,10 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       for (const b of dp.roundRobin(batches)) {
         for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
           torch.scope(() => {
+            if (cfg.gradient_checkpointing || cfg.chunked_loss) {
+              lossValue += sftBackward(model, rows, pad, lossTokens, cfg, amp);
+              return;
+            }
             const loss = amp(() => sftLossSum(model, rows, pad)).div(lossTokens);
             loss.backward();
             lossValue += loss.item();
