@@ -31,7 +31,8 @@ export function readAdapterConfig(dir: string): AdapterConfig {
   const fail = (field: string, why: string): never => {
     throw new Error(`${path}: field '${field}': ${why}`);
   };
-  if (raw.peft_type !== 'LORA') fail('peft_type', `only LORA adapters are supported, got ${JSON.stringify(raw.peft_type)}`);
+  if (raw.peft_type !== 'LORA')
+    fail('peft_type', `only LORA adapters are supported, got ${JSON.stringify(raw.peft_type)}`);
   const num = (f: string, ok: (v: number) => boolean, dflt?: number): number => {
     const v = raw[f] ?? dflt;
     if (typeof v !== 'number' || !ok(v)) fail(f, `expected a valid number, got ${JSON.stringify(v)}`);
@@ -83,7 +84,11 @@ export function loadAdapter(model: CausalLM, dir: string): LoraAdapter {
   const cfg = readAdapterConfig(dir);
   const file = join(dir, ADAPTER_WEIGHTS);
   if (!existsSync(file)) throw new Error(`adapter ${dir}: ${ADAPTER_WEIGHTS} is missing`);
-  const modules = resolveTargets(model.config, cfg.target_modules, `${join(dir, ADAPTER_CONFIG)}: field 'target_modules'`);
+  const modules = resolveTargets(
+    model.config,
+    cfg.target_modules,
+    `${join(dir, ADAPTER_CONFIG)}: field 'target_modules'`,
+  );
   const wanted = new Set(modules.flatMap((m) => [loraKey(m, 'A'), loraKey(m, 'B')]));
   const device = model.device;
   const tensors = loadSafetensors(file, {

@@ -121,7 +121,8 @@ export class LoraAdapter {
     const b = this.params.get(loraKey(module, 'B'))!;
     let h = x.dtype === a.dtype ? x : x.to({ dtype: a.dtype });
     // Dropout only while training (a forward with gradient), as nn.Dropout in train mode.
-    if (this.settings.lora_dropout > 0 && torch.isGradEnabled()) h = torch.nn.functional.dropout(h, this.settings.lora_dropout, true);
+    if (this.settings.lora_dropout > 0 && torch.isGradEnabled())
+      h = torch.nn.functional.dropout(h, this.settings.lora_dropout, true);
     const y = h.matmul(a.t()).matmul(b.t()).mul(this.scaling);
     return y.dtype === x.dtype ? y : y.to({ dtype: x.dtype });
   }

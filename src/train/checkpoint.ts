@@ -4,8 +4,8 @@
 // Written to a temporary folder and renamed, so a kill never leaves a half checkpoint behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CausalLM } from '../model/decoder.js';
 import { saveAdapter } from '../model/adapter-io.js';
+import type { CausalLM } from '../model/decoder.js';
 import { saveModel } from '../model/load.js';
 import { loadSafetensors, readHeader, saveSafetensors } from '../model/safetensors.js';
 import * as torch from '../torch/index.js';

@@ -251,16 +251,18 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         let t = Date.now();
         // LoRA: sampling runs on merged weights (no adapter matmuls per decode step).
         const completions = mine.length
-          ? model.withMergedAdapter(() => generate(model, tokenizer, prompts, {
-              n: G,
-              maxNewTokens: cfg.max_completion_length,
-              temperature: cfg.temperature,
-              topP: cfg.top_p,
-              topK: cfg.top_k,
-              minP: cfg.min_p,
-              stop: cfg.stop,
-              seeds: seeds.slice(from, to),
-            }))
+          ? model.withMergedAdapter(() =>
+              generate(model, tokenizer, prompts, {
+                n: G,
+                maxNewTokens: cfg.max_completion_length,
+                temperature: cfg.temperature,
+                topP: cfg.top_p,
+                topK: cfg.top_k,
+                minP: cfg.min_p,
+                stop: cfg.stop,
+                seeds: seeds.slice(from, to),
+              }),
+            )
           : [];
         timing.generate += Date.now() - t;
         generated += examples.length * G;
@@ -502,7 +504,13 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
       const stopAll = dp.sum([interrupted ? 1 : 0])[0]! > 0; // an interrupt on any rank stops them all here
       const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
       if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
-        saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel });
+        saveCheckpoint(
+          o.out,
+          model,
+          opt,
+          { ...state },
+          { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel },
+        );
       if (stopNow && !last) {
         progress.close('stopped');
         return {

@@ -33,7 +33,9 @@ export function loadForTraining(dir: string, s: PeftSettings, o: LoadOptions, lo
   const model = loadModel(dir, { ...o, adapter: 'train' });
   if (model.adapter) {
     const a = model.adapter.settings;
-    log(`lora: continuing the adapter in ${dir} (r=${a.r}, alpha=${a.lora_alpha}, ${model.adapter.modules.length} modules)`);
+    log(
+      `lora: continuing the adapter in ${dir} (r=${a.r}, alpha=${a.lora_alpha}, ${model.adapter.modules.length} modules)`,
+    );
   } else {
     for (const t of model.params.values()) t.requiresGrad_(false);
     model.adapter = LoraAdapter.init(
@@ -55,11 +57,7 @@ export function loadForTraining(dir: string, s: PeftSettings, o: LoadOptions, lo
 }
 
 /** A PEFT adapter folder when the model carries an adapter, else an HF model folder. */
-export function saveTrained(
-  t: Trainable,
-  dir: string,
-  o: { tokenizer?: { save(dir: string): void } } = {},
-): void {
+export function saveTrained(t: Trainable, dir: string, o: { tokenizer?: { save(dir: string): void } } = {}): void {
   if (t.model.adapter) saveAdapter(t.model, dir, { baseModel: t.baseModel, tokenizer: o.tokenizer });
   else saveModel(t.model, dir, o);
 }

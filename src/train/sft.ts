@@ -264,7 +264,13 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       const stopAll = stopVotes! > 0;
       const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
       if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
-        saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel });
+        saveCheckpoint(
+          o.out,
+          model,
+          opt,
+          { ...state },
+          { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel },
+        );
       if (stopNow && !last) {
         progress.close('stopped');
         return {

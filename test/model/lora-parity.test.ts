@@ -6,14 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  type CausalLM,
-  initModel,
-  LoraAdapter,
-  loadModel,
-  saveAdapter,
-  saveModel,
-} from '../../src/model/index.js';
+import { type CausalLM, initModel, LoraAdapter, loadModel, saveAdapter, saveModel } from '../../src/model/index.js';
 import * as torch from '../../src/torch/index.js';
 import { sftLossSum } from '../../src/train/sft.js';
 import { runPeer } from '../peers.js';
@@ -52,14 +45,23 @@ function withOurAdapter(): CausalLM {
   );
   torch.noGrad(() => {
     const g = new torch.Generator(2);
-    for (const [n, p] of m.adapter!.params) if (n.includes('lora_B')) p.copy_(torch.randn(p.shape, { generator: g }).mul(0.1));
+    for (const [n, p] of m.adapter!.params)
+      if (n.includes('lora_B')) p.copy_(torch.randn(p.shape, { generator: g }).mul(0.1));
   });
   return m;
 }
 
 function logitsOf(m: CausalLM): number[][][] {
   return torch.noGrad(() =>
-    SEQS.map((s) => torch.scope(() => m.forward(torch.tensor([s], { dtype: 'int64' })).select(0, 0).tolist() as number[][])),
+    SEQS.map((s) =>
+      torch.scope(
+        () =>
+          m
+            .forward(torch.tensor([s], { dtype: 'int64' }))
+            .select(0, 0)
+            .tolist() as number[][],
+      ),
+    ),
   );
 }
 
@@ -81,7 +83,8 @@ describe('LoRA adapters match peft', () => {
     const base = initModel(tinyQwen2({ tie_word_embeddings: false }), { seed: 3 });
     torch.noGrad(() => {
       const g = new torch.Generator(9);
-      for (const [n, p] of base.params) if (n.endsWith('.bias')) p.add_(torch.randn(p.shape, { generator: g }).mul(0.05));
+      for (const [n, p] of base.params)
+        if (n.endsWith('.bias')) p.add_(torch.randn(p.shape, { generator: g }).mul(0.05));
     });
     saveModel(base, BASE);
     const m = withOurAdapter();
