@@ -48,7 +48,7 @@ fi
 
 # 3. Reference peers for the tests (pinned torch stays: the constraints file forbids replacing it).
 if [ "$PEERS" = 1 ]; then
-  if ! .venv/bin/python -c 'import transformers, trl, math_verify, evalplus, tokenizers, safetensors' 2>/dev/null; then
+  if ! .venv/bin/python -c 'import transformers, trl, math_verify, evalplus, tokenizers, safetensors, peft' 2>/dev/null; then
     say "installing the reference peers into .venv"
     .venv/bin/pip install -q --disable-pip-version-check -c scripts/constraints.txt -r scripts/requirements-peers.txt
   fi

@@ -8,6 +8,7 @@
 import * as torch from '../torch/index.js';
 import type { ModelConfig } from './config.js';
 import { attendWithPrefix, emptyCache, type KVCache } from './kv-cache.js';
+import type { LoraAdapter } from './lora.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
@@ -50,6 +51,8 @@ export class CausalLM {
   #ropeCache: { cos: Tensor; sin: Tensor; length: number } | null = null;
   /** oneDNN-prepacked copies of the layers' linear weights while packForInference() holds them. */
   #packed: Map<string, Tensor> | null = null;
+  /** A LoRA adapter on the linear layers (lora.ts); while set, only its parameters train. */
+  adapter: LoraAdapter | null = null;
 
   constructor(config: ModelConfig, params: Map<string, Tensor>) {
     this.config = config;
@@ -74,12 +77,67 @@ export class CausalLM {
     return this.params.get(name) ?? null;
   }
 
-  /** Trainable tensors, each once (a tied lm_head is the embedding). */
+  /** Trainable tensors, each once (a tied lm_head is the embedding; with an adapter, only its A and B). */
   parameters(): Tensor[] {
-    return [...this.params.values()];
+    return [...this.trainableParams().values()];
+  }
+  /** Trainable tensors by name: the adapter's (PEFT keys) when there is one, else every parameter (HF names). */
+  trainableParams(): Map<string, Tensor> {
+    return this.adapter ? this.adapter.params : this.params;
+  }
+
+  /** Adds the adapter's deltas into the base weights (PEFT's merge_adapter): forwards then skip its matmuls. */
+  mergeAdapter(): void {
+    this.#shiftByAdapter(1);
+  }
+  /** Subtracts them again (PEFT's unmerge_adapter; exact up to one rounding of each weight). */
+  unmergeAdapter(): void {
+    this.#shiftByAdapter(-1);
+  }
+  #shiftByAdapter(sign: 1 | -1): void {
+    const ad = this.adapter;
+    if (!ad || ad.merged === (sign === 1)) return;
+    torch.noGrad(() => {
+      for (const m of ad.modules)
+        torch.scope(() => {
+          const w = this.p(`${m}.weight`);
+          const d = ad.weightDelta(m);
+          w.add_((sign === 1 ? d : d.neg()).to({ dtype: w.dtype }));
+        });
+    });
+    ad.merged = sign === 1;
+  }
+
+  /**
+   * Runs `fn` (sampling) without paying the adapter's extra matmuls per decode step. CPU float32 with
+   * prepacking needs nothing here: the packed copies are made from the merged weights. Otherwise the
+   * deltas are merged into the base weights for the call and taken out after, as TRL does.
+   */
+  withMergedAdapter<T>(fn: () => T): T {
+    if (!this.adapter || this.adapter.merged || (this.#packs() && this.packsByDefault())) return fn();
+    this.mergeAdapter();
+    try {
+      return fn();
+    } finally {
+      this.unmergeAdapter();
+    }
+  }
+  #packs(): boolean {
+    return this.device === 'cpu' && this.dtype === 'float32' && F.hasPackedLinear();
+  }
+  /** The weight a forward effectively uses: the base plus the adapter's delta when unmerged. */
+  #effectiveWeight(module: string): Tensor {
+    const w = this.p(`${module}.weight`);
+    const ad = this.adapter;
+    if (!ad || ad.merged || !ad.has(module)) return w;
+    return w.add(ad.weightDelta(module).to({ dtype: w.dtype }));
   }
   numParameters(): number {
     return this.parameters().reduce((n, t) => n + t.numel(), 0);
+  }
+  /** Parameters of the model itself, adapter excluded. */
+  numBaseParameters(): number {
+    return [...this.params.values()].reduce((n, t) => n + t.numel(), 0);
   }
   get lmHead(): Tensor {
     return this.params.get('lm_head.weight') ?? this.p('model.embed_tokens.weight');
@@ -95,12 +153,12 @@ export class CausalLM {
    * Returns null, packing nothing, off CPU, for other dtypes, without oneDNN, or when already packed.
    */
   packForInference(batchHint: number): (() => void) | null {
-    if (this.#packed || this.device !== 'cpu' || this.dtype !== 'float32' || !F.hasPackedLinear()) return null;
+    if (this.#packed || !this.#packs()) return null;
     const packed = new Map<string, Tensor>();
     // q/k/v and gate/up each become one GEMM: one call (and one OpenMP wake-up) instead of three or
     // two. The packed copy is a copy anyway, so fusing costs no extra memory.
     const pack = (key: string, names: string[]) => {
-      const w = names.map((n) => this.p(`${n}.weight`));
+      const w = names.map((n) => this.#effectiveWeight(n));
       packed.set(key, torch.keep(F.packLinearWeight(w.length === 1 ? w[0]! : torch.cat(w, 0), batchHint)));
       // The config gives q/k/v (and gate/up) a bias together or not at all. A lone bias is detached
       // into a handle of its own, so dropping the packed set never frees the parameter.
@@ -159,7 +217,11 @@ export class CausalLM {
 
   /** x · Wᵀ + b for the layer weight `name` (prefix of `.weight`/`.bias`), prepacked when available. */
   #linear(name: string, x: Tensor): Tensor {
-    return this.#packedLinear(name, x) ?? F.linear(x, this.p(`${name}.weight`), this.#opt(`${name}.bias`));
+    const packed = this.#packedLinear(name, x);
+    if (packed) return packed;
+    const y = F.linear(x, this.p(`${name}.weight`), this.#opt(`${name}.bias`));
+    const ad = this.adapter;
+    return ad && !ad.merged && ad.has(name) ? y.add(ad.delta(name, x)) : y;
   }
 
   // ------------------------------------------------------------------ rotary position embedding

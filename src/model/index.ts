@@ -4,3 +4,5 @@ export * from './kv-cache.js';
 export * from './load.js';
 export * from './logprobs.js';
 export * from './safetensors.js';
+export * from './adapter-io.js';
+export * from './lora.js';

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
+import { isAdapterFolder, loadAdapter, resolveBaseModel } from './adapter-io.js';
 import { configToJson, type ModelConfig, parseConfig, readConfig } from './config.js';
 import { CausalLM, expectedParameterNames, parameterShape } from './decoder.js';
 import { loadSafetensors, readHeader, saveWeights, weightFiles } from './safetensors.js';
@@ -12,9 +13,37 @@ export interface PlacementOptions {
   dtype?: torch.DType;
 }
 
-/** Loads config.json + safetensors weights from an HF model folder. */
-export function loadModel(dir: string, o: PlacementOptions = {}): CausalLM {
+export interface LoadOptions extends PlacementOptions {
+  /** For a PEFT adapter folder: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string | null;
+  /**
+   * For a PEFT adapter folder: 'merge' (default) adds it into the base weights and drops it (a plain
+   * model, for inference and full fine-tuning); 'train' keeps it on the frozen base, trainable.
+   */
+  adapter?: 'merge' | 'train';
+}
+
+/**
+ * Loads an HF model folder (config.json + safetensors), or a PEFT LoRA adapter folder
+ * (adapter_config.json) on its base model, so every command that takes a model takes an adapter.
+ */
+export function loadModel(dir: string, o: LoadOptions = {}): CausalLM {
   if (!existsSync(dir)) throw new Error(`model folder ${dir} does not exist`);
+  if (isAdapterFolder(dir)) {
+    const model = loadModel(resolveBaseModel(dir, o.base), { device: o.device, dtype: o.dtype });
+    for (const t of model.params.values()) t.requiresGrad_(false);
+    const adapter = loadAdapter(model, dir);
+    model.adapter = adapter;
+    if (o.adapter === 'train') {
+      for (const t of adapter.params.values()) t.requiresGrad_(true);
+      return model;
+    }
+    model.mergeAdapter();
+    model.adapter = null;
+    adapter.dispose();
+    for (const t of model.params.values()) t.requiresGrad_(true);
+    return model;
+  }
   const config = readConfig(join(dir, 'config.json'));
   const device = o.device ?? 'cpu';
   const expected = new Set(expectedParameterNames(config));

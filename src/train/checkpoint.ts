@@ -4,6 +4,7 @@
 // Written to a temporary folder and renamed, so a kill never leaves a half checkpoint behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { saveAdapter } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
 import { saveModel } from '../model/load.js';
 import { loadSafetensors, readHeader, saveSafetensors } from '../model/safetensors.js';
@@ -59,17 +60,19 @@ export function saveCheckpoint(
   model: CausalLM,
   opt: torch.optim.AdamW,
   state: TrainerState,
-  o: { tokenizer?: { save(dir: string): void }; keep?: number | null } = {},
+  o: { tokenizer?: { save(dir: string): void }; keep?: number | null; baseModel?: string } = {},
 ): string {
   const final = join(checkpointsDir(runDir), `step-${state.global_step}`);
   const tmp = `${final}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  saveModel(model, tmp, { tokenizer: o.tokenizer });
+  // A LoRA run's checkpoint is a PEFT adapter folder (the frozen base is not copied).
+  if (model.adapter) saveAdapter(model, tmp, { baseModel: o.baseModel ?? '', tokenizer: o.tokenizer });
+  else saveModel(model, tmp, { tokenizer: o.tokenizer });
   torch.noGrad(() =>
     torch.scope(() => {
       const tensors = new Map<string, torch.Tensor>();
       const steps: Record<string, number> = {};
-      for (const [name, p] of model.params) {
+      for (const [name, p] of model.trainableParams()) {
         const s = opt.getState(p);
         if (!s) continue;
         steps[name] = s.step;
@@ -104,7 +107,7 @@ export function restoreOptimizer(dir: string, model: CausalLM, opt: torch.optim.
   torch.noGrad(() =>
     torch.scope(() => {
       const t = loadSafetensors(path);
-      for (const [name, p] of model.params) {
+      for (const [name, p] of model.trainableParams()) {
         const step = steps[name];
         if (step === undefined) continue;
         const expAvg = t.get(`${name}.exp_avg`);

@@ -39,3 +39,16 @@ export const trainingFields = {
   tensorboard: z.boolean().default(false),
   threads: z.number().int().positive().nullable().default(null),
 };
+
+// ---- LoRA (TRL's ModelConfig / PEFT LoraConfig names); a block of its own so other options merge cleanly.
+export const loraFields = {
+  /** Train a LoRA adapter on the frozen base instead of every weight; checkpoints and output are PEFT adapter folders. */
+  use_peft: z.boolean().default(false),
+  lora_r: posInt.default(16),
+  lora_alpha: z.number().positive().default(32),
+  lora_dropout: z.number().min(0).lt(1).default(0.05),
+  /** 'all-linear', a list of module names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj), or a regex. */
+  lora_target_modules: z.union([z.string(), z.array(z.string()).min(1)]).default('all-linear'),
+  /** rsLoRA: scale by lora_alpha / √r instead of lora_alpha / r. */
+  use_rslora: z.boolean().default(false),
+};

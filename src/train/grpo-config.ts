@@ -1,10 +1,11 @@
 // The GRPO trainer's configuration (TRL GRPOConfig names where they exist).
 import { z } from 'zod';
-import { trainingFields } from './common-config.js';
+import { loraFields, trainingFields } from './common-config.js';
 
 export const GrpoConfigSchema = z
   .object({
     ...trainingFields,
+    ...loraFields,
     learning_rate: z.number().positive().default(1e-6),
     /** Prompts per optimizer step (the paper: 10). */
     prompts_per_step: z.number().int().positive().default(10),

@@ -11,7 +11,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
 import type { CausalLM } from '../model/decoder.js';
-import { loadModel, saveModel } from '../model/load.js';
+import { loadModel } from '../model/load.js';
 import { tokenLogprobs } from '../model/logprobs.js';
 import type { Example, Task } from '../tasks/types.js';
 import { loadTokenizer } from '../tokenizer/load.js';
@@ -25,6 +25,7 @@ import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
+import { loadForTraining, saveTrained } from './peft.js';
 import { mixedPrecision } from './precision.js';
 import { type NamedReward, scoreCompletions } from './rewards.js';
 import { mulberry32, permutation } from './rng.js';
@@ -145,7 +146,9 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const tokenizer = loadTokenizer(ckpt ?? o.model);
   const device = dp.device(cfg.device);
   const amp = mixedPrecision(cfg, device);
-  const model = loadModel(ckpt ?? o.model, { device, dtype: cfg.dtype });
+  // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
+  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: device, dtype: cfg.dtype }, log);
+  const model = trainable.model;
   // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
   const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype }) : null;
   if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
@@ -246,17 +249,20 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
           promptIds(tokenizer, o.task.prompt(e, { mode: 'train' }), cfg.max_prompt_length),
         );
         let t = Date.now();
+        // LoRA: sampling runs on merged weights (no adapter matmuls per decode step).
         const completions = mine.length
-          ? generate(model, tokenizer, prompts, {
-              n: G,
-              maxNewTokens: cfg.max_completion_length,
-              temperature: cfg.temperature,
-              topP: cfg.top_p,
-              topK: cfg.top_k,
-              minP: cfg.min_p,
-              stop: cfg.stop,
-              seeds: seeds.slice(from, to),
-            })
+          ? model.withMergedAdapter(() =>
+              generate(model, tokenizer, prompts, {
+                n: G,
+                maxNewTokens: cfg.max_completion_length,
+                temperature: cfg.temperature,
+                topP: cfg.top_p,
+                topK: cfg.top_k,
+                minP: cfg.min_p,
+                stop: cfg.stop,
+                seeds: seeds.slice(from, to),
+              }),
+            )
           : [];
         timing.generate += Date.now() - t;
         generated += examples.length * G;
@@ -498,7 +504,13 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
       const stopAll = dp.sum([interrupted ? 1 : 0])[0]! > 0; // an interrupt on any rank stops them all here
       const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
       if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
-        saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+        saveCheckpoint(
+          o.out,
+          model,
+          opt,
+          { ...state },
+          { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel },
+        );
       if (stopNow && !last) {
         progress.close('stopped');
         return {
@@ -514,7 +526,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   }
   progress.close();
   const modelDir = join(o.out, 'model');
-  if (dp.isMain) saveModel(model, modelDir, { tokenizer });
+  if (dp.isMain) saveTrained(trainable, modelDir, { tokenizer });
   log(
     `grpo: ${state.global_step} steps on ${o.task.name}; final mean reward ${history[history.length - 1]?.reward?.toFixed(3) ?? '-'}; model saved to ${modelDir}`,
   );

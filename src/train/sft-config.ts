@@ -1,10 +1,11 @@
 // The SFT trainer's configuration (TRL SFTConfig names where they exist).
 import { z } from 'zod';
-import { trainingFields } from './common-config.js';
+import { loraFields, trainingFields } from './common-config.js';
 
 export const SftConfigSchema = z
   .object({
     ...trainingFields,
+    ...loraFields,
     learning_rate: z.number().positive().default(2e-5),
     max_length: z.number().int().positive().default(1024),
     /** What to do with sequences longer than max_length: cut the end, or drop the row. */

@@ -7,7 +7,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
-import { loadModel, saveModel } from '../model/load.js';
 import { chunkedTokenLoss, tokenLogprobs } from '../model/logprobs.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -18,6 +17,7 @@ import { type DataParallel, withDataParallel } from './data-parallel.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
+import { loadForTraining, saveTrained } from './peft.js';
 import { mixedPrecision } from './precision.js';
 import { permutation } from './rng.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
@@ -157,7 +157,9 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
   const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
   const amp = mixedPrecision(cfg, dp.device(cfg.device));
-  const model = loadModel(ckpt ?? o.model, { device: dp.device(cfg.device), dtype: cfg.dtype });
+  // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
+  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: dp.device(cfg.device), dtype: cfg.dtype }, log);
+  const model = trainable.model;
   if (dp.isMain)
     writeFileSync(
       join(o.out, 'config.json'),
@@ -310,7 +312,13 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       const stopAll = stopVotes! > 0;
       const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
       if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
-        saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
+        saveCheckpoint(
+          o.out,
+          model,
+          opt,
+          { ...state },
+          { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel },
+        );
       if (stopNow && !last) {
         progress.close('stopped');
         return {
@@ -327,7 +335,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   }
   progress.close();
   const modelDir = join(o.out, 'model');
-  if (dp.isMain) saveModel(model, modelDir, { tokenizer });
+  if (dp.isMain) saveTrained(trainable, modelDir, { tokenizer });
   log(
     `sft: ${state.global_step} steps, final loss ${losses[losses.length - 1]?.toFixed(4) ?? '-'}${evalLoss !== null ? `, eval_loss ${evalLoss.toFixed(4)}` : ''}; model saved to ${modelDir}`,
   );

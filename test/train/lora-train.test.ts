@@ -1,0 +1,98 @@
+// LoRA training runs: an SFT run killed and resumed equals the uninterrupted one (adapter checkpoints),
+// and GRPO with LoRA learns the letters task the GRPO tests use.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { initModel, saveModel } from '../../src/model/index.js';
+import type { Task } from '../../src/tasks/types.js';
+import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
+import { resolveConfig } from '../../src/train/config-load.js';
+import { runGrpo } from '../../src/train/grpo.js';
+import { GrpoConfigSchema } from '../../src/train/grpo-config.js';
+import { runSft } from '../../src/train/sft.js';
+import { SftConfigSchema } from '../../src/train/sft-config.js';
+import { lettersGrpoSettings, tinyQwen2 } from '../tiny-model.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'kindling-lora-train-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const base = join(tmp, 'base');
+const data = join(tmp, 'traces.jsonl');
+const lora = { use_peft: true, lora_r: 8, lora_alpha: 16, lora_dropout: 0.1 };
+
+before(() => {
+  const m = initModel(tinyQwen2({ max_position_embeddings: 512 }), { seed: 2 });
+  saveModel(m, base, { tokenizer: byteLevelTokenizer() });
+  for (const p of m.parameters()) p.dispose();
+  const rows = Array.from({ length: 6 }, (_, i) => ({ prompt: `Q: ${i}+${i}? `, completion: `it is ${2 * i}, done` }));
+  writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+});
+
+describe('LoRA training', () => {
+  it('SFT with LoRA: kill at step 3, resume; the next losses equal an uninterrupted run; output is an adapter', async () => {
+    const c = resolveConfig(SftConfigSchema, undefined, {
+      ...lora,
+      learning_rate: 1e-2,
+      per_device_train_batch_size: 2,
+      max_steps: 6,
+      save_steps: 2,
+    });
+    const quiet = { progress: false, log: () => {} };
+    const full = await runSft({ model: base, data, out: join(tmp, 'full'), config: c, ...quiet });
+    assert.ok(
+      existsSync(join(full.modelDir, 'adapter_model.safetensors')),
+      'the final output is a PEFT adapter folder',
+    );
+    assert.ok(!existsSync(join(full.modelDir, 'model.safetensors')), 'the base is not copied');
+    assert.ok(full.losses[5]! < full.losses[0]!, `loss falls: ${full.losses}`);
+    const out = join(tmp, 'resumed');
+    const first = await runSft({ model: base, data, out, config: c, stopAfterSteps: 3, ...quiet });
+    assert.equal(first.stopped, true);
+    const second = await runSft({ model: base, data, out, config: c, resume: true, ...quiet });
+    assert.equal(second.losses.length, 4, 'steps 3–6 run again from the step-2 checkpoint');
+    second.losses.forEach((l, i) => assert.equal(l, full.losses[2 + i], `step ${3 + i}`));
+  });
+
+  // Open: reward moves 0.06 → 0.07 in 40 steps at lr 3e-2 and 1e-1 (full fine-tuning: > 2×); not yet diagnosed.
+  it('GRPO with LoRA learns the letters task', { todo: 'GRPO+LoRA does not learn the toy task yet' }, async () => {
+    const letters: Task = {
+      name: 'letters',
+      splits: ['train'],
+      load: async () => Array.from({ length: 12 }, (_, i) => ({ id: `q${i}`, q: `Say something ${i}:` })),
+      prompt: (e) => String(e.q),
+      reward: (c) => {
+        const bytes = [...Buffer.from(c)];
+        return {
+          score: bytes.length ? bytes.filter((b) => b >= 97 && b <= 122).length / bytes.length : 0,
+          reason: 'l',
+        };
+      },
+      score: (c) => ({ correct: /^[a-z]+$/.test(c), extracted: c, reason: 'l' }),
+    };
+    const config = resolveConfig(GrpoConfigSchema, undefined, {
+      ...lettersGrpoSettings,
+      ...lora,
+      lora_dropout: 0,
+      lora_r: 16,
+      learning_rate: 3e-2, // LoRA without regret: ~10× the full fine-tuning rate
+      num_generations: 8,
+      per_device_train_batch_size: 16,
+      max_steps: 40,
+    });
+    const r = await runGrpo({
+      model: base,
+      task: letters,
+      train: await letters.load('train'),
+      out: join(tmp, 'grpo'),
+      config,
+      progress: false,
+      log: () => {},
+    });
+    const rewards = r.metrics.map((m) => m.reward!);
+    const first = rewards.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
+    const last = rewards.slice(-5).reduce((a, b) => a + b, 0) / 5;
+    assert.ok(last > first + 0.25 && last > 2 * first, `mean reward ${first.toFixed(3)} → ${last.toFixed(3)}`);
+    assert.ok(existsSync(join(r.modelDir, 'adapter_config.json')));
+  });
+});
