@@ -18,6 +18,20 @@ export interface MathVerdict {
 export interface VerifyOptions {
   /** Time limit for one check, in milliseconds (default 5000, math-verify's 5 s). */
   timeoutMs?: number;
+  /** Decimal places floats are rounded to before comparing (math-verify's `float_rounding`, default 6). */
+  floatRounding?: number;
+  /**
+   * math-verify's `strict` (default true). false: a set equals a tuple with the same items, and
+   * expressions equal up to renaming their variables in order of appearance.
+   */
+  strict?: boolean;
+  /**
+   * math-verify's `allow_set_relation_comp` (default false): a relation (1 < x < 2) also equals an
+   * interval when the relation is the prediction, not only when it is the gold.
+   */
+  allowSetRelationComp?: boolean;
+  /** What is extracted from the prediction: LaTeX, plain expressions, or both (default both). */
+  extraction?: readonly ('latex' | 'expr')[];
 }
 
 /**
