@@ -349,8 +349,9 @@ export function buildHardPairs(): HardPair[] {
     const x = `${n}.${int(100, 999)}`;
     add('knobs', 'float_rounding:2', x, wrap(`${x.slice(0, -1)}9`), { float_rounding: 2 });
     add('knobs', 'float_rounding:6', x, wrap(`${x}4`), { float_rounding: 6 });
-    add('knobs', 'strict:false-set-tuple', `\\{${n},${n + 1}\\}`, wrap(`(${n}, ${n + 1})`), { strict: false });
-    add('knobs', 'strict:true-set-tuple', `\\{${n},${n + 1}\\}`, wrap(`(${n}, ${n + 1})`), { strict: true });
+    const a = int(2, 9);
+    add('knobs', 'strict:false-rename', `${a}x+${n}`, wrap(`${a}y + ${n}`), { strict: false });
+    add('knobs', 'strict:true-rename', `${a}x+${n}`, wrap(`${a}y + ${n}`), { strict: true });
     add('knobs', 'allow_set_relation_comp', `(${n},${n + 5})`, wrap(`${n} < x < ${n + 5}`), { allow_set_relation_comp: true });
     add('knobs', 'allow_set_relation_comp:false', `(${n},${n + 5})`, wrap(`${n} < x < ${n + 5}`), { allow_set_relation_comp: false });
     add('knobs', 'extraction:latex', String(n), `The count is ${n}.`, { extraction: ['latex'] });
