@@ -11,7 +11,17 @@
 //   7. constants → numerically equal (relative 1e-9); expressions → compute-engine simplifies the
 //      difference to 0, else equal values at random points decide.
 import type { Deadline } from './deadline.js';
-import { type C, closeEnough, evalComplex, exactRational, freeSymbols, type Rat, ratEq, roundRat } from './numeric.js';
+import {
+  type C,
+  closeEnough,
+  evalComplex,
+  exactRational,
+  freeSymbols,
+  type Rat,
+  ratEq,
+  ratToNumber,
+  roundRat,
+} from './numeric.js';
 import { computeEngine } from './parse.js';
 import type { Json, Value } from './value.js';
 
@@ -64,6 +74,39 @@ function sameStructure(a: Value, b: Value): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** math-verify's verdict-changing knobs of verify() (docs/verifiers.md, "Options"). */
+export interface CompareOptions {
+  /** Decimal places floats are rounded to (float_rounding, default 6). */
+  floatRounding: number;
+  /** strict (default true); false: sets equal tuples, variables match by position. */
+  strict: boolean;
+  /** allow_set_relation_comp (default false): a predicted relation also equals a gold interval. */
+  allowSetRelationComp: boolean;
+}
+export const DEFAULT_COMPARE: CompareOptions = { floatRounding: 6, strict: true, allowSetRelationComp: false };
+
+// The knobs of the comparison in progress. A module variable rather than a parameter of every
+// recursive call: checks are synchronous, so one is active per thread at a time.
+let active: CompareOptions = DEFAULT_COMPARE;
+
+/** Compares gold with pred under `options` (math-verify's defaults when omitted). */
+export function compareWith(gold: Value, pred: Value, dl: Deadline, options: CompareOptions): Comparison {
+  const saved = active;
+  active = options;
+  try {
+    if (!options.strict) {
+      const r = compareValues(gold, pred, dl);
+      if (r.equal) return r;
+      // non-strict: variables are matched by their order of appearance
+      const renamed = renameVariables(gold, pred);
+      return renamed ? compareValues(renamed[0], renamed[1], dl) : r;
+    }
+    return compareValues(gold, pred, dl);
+  } finally {
+    active = saved;
+  }
+}
+
 export function compareValues(gold: Value, pred: Value, dl: Deadline): Comparison {
   dl.check();
   const goldAssign = isAssignment(gold);
@@ -75,6 +118,7 @@ export function compareValues(gold: Value, pred: Value, dl: Deadline): Compariso
   if (predEq && !goldEq) pred = lastRel(pred).rhs;
   else if (goldAssign && !predEq) gold = lastRel(gold).rhs;
   if (isRel(gold) && isSetLike(pred)) gold = relationAsSet(gold) ?? gold;
+  else if (active.allowSetRelationComp && isSetLike(gold) && isRel(pred)) pred = relationAsSet(pred) ?? pred;
 
   if (sameStructure(gold, pred)) return yes('structure');
   if (isRel(gold) && isRel(pred)) return compareRelations(gold, pred, dl);
@@ -94,7 +138,8 @@ function difference(r: Value & { t: 'rel' }): Value | null {
   if (r.lhs.t === 'word' || r.rhs.t === 'word') {
     const l = asExpr(r.lhs);
     const rr = asExpr(r.rhs);
-    return l && rr ? { t: 'expr', json: ['Subtract', l, rr], pct: false } : null;
+    // 0 is a valid side: test for null, not truthiness
+    return l !== null && rr !== null ? { t: 'expr', json: ['Subtract', l, rr], pct: false } : null;
   }
   if (r.lhs.t !== 'expr' || r.rhs.t !== 'expr') return null;
   return { t: 'expr', json: ['Subtract', r.lhs.json, r.rhs.json], pct: false };
@@ -191,6 +236,9 @@ function compareSets(gold: Value, pred: Value, dl: Deadline): Comparison {
       a.t === 'set' ? matchAll(a.items, b.items, dl) : a.items.every((g, i) => compareValues(g, b.items[i]!, dl).equal);
     return ok ? yes('set') : NO;
   }
+  // non-strict: a set equals a tuple or an open interval with the same items
+  if (!active.strict && a.t === 'set' && b.t === 'interval' && b.lopen && b.ropen && a.items.length === 2)
+    return matchAll(a.items, [b.lo, b.hi], dl) ? yes('set') : NO;
   // (1, 2) is read as an open interval; it still equals the pair "1, 2"
   if (a.t === 'interval' && a.lopen && a.ropen && (b.t === 'set' || b.t === 'tuple') && b.items.length === 2)
     return compareValues(a.lo, b.items[0]!, dl).equal && compareValues(a.hi, b.items[1]!, dl).equal ? yes('set') : NO;
@@ -270,10 +318,10 @@ function compareNumbers(gold: Value & { t: 'expr' }, pred: Value & { t: 'expr' }
     const b = exactOrApprox(valueJson(pred));
     if (a === null || b === null) return NO;
     if (typeof a !== 'number' && typeof b !== 'number')
-      return ratEq(roundRat(a, 6), roundRat(b, 6)) ? yes('float-6-places') : NO;
+      return ratEq(roundRat(a, active.floatRounding), roundRat(b, active.floatRounding)) ? yes('float-6-places') : NO;
     const x = typeof a === 'number' ? a : Number(a.n) / Number(a.d);
     const y = typeof b === 'number' ? b : Number(b.n) / Number(b.d);
-    return round6(x) === round6(y) ? yes('float-6-places') : NO;
+    return roundTo(x) === roundTo(y) ? yes('float-6-places') : NO;
   }
   if (gold.atom === 'int' && pred.atom === 'int') {
     const a = exactRational(gold.json);
@@ -282,11 +330,59 @@ function compareNumbers(gold: Value & { t: 'expr' }, pred: Value & { t: 'expr' }
   }
   const a = exactRational(valueJson(gold));
   const b = exactRational(valueJson(pred));
-  if (a && b) return ratEq(a, b) ? yes('rational') : NO;
+  if (a && b) {
+    // an expression holding a decimal (2.2 × 10^2) is computed in binary floating point, as
+    // sympy's Float is, and then compared exactly: 2.2 × 10^2 = 220.00000000000003 ≠ 220
+    if (hasDecimal(gold.json) || hasDecimal(pred.json)) {
+      const x = hasDecimal(gold.json) ? evalComplex(valueJson(gold)) : null;
+      const y = hasDecimal(pred.json) ? evalComplex(valueJson(pred)) : null;
+      const xv = x ? x[0] : ratToNumber(a);
+      const yv = y ? y[0] : ratToNumber(b);
+      return xv === yv ? yes('rational') : NO;
+    }
+    return ratEq(a, b) ? yes('rational') : NO;
+  }
   return null;
 }
 
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+/** A non-integer number literal somewhere inside `j`. */
+function hasDecimal(j: Json): boolean {
+  if (typeof j === 'number') return !Number.isInteger(j);
+  if (Array.isArray(j)) return j.slice(1).some(hasDecimal);
+  return typeof j === 'object' && 'num' in j && /[.eE]/.test(j.num);
+}
+
+/** Renames the free variables of gold and pred to v0, v1, … in order of first appearance; null when there are none. */
+function renameVariables(gold: Value, pred: Value): [Value, Value] | null {
+  const rename = (v: Value): Value => {
+    const names: string[] = [];
+    const collect = (j: Json) => {
+      if (typeof j === 'string') {
+        if (!['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) && !names.includes(j))
+          names.push(j);
+      } else if (Array.isArray(j)) for (const x of j.slice(1)) collect(x);
+    };
+    const map = (j: Json): Json =>
+      typeof j === 'string' && names.includes(j) ? `v${names.indexOf(j)}` : Array.isArray(j) ? [j[0]!, ...j.slice(1).map(map)] : j;
+    const walk = (x: Value): Value => {
+      if (x.t === 'expr') {
+        collect(x.json);
+        return { ...x, json: map(x.json) };
+      }
+      if (x.t === 'word' && !x.product) {
+        if (!names.includes(x.name)) names.push(x.name);
+        return { t: 'word', name: `v${names.indexOf(x.name)}` };
+      }
+      return x;
+    };
+    return walk(v);
+  };
+  if (gold.t !== 'expr' && gold.t !== 'word') return null;
+  if (pred.t !== 'expr' && pred.t !== 'word') return null;
+  return [rename(gold), rename(pred)];
+}
+
+const roundTo = (x: number) => Math.round(x * 10 ** active.floatRounding) / 10 ** active.floatRounding;
 
 function exactOrApprox(j: Json): Rat | number | null {
   const r = exactRational(j);

@@ -211,9 +211,11 @@ function extractExpr(m: RegExpExecArray): Attempt {
 }
 
 /** math-verify's "any match" extraction: the best-priority, rightmost parsable answer in `text`. */
-export function extractAnswer(text: string): Extraction {
+export function extractAnswer(text: string, targets?: readonly ('latex' | 'expr')[]): Extraction {
   const byPriority = new Map<number, { m: RegExpExecArray; p: Pattern }[]>();
   for (const p of allPatterns()) {
+    // extraction targets (math-verify's extraction_config): LaTeX patterns, plain expressions, or both
+    if (targets && !targets.includes(p.kind === 'expr' ? 'expr' : 'latex')) continue;
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
       if (m[0].length === 0) p.re.lastIndex++;

@@ -114,10 +114,11 @@ const NAMED_SETS: Record<string, string> = {
 };
 
 /** Parses a normalised answer. Throws ParseError when it is not mathematics we can read. */
-export function parseAnswer(latex: string): Value {
+export function parseAnswer(latex: string, inBraces = false): Value {
   const s = latex.trim();
   if (!s) throw new ParseError('empty');
-  if (COMMA_NUMBER.test(s)) return scalar(s.replace(/,/g, ''));
+  // 1,234 is one number, but \{1,234\} is the set {1, 234} (as math-verify reads it)
+  if (!inBraces && COMMA_NUMBER.test(s)) return scalar(s.replace(/,/g, ''));
   const items = splitTop(s, /[,;]/y).parts.map((p) => p.trim());
   if (items.some((p) => !p)) throw new ParseError('empty list element');
   const values = items.flatMap(parseElement);
@@ -199,7 +200,7 @@ function parseAtom(s: string): Value {
   if (w) {
     if (w.open === '{') {
       if (!w.inner.trim()) return { t: 'named-set', name: 'EmptySet' };
-      const inner = parseAnswer(w.inner);
+      const inner = parseAnswer(w.inner, true);
       return inner.t === 'set' ? inner : { t: 'set', items: [inner] };
     }
     const items = splitTop(w.inner, /,/y).parts.map((p) => p.trim());
@@ -259,7 +260,8 @@ function matrix(body: string): Value {
 
 // ---- scalars ----------------------------------------------------------------------------------
 
-const DEGREES = /\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°/g;
+// `°` is left alone: math-verify keeps `321°` as an unparsed string (never equal to 321)
+const DEGREES = /(?:\\[,;:]|\s)*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ)/g;
 
 /** Lower-cases symbol names (math-verify does), turns x_1 into one symbol, base subscripts into the number. */
 function cleanJson(j: Json): Json {
@@ -307,7 +309,14 @@ function hasError(j: Json): boolean {
 
 /** Reads one scalar with the compute engine. */
 export function scalar(src: string): Value {
-  let s = src.trim().replace(DEGREES, '').trim();
+  let s = src
+    .trim()
+    .replace(DEGREES, '')
+    // a thin space left behind by a removed unit (99\,\mathrm{kg} → 99\,)
+    .replace(/(?:\\[,;:]|\s)+$/, '')
+    // f^{\prime}(x) is f'(x)
+    .replace(/\^\s*\{?\s*\\prime\s*\}?/g, "'")
+    .trim();
   let pct = false;
   if (/\\?%$/.test(s)) {
     pct = true;
@@ -334,6 +343,11 @@ export function scalar(src: string): Value {
   s = s.replace(/\\[dt]?binom\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '\\operatorname{Choose}($1,$2)');
   // mixed numbers: 2\frac{1}{2} = 2 + 1/2
   s = s.replace(/(^|[^\d.^_])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}/g, '$1($2+\\frac{$3}{$4})');
+  // numbers side by side are added, as latex2sympy adds a mixed number's parts: `5 703 689` and
+  // `1\,234` are sums, not thousands separators (math-verify: 1397 and 235)
+  s = s.replace(/(\d)(?:\s|\\[,;: ])+(?=\d)/g, '$1+');
+  // `2.5e3` in LaTeX is 2.5·e·3 (Euler's e), as math-verify reads it
+  s = s.replace(/(\d)e(?=[+-]?\d)/g, '$1\\cdot e\\cdot ').replace(/\\cdot ([+-])/g, '$1');
   if (!s) throw new ParseError('empty');
   const ce = computeEngine();
   ce.pushScope();

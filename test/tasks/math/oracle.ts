@@ -14,11 +14,13 @@ export interface OracleRow {
   pred_parsed: string[];
 }
 
-export function mathVerifyBatch(pairs: readonly { id: string; gold: string; pred: string }[]): Map<string, OracleRow> {
+export function mathVerifyBatch(
+  pairs: readonly { id: string; gold: string; pred: string; options?: object }[],
+): Map<string, OracleRow> {
   if (!existsSync(PYTHON))
     throw new Error(`${PYTHON} is missing: run \`bash scripts/setup.sh --peers\` (installs math-verify for this test)`);
   const out = execFileSync(PYTHON, [join(REPO_ROOT, 'test', 'tasks', 'math', 'mathverify_oracle.py')], {
-    input: pairs.map((p) => JSON.stringify({ id: p.id, gold: p.gold, pred: p.pred })).join('\n'),
+    input: pairs.map((p) => JSON.stringify({ id: p.id, gold: p.gold, pred: p.pred, options: p.options })).join('\n'),
     encoding: 'utf8',
     maxBuffer: 256 * 2 ** 20,
     stdio: ['pipe', 'pipe', 'inherit'],
