@@ -39,8 +39,12 @@ export class Metrics {
     private readonly load: () => { queued: number; running: number } = () => ({ queued: 0, running: 0 }),
   ) {}
 
+  /** The most rows one continuous decode step has run. */
+  maxRunningRows = 0;
+
   countStep(m: StepMessage): void {
     this.steps++;
+    this.maxRunningRows = Math.max(this.maxRunningRows, m.running);
     this.generatedTokens += m.generated;
     this.cancelledRows = m.cancelledRows;
     this.cancelledWaiting = m.cancelledWaiting;
