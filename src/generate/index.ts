@@ -1,3 +1,4 @@
 export * from './generate.js';
 export * from './sampling.js';
 export * from './stop.js';
+export * from './decode-session.js';

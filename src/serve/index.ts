@@ -1,4 +1,5 @@
-export { Batcher, type BatchInfo, type Job } from './batcher.js';
+export { AbortedError, Batcher, type BatchInfo, type Job, type Scheduler } from './batcher.js';
+export { ContinuousBatcher } from './continuous.js';
 export { type ChatMessage, ChatRenderer, parseMessages } from './chat.js';
 export { ApiError } from './errors.js';
 export { Metrics } from './metrics.js';

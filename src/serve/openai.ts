@@ -4,7 +4,7 @@
 // top_k/min_p/ignore_eos/stop_token_ids request fields).
 import { randomBytes, randomInt } from 'node:crypto';
 import { CHAR_TO_BYTE, type Tokenizer } from '../tokenizer/index.js';
-import type { Batcher, Job } from './batcher.js';
+import { AbortedError, type Job, type Scheduler } from './batcher.js';
 import { type ChatRenderer, parseMessages } from './chat.js';
 import { ApiError, badField } from './errors.js';
 import {
@@ -15,9 +15,11 @@ import {
   optBool,
   optInt,
   parseGenParams,
+  parseStream,
   requireString,
   type SamplingDefaults,
 } from './params.js';
+import { DeltaText, type SseWriter } from './stream.js';
 import type { BatchOptions, WorkerCompletion } from './worker-protocol.js';
 
 export interface ApiContext {
@@ -32,7 +34,22 @@ export interface ApiContext {
   chat: ChatRenderer | null;
   chatError: string | null;
   defaults: SamplingDefaults;
-  batcher: Batcher;
+  batcher: Scheduler;
+}
+
+/** What the HTTP handler lends a generation request. */
+export interface RequestIO {
+  /** Fires when the client goes away. */
+  signal: AbortSignal;
+  /** The response as server-sent events (for stream: true). */
+  sse: () => SseWriter;
+  onFirstToken: () => void;
+}
+
+export interface Answer {
+  /** The JSON response (absent when it was streamed). */
+  response?: unknown;
+  usage: Usage;
 }
 
 export interface Usage {
@@ -196,9 +213,10 @@ function jobsFor(
   return prompts.map((prompt) => ({ requestId, prompt, seed: p.seed ?? randomInt(2 ** 31), topLogprobs, options }));
 }
 
-export async function completions(ctx: ApiContext, body: Body): Promise<{ response: unknown; usage: Usage }> {
+export async function completions(ctx: ApiContext, body: Body, io: RequestIO): Promise<Answer> {
   checkModel(ctx, body);
   const p = parseGenParams(body, ctx.defaults, ['max_tokens']);
+  const st = parseStream(body);
   refuse(body, 'echo', (v) => v === false, 'is not supported (only false)');
   refuse(body, 'suffix', (v) => v === '', 'is not supported');
   const logprobs = optInt(body, 'logprobs', 0, MAX_LOGPROBS);
@@ -207,9 +225,25 @@ export async function completions(ctx: ApiContext, body: Body): Promise<{ respon
   for (const ids of prompts)
     if (ids.length + maxTokens > ctx.maxModelLen) throw contextError(ctx.maxModelLen, ids.length, maxTokens, 'prompt');
 
+  if (st.stream && logprobs !== null)
+    throw badField('logprobs', "'logprobs' is not supported with 'stream': true", 'unsupported_parameter');
+
   const requestId = id('cmpl');
   const options = batchOptions(ctx, p, maxTokens);
-  const results = await ctx.batcher.submit(jobsFor(requestId, prompts, p, options, logprobs ?? 0));
+  const jobs = jobsFor(requestId, prompts, p, options, logprobs ?? 0);
+  if (st.stream)
+    return streamAnswer(ctx, io, jobs, p, st.includeUsage, {
+      id: requestId,
+      object: 'text_completion',
+      choice: (index, text, finish, stopReason) => ({
+        index,
+        text,
+        logprobs: null,
+        finish_reason: finish,
+        stop_reason: stopReason,
+      }),
+    });
+  const results = await ctx.batcher.submit(jobs, { signal: io.signal, onFirstToken: io.onFirstToken });
   const usage = usageOf(prompts, results);
   const choices = results.flatMap((samples, i) =>
     samples.map((c, k) => ({
@@ -226,10 +260,11 @@ export async function completions(ctx: ApiContext, body: Body): Promise<{ respon
   };
 }
 
-export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ response: unknown; usage: Usage }> {
+export async function chatCompletions(ctx: ApiContext, body: Body, io: RequestIO): Promise<Answer> {
   checkModel(ctx, body);
   const messages = parseMessages(body.messages);
   const p = parseGenParams(body, ctx.defaults, ['max_completion_tokens', 'max_tokens']);
+  const st = parseStream(body);
   refuse(body, 'tools', (v) => Array.isArray(v) && v.length === 0, 'are not supported');
   refuse(body, 'tool_choice', (v) => v === 'none', 'is not supported');
   refuse(
@@ -241,6 +276,8 @@ export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ re
   const logprobs = optBool(body, 'logprobs') ?? false;
   const top = optInt(body, 'top_logprobs', 0, MAX_LOGPROBS);
   if (top !== null && !logprobs) throw badField('top_logprobs', "'top_logprobs' needs 'logprobs': true");
+  if (st.stream && logprobs)
+    throw badField('logprobs', "'logprobs' is not supported with 'stream': true", 'unsupported_parameter');
   const addGenerationPrompt = optBool(body, 'add_generation_prompt') ?? true;
   const kwargs = body.chat_template_kwargs;
   if (isPresent(body, 'chat_template_kwargs') && (typeof kwargs !== 'object' || Array.isArray(kwargs)))
@@ -268,7 +305,22 @@ export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ re
 
   const requestId = id('chatcmpl');
   const options = batchOptions(ctx, p, maxTokens);
-  const [samples] = await ctx.batcher.submit(jobsFor(requestId, [prompt], p, options, logprobs ? (top ?? 0) : 0));
+  const jobs = jobsFor(requestId, [prompt], p, options, logprobs ? (top ?? 0) : 0);
+  if (st.stream)
+    return streamAnswer(ctx, io, jobs, p, st.includeUsage, {
+      id: requestId,
+      object: 'chat.completion.chunk',
+      // OpenAI: each choice's first chunk carries the role, later ones only content.
+      start: (index) => ({ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }),
+      choice: (index, text, finish, stopReason) => ({
+        index,
+        delta: text === '' && finish !== null ? {} : { content: text },
+        logprobs: null,
+        finish_reason: finish,
+        ...(finish !== null ? { stop_reason: stopReason } : {}),
+      }),
+    });
+  const [samples] = await ctx.batcher.submit(jobs, { signal: io.signal, onFirstToken: io.onFirstToken });
   const usage = usageOf([prompt], [samples!]);
   const choices = samples!.map((c, k) => ({
     index: k,
@@ -281,4 +333,71 @@ export async function chatCompletions(ctx: ApiContext, body: Body): Promise<{ re
     response: { id: requestId, object: 'chat.completion', created: now(), model: ctx.modelName, choices, usage },
     usage,
   };
+}
+
+interface StreamShape {
+  id: string;
+  object: string;
+  start?: (index: number) => unknown;
+  choice: (index: number, text: string, finish: string | null, stopReason: string | null) => unknown;
+}
+
+/**
+ * A streamed answer: one chunk per choice whenever its safe text grows, then each choice's last
+ * chunk (the rest of its final text and its finish_reason), then the usage chunk when asked, then
+ * `data: [DONE]`. Choice indices are prompt × n + sample, as in the non-streamed response.
+ */
+async function streamAnswer(
+  ctx: ApiContext,
+  io: RequestIO,
+  jobs: Job[],
+  p: GenParams,
+  includeUsage: boolean,
+  shape: StreamShape,
+): Promise<Answer> {
+  const sse = io.sse();
+  const created = now();
+  const chunk = (choices: unknown[], usage?: Usage) => ({
+    id: shape.id,
+    object: shape.object,
+    created,
+    model: ctx.modelName,
+    choices,
+    ...(includeUsage ? { usage: usage ?? null } : {}),
+  });
+  const texts = jobs.flatMap(() => Array.from({ length: p.n }, () => new DeltaText(ctx.tokenizer, p.stop)));
+  if (shape.start) sse.send(chunk(texts.map((_, i) => shape.start!(i))));
+  let results: WorkerCompletion[][];
+  try {
+    results = await ctx.batcher.submit(jobs, {
+      signal: io.signal,
+      onFirstToken: io.onFirstToken,
+      onToken: (job, sample, token) => {
+        const index = job * p.n + sample;
+        const delta = texts[index]!.push(token);
+        if (delta !== '') sse.send(chunk([shape.choice(index, delta, null, null)]));
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof AbortedError) && sse.open) {
+      // Headers are out: the failure is an error event, then the end of the stream.
+      const err = e instanceof ApiError ? e : new ApiError(500, `internal error: ${(e as Error).message}`, 'server_error');
+      sse.send(err.body());
+      sse.done();
+    }
+    throw e;
+  }
+  results.forEach((samples, j) =>
+    samples.forEach((c, k) => {
+      const index = j * p.n + k;
+      sse.send(chunk([shape.choice(index, texts[index]!.finish(c.text), finishReason(c), c.stopString)]));
+    }),
+  );
+  const usage = usageOf(
+    jobs.map((j) => j.prompt),
+    results,
+  );
+  if (includeUsage) sse.send(chunk([], usage));
+  sse.done();
+  return { usage };
 }

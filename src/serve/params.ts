@@ -68,13 +68,6 @@ function refuseUnless(body: Body, field: string, neutral: (v: unknown) => boolea
 
 /** The sampling and stopping fields shared by /v1/completions and /v1/chat/completions. */
 export function parseGenParams(body: Body, defaults: SamplingDefaults, maxTokensFields: readonly string[]): GenParams {
-  if (body.stream === true)
-    throw badField(
-      'stream',
-      "'stream' is not supported by kindling serve: send stream=false (the default)",
-      'unsupported_parameter',
-    );
-  optBool(body, 'stream');
   refuseUnless(body, 'presence_penalty', (v) => v === 0, 'is not supported (only 0)');
   refuseUnless(body, 'frequency_penalty', (v) => v === 0, 'is not supported (only 0)');
   refuseUnless(body, 'repetition_penalty', (v) => v === 1, 'is not supported (only 1)');
@@ -120,6 +113,18 @@ export function parseGenParams(body: Body, defaults: SamplingDefaults, maxTokens
     stopTokenIds = v as number[];
   }
   return { temperature, topP, topK, minP, n, maxTokens, seed, stop, stopTokenIds, ignoreEos };
+}
+
+/** `stream` and `stream_options` (OpenAI: options only with stream=true; include_usage adds a last usage chunk). */
+export function parseStream(body: Body): { stream: boolean; includeUsage: boolean } {
+  const stream = optBool(body, 'stream') ?? false;
+  if (!isPresent(body, 'stream_options')) return { stream, includeUsage: false };
+  const so = body.stream_options;
+  if (!stream) throw badField('stream_options', "'stream_options' is only allowed with 'stream': true");
+  if (typeof so !== 'object' || Array.isArray(so))
+    throw badField('stream_options', `'stream_options' must be an object, got ${JSON.stringify(so)}`);
+  const includeUsage = optBool(so as Body, 'include_usage');
+  return { stream, includeUsage: includeUsage ?? false };
 }
 
 /** A prompt that does not fit the context, in vLLM's words. */

@@ -8,14 +8,16 @@ import { basename, join, resolve } from 'node:path';
 import { readConfig } from '../model/config.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { tokenName } from '../tokenizer/tokenizer-config.js';
-import { Batcher } from './batcher.js';
+import { AbortedError, Batcher, type Scheduler } from './batcher.js';
 import { ChatRenderer } from './chat.js';
+import { ContinuousBatcher } from './continuous.js';
 import { ApiError } from './errors.js';
 import { Metrics } from './metrics.js';
 import { ModelWorker } from './model-worker.js';
-import { type ApiContext, chatCompletions, completions, listModels, type Usage } from './openai.js';
-import type { Body } from './params.js';
+import { type ApiContext, chatCompletions, completions, listModels, type RequestIO, type Usage } from './openai.js';
+import { parseBody } from './request-body.js';
 import { samplingDefaults } from './sampling-defaults.js';
+import { SseWriter } from './stream.js';
 
 export interface ServeOptions {
   /** A Hugging Face model folder (config.json, safetensors, tokenizer files). */
@@ -23,9 +25,17 @@ export interface ServeOptions {
   host?: string;
   /** 0 picks a free port (see RunningServer.port). Default 8000. */
   port?: number;
-  /** Most sequences (prompts × n) per generate() call. Default 64. */
+  /** Most sequences (prompts × n) decoded together (per generate() call when static). Default 64. */
   maxBatch?: number;
-  /** How long an idle server waits for more requests to batch with the first. Default 5 ms. */
+  /**
+   * 'continuous' (default): new requests join the running decode loop between steps; a request
+   * whose client goes away leaves it at the next step. 'static': concurrent requests with the same
+   * sampling options share one generate() call, run to the end.
+   */
+  batching?: 'continuous' | 'static';
+  /** Continuous batching: most KV-cache memory the running rows may hold, MiB. Default 2048. */
+  maxKvCacheMiB?: number;
+  /** Static batching: how long an idle server waits for more requests to batch with the first. Default 5 ms. */
   batchWindowMs?: number;
   device?: string;
   dtype?: string;
@@ -35,6 +45,14 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Longest accepted request body. Default 32 MiB. */
   maxBodyBytes?: number;
+  /** Open connections beyond this are closed at once. Default 512. */
+  maxConnections?: number;
+  /** Generation requests accepted but not answered beyond this get a 503. Default 1024. */
+  maxPendingRequests?: number;
+  /** A request's headers must arrive within this. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A request (headers and body) must arrive within this, or it gets a 408. Default 60 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -46,6 +64,9 @@ export interface RunningServer {
   /** Stops accepting, lets in-flight requests finish, stops the worker. Idempotent. */
   close(): Promise<void>;
 }
+
+/** Errors after which the rest of the body may still be on its way: the connection is closed. */
+const UNREAD_BODY = new Set(['request_too_large', 'incomplete_body']);
 
 const ROUTES = ['/v1/models', '/v1/completions', '/v1/chat/completions', '/health', '/metrics'] as const;
 
@@ -78,22 +99,32 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const maxBatch = o.maxBatch ?? 64;
   if (!Number.isInteger(maxBatch) || maxBatch < 1)
     throw new Error(`maxBatch must be a positive integer, got ${o.maxBatch}`);
+  const maxKv = o.maxKvCacheMiB ?? 2048;
+  if (!(maxKv > 0)) throw new Error(`maxKvCacheMiB must be positive, got ${o.maxKvCacheMiB}`);
+  if (o.batching !== undefined && o.batching !== 'continuous' && o.batching !== 'static')
+    throw new Error(`batching must be 'continuous' or 'static', got ${JSON.stringify(o.batching)}`);
   const worker = await ModelWorker.start({
     modelDir: dir,
     device: o.device ?? 'cpu',
     ...(o.dtype ? { dtype: o.dtype } : {}),
+    maxRows: maxBatch,
+    maxKvBytes: maxKv * 2 ** 20,
   });
-  const metrics = new Metrics();
-  const batcher = new Batcher(worker, {
-    maxBatch,
-    windowMs: o.batchWindowMs ?? 5,
-    onBatch: (b) => {
-      metrics.countBatch(b);
-      log(
-        `batch: ${b.requests} request(s), ${b.prompts} prompt(s), ${b.rows} sequence(s), ${b.generatedTokens} tokens in ${b.ms.toFixed(0)} ms`,
-      );
-    },
-  });
+  const metrics: Metrics = new Metrics(() => ({ queued: batcher.queued, running: batcher.running }));
+  const batching = o.batching ?? 'continuous';
+  const batcher: Scheduler =
+    batching === 'static'
+      ? new Batcher(worker, {
+          maxBatch,
+          windowMs: o.batchWindowMs ?? 5,
+          onBatch: (b) => {
+            metrics.countBatch(b);
+            log(
+              `batch: ${b.requests} request(s), ${b.prompts} prompt(s), ${b.rows} sequence(s), ${b.generatedTokens} tokens in ${b.ms.toFixed(0)} ms`,
+            );
+          },
+        })
+      : new ContinuousBatcher(worker, maxBatch, (m) => metrics.countStep(m));
   const modelName = o.modelName ?? basename(dir);
   const ctx: ApiContext = {
     modelName,
@@ -108,56 +139,106 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     batcher,
   };
   const maxBody = o.maxBodyBytes ?? 32 * 2 ** 20;
+  const maxPending = o.maxPendingRequests ?? 1024;
   let closing: Promise<void> | null = null;
   let inFlight = 0;
+  let pending = 0;
 
   const server = createServer((req, res) => {
     inFlight++;
-    handle(req, res).finally(() => inFlight--);
+    // handle() answers every failure itself; this catch is the last guard that keeps the process up.
+    handle(req, res)
+      .catch((e) => {
+        try {
+          log(`internal error outside a request handler: ${e instanceof Error ? e.stack : String(e)}`);
+          if (!res.headersSent && !res.destroyed) res.destroy();
+        } catch {}
+      })
+      .finally(() => inFlight--);
+  });
+  server.headersTimeout = o.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = o.requestTimeoutMs ?? 60_000;
+  server.maxConnections = o.maxConnections ?? 512;
+  server.on('drop', () => metrics.refusedConnections++);
+  // Malformed HTTP, oversized headers, timeouts: a 400/408/431 if the socket still takes one, then close.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage)
+      socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    else socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
+    // Read once, now: the socket is gone from `req` once the client has gone (the old crash).
+    const remote = req.socket?.remoteAddress ?? '-';
     const path = (req.url ?? '/').split('?')[0]!;
     const route = (ROUTES as readonly string[]).includes(path) ? path : 'other';
+    const cancel = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) cancel.abort();
+    });
+    let sse: SseWriter | null = null;
+    let firstToken = false;
+    const io: RequestIO = {
+      signal: cancel.signal,
+      sse: () => {
+        sse ??= new SseWriter(res);
+        return sse;
+      },
+      onFirstToken: () => {
+        if (firstToken) return;
+        firstToken = true;
+        metrics.observeTtft((performance.now() - t0) / 1000);
+      },
+    };
     let status = 200;
     let usage: Usage | null = null;
     let errorNote = '';
     try {
       if (closing) throw new ApiError(503, 'the server is shutting down', 'server_error', null, 'shutting_down');
-      const result = await dispatch(req, path);
+      const result = await dispatch(req, path, io);
       usage = result.usage ?? null;
       if (result.text !== undefined) send(res, 200, result.text, 'text/plain; version=0.0.4');
-      else send(res, 200, JSON.stringify(result.json), 'application/json');
+      else if (result.json !== undefined) send(res, 200, JSON.stringify(result.json), 'application/json');
     } catch (e) {
-      const err =
-        e instanceof ApiError
-          ? e
-          : new ApiError(
-              500,
-              `internal error: ${e instanceof Error ? e.message : String(e)}`,
-              'server_error',
-              null,
-              'internal_error',
-            );
-      status = err.status;
-      errorNote = ` error=${JSON.stringify(err.message)}`;
-      send(res, status, JSON.stringify(err.body()), 'application/json');
+      if (e instanceof AbortedError || cancel.signal.aborted) {
+        // The client went away: nobody to answer (nginx logs this as 499).
+        status = 499;
+        errorNote = ' error="the client closed the connection"';
+        metrics.cancelledRequests++;
+      } else {
+        const err =
+          e instanceof ApiError
+            ? e
+            : new ApiError(
+                500,
+                `internal error: ${e instanceof Error ? e.message : String(e)}`,
+                'server_error',
+                null,
+                'internal_error',
+              );
+        status = err.status;
+        errorNote = ` error=${JSON.stringify(err.message)}`;
+        // A refused body may still be arriving: answer, then close rather than read the rest.
+        send(res, status, JSON.stringify(err.body()), 'application/json', UNREAD_BODY.has(err.code ?? ''));
+      }
     }
     metrics.countRequest(route, status);
     if (usage) metrics.promptTokens += usage.prompt_tokens;
     const tokens = usage ? ` prompt_tokens=${usage.prompt_tokens} completion_tokens=${usage.completion_tokens}` : '';
     log(
-      `${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} "${req.method} ${path}" ${status} ${(performance.now() - t0).toFixed(0)}ms${tokens}${errorNote}`,
+      `${new Date().toISOString()} ${remote} "${req.method} ${path}" ${status} ${(performance.now() - t0).toFixed(0)}ms${tokens}${errorNote}`,
     );
   }
 
-  function send(res: ServerResponse, status: number, body: string, type: string): void {
-    if (res.headersSent) return;
+  function send(res: ServerResponse, status: number, body: string, type: string, close = false): void {
+    if (res.headersSent || res.destroyed || res.writableEnded) return;
     res.writeHead(status, {
       'content-type': type,
       'content-length': Buffer.byteLength(body),
-      ...(closing ? { connection: 'close' } : {}),
+      ...(closing || close ? { connection: 'close' } : {}),
     });
     res.end(body);
   }
@@ -165,6 +246,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   async function dispatch(
     req: IncomingMessage,
     path: string,
+    io: RequestIO,
   ): Promise<{ json?: unknown; text?: string; usage?: Usage }> {
     const method = req.method ?? 'GET';
     const allow = (m: string) => {
@@ -177,6 +259,26 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
           'method_not_allowed',
         );
     };
+    const generation = async (
+      run: (body: Awaited<ReturnType<typeof parseBody>>) => Promise<{ response?: unknown; usage: Usage }>,
+    ) => {
+      allow('POST');
+      if (pending >= maxPending)
+        throw new ApiError(
+          503,
+          `the server has ${pending} requests in progress (its limit): try again later`,
+          'server_error',
+          null,
+          'server_overloaded',
+        );
+      pending++;
+      try {
+        const { response, usage } = await run(await parseBody(req, maxBody));
+        return { json: response, usage };
+      } finally {
+        pending--;
+      }
+    };
     switch (path) {
       case '/v1/models':
         allow('GET');
@@ -187,16 +289,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       case '/metrics':
         allow('GET');
         return { text: metrics.prometheus() };
-      case '/v1/completions': {
-        allow('POST');
-        const { response, usage } = await completions(ctx, await readJson(req));
-        return { json: response, usage };
-      }
-      case '/v1/chat/completions': {
-        allow('POST');
-        const { response, usage } = await chatCompletions(ctx, await readJson(req));
-        return { json: response, usage };
-      }
+      case '/v1/completions':
+        return generation((body) => completions(ctx, body, io));
+      case '/v1/chat/completions':
+        return generation((body) => chatCompletions(ctx, body, io));
       default:
         throw new ApiError(
           404,
@@ -206,39 +302,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
           'not_found',
         );
     }
-  }
-
-  async function readJson(req: IncomingMessage): Promise<Body> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBody)
-        throw new ApiError(
-          413,
-          `the request body is larger than ${maxBody} bytes`,
-          'invalid_request_error',
-          null,
-          'request_too_large',
-        );
-      chunks.push(chunk);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (e) {
-      throw new ApiError(
-        400,
-        `the request body is not valid JSON: ${(e as Error).message}`,
-        'invalid_request_error',
-        null,
-        'invalid_json',
-      );
-    }
-    if (!v || typeof v !== 'object' || Array.isArray(v))
-      throw new ApiError(400, 'the request body must be a JSON object', 'invalid_request_error', null, 'invalid_json');
-    return v as Body;
   }
 
   await new Promise<void>((res, rej) => {

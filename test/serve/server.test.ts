@@ -185,56 +185,93 @@ describe('kindling serve through the openai client', () => {
     }
   });
 
-  it('batches concurrent requests into one generate() call without changing their outputs', async () => {
-    const before = server.metrics.maxRequestsPerBatch;
-    assert.equal(before, 1, 'sequential requests ran alone');
+  it('continuous batching: concurrent requests join one decode loop and sample what they sample alone', async () => {
+    assert.ok(server.metrics.maxRunningRows >= 1);
     const bodies = Array.from({ length: 8 }, (_, i) => ({
       model: 'tiny',
       prompt: `Puzzle ${i}: ${'x'.repeat(i)}`,
-      max_tokens: 12,
+      max_tokens: 12 + i,
       seed: 100 + i,
     }));
-    // two sampling groups at once: they cannot share a call, but each batches within itself
+    // different sampling options share the loop too (each row samples with its own)
     const greedy = Array.from({ length: 3 }, (_, i) => ({
       model: 'tiny',
       prompt: `Greedy ${i}`,
       max_tokens: 6,
       temperature: 0,
+      n: 2,
     }));
-    const together = await Promise.all([...bodies, ...greedy].map((b) => complete(b)));
-    assert.ok(
-      server.metrics.maxRequestsPerBatch > 1,
-      `no generate() call served more than one request (${server.metrics.maxRequestsPerBatch})`,
-    );
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    const max = Number(/^kindling_generate_batch_requests_max (\d+)$/m.exec(metrics)?.[1]);
-    assert.equal(max, server.metrics.maxRequestsPerBatch);
-    assert.ok(
-      logs.some((l) => /^batch: ([2-9]|\d{2,}) request\(s\)/.test(l)),
-      'the log shows a batch of several requests',
-    );
-    // each output is what the request gets alone
-    for (const [i, b] of [...bodies, ...greedy].entries()) {
-      const alone = await complete(b);
-      assert.equal(together[i]!.choices[0]!.text, alone.choices[0]!.text, `request ${i}`);
+    const all = [...bodies, ...greedy];
+    const together = await Promise.all(all.map((b) => complete(b)));
+    assert.ok(server.metrics.maxRunningRows > 1, `no step ran more than one row (${server.metrics.maxRunningRows})`);
+    // one at a time, through the library's generate(): the same samples at the same seeds
+    for (const [i, b] of all.entries()) {
+      const ref = reference(b.prompt, {
+        maxNewTokens: b.max_tokens,
+        n: 'n' in b ? b.n : 1,
+        ...('seed' in b ? { seed: b.seed } : {}),
+        ...('temperature' in b ? { temperature: b.temperature } : {}),
+      });
+      assert.deepEqual(
+        together[i]!.choices.map((c) => c.text),
+        ref.map((c) => c.text),
+        `request ${i}`,
+      );
+    }
+    // late joiners: requests sent while a long one runs get the same samples too
+    const long = complete({ model: 'tiny', prompt: 'Long', max_tokens: 60, ignore_eos: true, seed: 1 });
+    await new Promise((r) => setTimeout(r, 30));
+    const late = await Promise.all(bodies.slice(0, 4).map((b) => complete(b)));
+    late.forEach((r, i) => assert.equal(r.choices[0]!.text, together[i]!.choices[0]!.text, `late ${i}`));
+    const [longRef] = reference('Long', { maxNewTokens: 60, eosTokenIds: [], seed: 1 });
+    assert.equal((await long).choices[0]!.text, longRef!.text);
+  });
+
+  it('static batching: concurrent requests share one generate() call without changing their outputs', async () => {
+    const st = await startServer({ modelDir: folder, port: 0, batching: 'static', log: (l) => logs.push(l) });
+    try {
+      const c = new OpenAI({ baseURL: `${st.url}/v1`, apiKey: 'x', maxRetries: 0 });
+      const bodies = Array.from({ length: 8 }, (_, i) => ({
+        model: 'tiny',
+        prompt: `Puzzle ${i}: ${'x'.repeat(i)}`,
+        max_tokens: 12,
+        seed: 100 + i,
+      }));
+      const together = await Promise.all(bodies.map((b) => c.completions.create(b)));
+      assert.ok(st.metrics.maxRequestsPerBatch > 1, `no call served several requests (${st.metrics.maxRequestsPerBatch})`);
+      const metrics = await (await fetch(`${st.url}/metrics`)).text();
+      const max = Number(/^kindling_generate_batch_requests_max (\d+)$/m.exec(metrics)?.[1]);
+      assert.equal(max, st.metrics.maxRequestsPerBatch);
+      assert.ok(logs.some((l) => /^batch: ([2-9]|\d{2,}) request\(s\)/.test(l)), 'the log shows a batch of several requests');
+      for (const [i, b] of bodies.entries()) {
+        const alone = await complete(b); // the continuous server
+        assert.equal(together[i]!.choices[0]!.text, alone.choices[0]!.text, `request ${i}`);
+      }
+    } finally {
+      await st.close();
     }
   });
 
-  it('splits a request with more samples than --max-batch into calls whose union is the same', async () => {
-    const small = await startServer({ modelDir: folder, port: 0, maxBatch: 2, log: () => {} });
-    try {
-      const body = { model: 'tiny', prompt: 'Split me', n: 5, max_tokens: 8, seed: 9 };
-      const split = await fetch(`${small.url}/v1/completions`, { method: 'POST', body: JSON.stringify(body) });
-      const whole = await complete(body);
-      const texts = ((await split.json()) as { choices: { text: string }[] }).choices.map((c) => c.text);
-      assert.deepEqual(
-        texts,
-        whole.choices.map((c) => c.text),
-      );
-      assert.equal(small.metrics.batches, 3);
-      assert.equal(small.metrics.maxRowsPerBatch, 2);
-    } finally {
-      await small.close();
+  it('splits a request with more samples than --max-batch into parts whose union is the same', async () => {
+    for (const batching of ['static', 'continuous'] as const) {
+      const small = await startServer({ modelDir: folder, port: 0, maxBatch: 2, batching, log: () => {} });
+      try {
+        const body = { model: 'tiny', prompt: 'Split me', n: 5, max_tokens: 8, seed: 9 };
+        const split = await fetch(`${small.url}/v1/completions`, { method: 'POST', body: JSON.stringify(body) });
+        const whole = await complete(body);
+        const texts = ((await split.json()) as { choices: { text: string }[] }).choices.map((c) => c.text);
+        assert.deepEqual(
+          texts,
+          whole.choices.map((c) => c.text),
+          batching,
+        );
+        if (batching === 'static') {
+          assert.equal(small.metrics.batches, 3);
+          assert.equal(small.metrics.maxRowsPerBatch, 2);
+        } else assert.ok(small.metrics.maxRunningRows <= 2);
+      } finally {
+        await small.close();
+      }
     }
   });
 

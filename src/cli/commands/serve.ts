@@ -8,7 +8,8 @@ export function registerServe(program: Command): Command {
     .summary('serve a model folder over an OpenAI-compatible HTTP API')
     .description(
       'serve a model folder over an OpenAI-compatible HTTP API: /v1/models, /v1/completions, /v1/chat/completions ' +
-        '(plus /health and /metrics); concurrent requests are batched into one generate() call; SIGINT/SIGTERM finish in-flight requests, then exit',
+        '(plus /health and /metrics), streamed with stream: true; new requests join the running decode loop between steps ' +
+        '(continuous batching) and leave it when their client disconnects; SIGINT/SIGTERM finish in-flight requests, then exit',
     )
     .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -20,8 +21,19 @@ export function registerServe(program: Command): Command {
     )
     .option('--max-batch <n>', 'most sequences (prompts × n) decoded together', parseIntOption('--max-batch', 1), 64)
     .option(
+      '--batching <policy>',
+      'continuous (requests join the running decode loop between steps) | static (one generate() call per batch, run to the end)',
+      'continuous',
+    )
+    .option(
+      '--max-kv-cache-mib <n>',
+      'continuous batching: most KV-cache memory the running rows may hold (a newcomer waits until it fits)',
+      parseIntOption('--max-kv-cache-mib', 1),
+      2048,
+    )
+    .option(
       '--batch-window-ms <ms>',
-      'how long an idle server waits for more requests to batch with the first',
+      'static batching: how long an idle server waits for more requests to batch with the first',
       parseIntOption('--batch-window-ms', 0),
       5,
     )
@@ -33,16 +45,22 @@ export function registerServe(program: Command): Command {
         host: string;
         port: number;
         maxBatch: number;
+        batching: string;
+        maxKvCacheMib: number;
         batchWindowMs: number;
         modelName?: string;
         device: string;
       }) => {
+        if (o.batching !== 'continuous' && o.batching !== 'static')
+          throw new Error(`--batching must be continuous or static, got ${JSON.stringify(o.batching)}`);
         const { startServer } = await import('../../serve/index.js');
         const server = await startServer({
           modelDir: o.model,
           host: o.host,
           port: o.port,
           maxBatch: o.maxBatch,
+          batching: o.batching,
+          maxKvCacheMiB: o.maxKvCacheMib,
           batchWindowMs: o.batchWindowMs,
           device: o.device,
           ...(o.modelName ? { modelName: o.modelName } : {}),
