@@ -14,7 +14,7 @@ describe('kindling serve (process)', () => {
   it('serves on a free port, finishes in-flight work on SIGTERM, exits 0', async () => {
     const child = spawn(
       process.execPath,
-      [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', dir, '--port', '0', '--max-batch', '4'],
+      [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', dir, '--port', '0', '--max-batch', '4', '--batching', 'static'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -52,7 +52,7 @@ describe('kindling serve (process)', () => {
     assert.match(stderr, /SIGTERM: finishing in-flight requests/);
     assert.match(stderr, /server stopped/);
     assert.match(stderr, /"POST \/v1\/completions" 200/);
-    // --max-batch 4: the 8 samples ran as two calls of 4
+    // static batching with --max-batch 4: the 8 samples ran as two calls of 4
     assert.equal(stderr.match(/batch: 1 request\(s\), 1 prompt\(s\), 4 sequence\(s\), 400 tokens/g)?.length, 2, stderr);
   });
 });
