@@ -3,13 +3,14 @@
 //   code              HumanEval+'s 50-task RLVR train split (the paper's)
 //   mcq[:physics,…]   MMLU-Pro, each category's 100-row train part
 //   math              needs --train F.jsonl (MATH train rows {problem, answer}; not shipped here)
-// A --train JSONL file works for any task: rows in the task's own fields, with an `id`.
+// A --train file (.jsonl, .jsonl.gz or .parquet) works for any task: rows in the source dataset's own
+// columns (Logic-RL, MATH, MMLU-Pro, evalplus); the id is the dataset's id column or the row number.
 import { createHumanEvalPlusTask } from '../tasks/code/task.js';
 import { kkTask } from '../tasks/kk/task.js';
 import { mathTask } from '../tasks/math/task.js';
 import { mmluProTask } from '../tasks/mcq/task.js';
 import type { Example, Task } from '../tasks/types.js';
-import { readJsonl } from './jsonl.js';
+import { readTrainRows } from './train-rows.js';
 
 export const TRAINING_TASKS = ['math', 'code', 'mcq', 'kk'] as const;
 
@@ -50,7 +51,7 @@ export async function loadTrainingTask(
       const { resolveTask, listTasks } = await import('../tasks/registry.js');
       if (!listTasks().some((t) => t.name === name || t.aliases.includes(name)))
         throw new Error(
-          `unknown task '${name}' (expected one of ${[...TRAINING_TASKS, ...listTasks().map((t) => t.name)].join(', ')})`,
+          `unknown task '${name}' (expected one of ${[...new Set([...TRAINING_TASKS, ...listTasks().map((t) => t.name)])].join(', ')})`,
         );
       const entry = await resolveTask(selector);
       task = entry.task as Task;
@@ -58,16 +59,12 @@ export async function loadTrainingTask(
     }
   }
   if (o.train) {
-    const rows = readJsonl(o.train).map(({ line, value }) => {
-      if (typeof value.id !== 'string' && typeof value.id !== 'number')
-        throw new Error(`${o.train}:${line}: field 'id' is missing (a string or number)`);
-      return { ...value, id: String(value.id) } as Example;
-    });
+    const rows = await readTrainRows(o.train, domain);
     return { task, rows: limit ? rows.slice(0, limit) : rows, domain };
   }
   if (name === 'math')
     throw new Error(
-      'task math needs --train F.jsonl (MATH train rows {id, problem, answer}): MATH-500 is the test set',
+      'task math needs --train FILE (.jsonl or .parquet MATH train rows {problem, answer or solution with \\boxed{}}; MATH-500 is the test set and is not used for training)',
     );
   const loadOptions: Record<string, unknown> = limit ? { limit } : {};
   if (domain === 'mmlu-pro' && args) loadOptions.categories = args.split(',');

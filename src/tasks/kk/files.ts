@@ -2,56 +2,14 @@
 // nested list/struct columns) or JSONL, and writing JSONL. Bad input names the file and line.
 
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { createWriteStream } from 'node:fs';
+import { type Row, readSourceRows } from '../../util/rows.js';
 
-export type Row = Record<string, unknown>;
+export type { Row };
 
-/** Parquet int64 columns arrive as bigint; the rows we handle fit in a double. */
-function unBigInt(v: unknown): unknown {
-  if (typeof v === 'bigint') return Number(v);
-  if (Array.isArray(v)) return v.map(unBigInt);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unBigInt(x)]));
-  return v;
-}
-
-/** All rows of a .parquet or .jsonl file, each with `_line` (1-based row/line number) added. */
+/** All rows of a .parquet or .jsonl(.gz) file, each with `_line` (1-based row/line number) added. */
 export async function readRows(file: string): Promise<Row[]> {
-  if (!existsSync(file)) throw new Error(`${file}: no such file`);
-  const ext = extname(file).toLowerCase();
-  if (ext === '.parquet') {
-    let rows: Row[];
-    try {
-      rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Row[];
-    } catch (e) {
-      throw new Error(`${file}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
-    }
-    return rows.map((r, i) => ({ ...(unBigInt(r) as Row), _line: i + 1 }));
-  }
-  if (ext === '.jsonl' || ext === '.json' || ext === '.ndjson') {
-    const rows: Row[] = [];
-    let line = 0;
-    for await (const text of createInterface({
-      input: createReadStream(file, 'utf8'),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })) {
-      line++;
-      if (!text.trim()) continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(text);
-      } catch (e) {
-        throw new Error(`${file}:${line}: invalid JSON (${e instanceof Error ? e.message : String(e)})`);
-      }
-      if (!v || typeof v !== 'object' || Array.isArray(v))
-        throw new Error(`${file}:${line}: expected a JSON object per line`);
-      rows.push({ ...(v as Row), _line: line });
-    }
-    return rows;
-  }
-  throw new Error(`${file}: unknown file type '${ext}' (expected .parquet or .jsonl)`);
+  return (await readSourceRows(file)).map(({ line, value }) => ({ ...value, _line: line }));
 }
 
 /** Drops the bookkeeping `_line` field. */

@@ -52,28 +52,39 @@ export async function readMmluPro(file: string): Promise<McqExample[]> {
     file: buffer,
     columns: ['question_id', 'question', 'options', 'answer', 'answer_index', 'category', 'src'],
   })) as Record<string, unknown>[];
-  return raw.map((r, i) => {
-    const where = `${file}: row ${i}`;
-    if (typeof r.question !== 'string') throw new Error(`${where}: field 'question' must be a string`);
-    if (!Array.isArray(r.options) || !r.options.every((o) => typeof o === 'string'))
-      throw new Error(`${where}: field 'options' must be a list of strings`);
-    if (typeof r.answer !== 'string' || !/^[A-J]$/.test(r.answer))
-      throw new Error(`${where}: field 'answer' must be a letter A–J`);
-    if (typeof r.category !== 'string') throw new Error(`${where}: field 'category' must be a string`);
-    const original = r.options as string[];
-    const options = original.filter((o) => o !== 'N/A');
-    // the gold letter indexes the kept options; recompute it in case an N/A preceded it
-    const goldText = original[Number(r.answer_index)];
-    const answerIndex = goldText !== undefined ? options.indexOf(goldText) : r.answer.charCodeAt(0) - 65;
-    if (answerIndex < 0) throw new Error(`${where}: the gold option is 'N/A'`);
-    return {
-      id: String(r.question_id),
-      question: r.question,
-      options,
-      answer: String.fromCharCode(65 + answerIndex),
-      answerIndex,
-      category: r.category,
-      src: typeof r.src === 'string' ? r.src : undefined,
-    };
-  });
+  return raw.map((r, i) => mcqRowToExample(r, `${file}: row ${i}`, String(r.question_id)));
+}
+
+/**
+ * One MMLU-Pro-style row {question, options, answer (letter), answer_index, category, question_id}
+ * as an example; `category` may be absent when `defaultCategory` is given. Throws naming the field.
+ */
+export function mcqRowToExample(
+  r: Record<string, unknown>,
+  where: string,
+  id: string,
+  defaultCategory?: string,
+): McqExample {
+  if (r.category === undefined && defaultCategory !== undefined) r = { ...r, category: defaultCategory };
+  if (typeof r.question !== 'string') throw new Error(`${where}: field 'question' must be a string`);
+  if (!Array.isArray(r.options) || !r.options.every((o) => typeof o === 'string'))
+    throw new Error(`${where}: field 'options' must be a list of strings`);
+  if (typeof r.answer !== 'string' || !/^[A-J]$/.test(r.answer))
+    throw new Error(`${where}: field 'answer' must be a letter A–J`);
+  if (typeof r.category !== 'string') throw new Error(`${where}: field 'category' must be a string`);
+  const original = r.options as string[];
+  const options = original.filter((o) => o !== 'N/A');
+  // the gold letter indexes the kept options; recompute it in case an N/A preceded it
+  const goldText = original[Number(r.answer_index)];
+  const answerIndex = goldText !== undefined ? options.indexOf(goldText) : r.answer.charCodeAt(0) - 65;
+  if (answerIndex < 0) throw new Error(`${where}: the gold option is 'N/A'`);
+  return {
+    id,
+    question: r.question,
+    options,
+    answer: String.fromCharCode(65 + answerIndex),
+    answerIndex,
+    category: r.category,
+    src: typeof r.src === 'string' ? r.src : undefined,
+  };
 }

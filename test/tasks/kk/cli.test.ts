@@ -87,7 +87,7 @@ describe('kindling kk', () => {
     );
     let r = kindling('solve', '--in', bad, '--out', join(dir, 'x.jsonl'));
     assert.equal(r.code, 1);
-    assert.match(r.err, /bad\.jsonl:2: invalid JSON/);
+    assert.match(r.err, /bad\.jsonl:2: not valid JSON/);
     writeFileSync(bad, '{"quiz": "A very special island is inhabited only by knights and knaves. Nonsense."}\n');
     r = kindling('solve', '--in', bad, '--out', join(dir, 'x.jsonl'));
     assert.match(r.err, /bad\.jsonl:1: field 'quiz': the quiz does not start with the K&K introduction/);
