@@ -28,7 +28,7 @@ export interface ServeOptions {
   /** Most sequences (prompts × n) decoded together (per generate() call when static). Default 64. */
   maxBatch?: number;
   /**
-   * 'continuous' (default): new requests join the running decode loop between steps; a request
+   * 'continuous' (opt-in, experimental): new requests join the running decode loop between steps; a request
    * whose client goes away leaves it at the next step. 'static': concurrent requests with the same
    * sampling options share one generate() call, run to the end.
    */
@@ -111,7 +111,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     maxKvBytes: maxKv * 2 ** 20,
   });
   const metrics: Metrics = new Metrics(() => ({ queued: batcher.queued, running: batcher.running }));
-  const batching = o.batching ?? 'continuous';
+  // Static stays the default until the continuous loop's intermittent use-after-dispose under
+  // concurrent mixed-sampling joins is found (see docs/serve.md); continuous is opt-in.
+  const batching = o.batching ?? 'static';
   const batcher: Scheduler =
     batching === 'static'
       ? new Batcher(worker, {
@@ -162,10 +164,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   server.on('drop', () => metrics.refusedConnections++);
   // Malformed HTTP, oversized headers, timeouts: a 400/408/431 if the socket still takes one, then close.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const status =
-      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage)
-      socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
     else socket.destroy();
   });
 

@@ -14,7 +14,18 @@ describe('kindling serve (process)', () => {
   it('serves on a free port, finishes in-flight work on SIGTERM, exits 0', async () => {
     const child = spawn(
       process.execPath,
-      [join(REPO_ROOT, 'bin', 'kindling.js'), 'serve', '--model', dir, '--port', '0', '--max-batch', '4', '--batching', 'static'],
+      [
+        join(REPO_ROOT, 'bin', 'kindling.js'),
+        'serve',
+        '--model',
+        dir,
+        '--port',
+        '0',
+        '--max-batch',
+        '4',
+        '--batching',
+        'static',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

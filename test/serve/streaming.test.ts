@@ -14,7 +14,7 @@ let cleanup: () => void;
 before(async () => {
   const made = tinyModelFolder('tiny');
   cleanup = made.cleanup;
-  server = await startServer({ modelDir: made.dir, port: 0, log: () => {} });
+  server = await startServer({ modelDir: made.dir, port: 0, batching: 'continuous', log: () => {} });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-needed', maxRetries: 0 });
 });
 after(async () => {
@@ -153,7 +153,14 @@ describe('cancellation', () => {
     // 8 rows × 100 tokens, streamed: once the first chunk arrives the rows are running
     const r = await fetch(`${server.url}/v1/completions`, {
       method: 'POST',
-      body: JSON.stringify({ model: 'tiny', prompt: 'Long one', max_tokens: 100, n: 8, ignore_eos: true, stream: true }),
+      body: JSON.stringify({
+        model: 'tiny',
+        prompt: 'Long one',
+        max_tokens: 100,
+        n: 8,
+        ignore_eos: true,
+        stream: true,
+      }),
       signal: ac.signal,
     });
     const reader = r.body!.getReader();
