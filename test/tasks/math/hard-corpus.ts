@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDataDir } from '../../../src/paths.js';
+import { mulberry32 } from '../../../src/util/random.js';
 
 /** Knobs passed to both judges (math-verify's names). */
 export interface PairOptions {
@@ -60,17 +61,6 @@ function rows(): Row[] {
     .map((l) => JSON.parse(l) as Row);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : Math.abs(a));
 
 // How a model wraps its final answer: bare box, a reasoning trace with distracting numbers, a
@@ -121,7 +111,8 @@ export function buildHardPairs(): HardPair[] {
     add('long-solution', 'eq:solution', answers[i]!, r.solution);
     const other = answers[(i + 211) % answers.length]!;
     const at = r.solution.lastIndexOf('\\boxed{');
-    if (at >= 0) add('long-solution', 'ne:solution-other-box', answers[i]!, `${r.solution.slice(0, at)}\\boxed{${other}}.`);
+    if (at >= 0)
+      add('long-solution', 'ne:solution-other-box', answers[i]!, `${r.solution.slice(0, at)}\\boxed{${other}}.`);
     add(
       'long-solution',
       'eq:think-then-answer',
@@ -131,7 +122,18 @@ export function buildHardPairs(): HardPair[] {
   });
 
   // 3. units and \text{}
-  const UNITS = ['\\text{ cm}', '\\text{ meters}', '\\ \\text{cm}^2', '\\mbox{ inches}', ' \\text{ square units}', '\\text{ dollars}', ' degrees', '\\,\\mathrm{kg}', ' hours', '\\text{ km/h}'];
+  const UNITS = [
+    '\\text{ cm}',
+    '\\text{ meters}',
+    '\\ \\text{cm}^2',
+    '\\mbox{ inches}',
+    ' \\text{ square units}',
+    '\\text{ dollars}',
+    ' degrees',
+    '\\,\\mathrm{kg}',
+    ' hours',
+    '\\text{ km/h}',
+  ];
   for (let k = 0; k < 120; k++) {
     const n = int(2, 999);
     const u = pick(UNITS);
@@ -163,7 +165,14 @@ export function buildHardPairs(): HardPair[] {
     [p, q] = [p / g, q / g];
     if (q === 1) q = 7;
     const gold = rnd() < 0.5 ? `\\frac{${p}}{${q}}` : `\\dfrac{${p}}{${q}}`;
-    const forms = [`\\dfrac{${p}}{${q}}`, `\\tfrac{${p}}{${q}}`, `${p}/${q}`, `{${p} \\over ${q}}`, `\\frac{${2 * p}}{${2 * q}}`, `\\cfrac{${p}}{${q}}`];
+    const forms = [
+      `\\dfrac{${p}}{${q}}`,
+      `\\tfrac{${p}}{${q}}`,
+      `${p}/${q}`,
+      `{${p} \\over ${q}}`,
+      `\\frac{${2 * p}}{${2 * q}}`,
+      `\\cfrac{${p}}{${q}}`,
+    ];
     if (p < 10 && q < 10) forms.push(`\\frac${p}${q}`);
     add('fractions', 'eq:form', gold, wrap(pick(forms)));
     add('fractions', 'eq:decimal', gold, wrap((p / q).toFixed(8)));
@@ -178,7 +187,12 @@ export function buildHardPairs(): HardPair[] {
     const r = int(1, q - 1);
     if (gcd(r, q) !== 1) continue;
     const improper = `\\frac{${n * q + r}}{${q}}`;
-    add('mixed-numbers', 'eq:mixed', improper, wrap(pick([`${n}\\frac{${r}}{${q}}`, `${n} \\tfrac{${r}}{${q}}`, `${n}\\dfrac{${r}}{${q}}`])));
+    add(
+      'mixed-numbers',
+      'eq:mixed',
+      improper,
+      wrap(pick([`${n}\\frac{${r}}{${q}}`, `${n} \\tfrac{${r}}{${q}}`, `${n}\\dfrac{${r}}{${q}}`])),
+    );
     add('mixed-numbers', 'eq:gold-mixed', `${n}\\frac{${r}}{${q}}`, wrap(improper));
     add('mixed-numbers', 'ne:mixed', improper, wrap(`${n + 1}\\frac{${r}}{${q}}`));
     add('mixed-numbers', 'ne:product-reading', `\\frac{${n * r}}{${q}}`, wrap(`${n}\\frac{${r}}{${q}}`));
@@ -201,7 +215,13 @@ export function buildHardPairs(): HardPair[] {
     const e = int(-6, 9);
     const value = m * 10 ** e;
     const exact = e >= 0 ? String(Math.round(value)) : value.toFixed(-e + 1);
-    const forms = [`${m} \\times 10^{${e}}`, `${m}\\cdot 10^{${e}}`, `${m}\\times10^${e < 0 || e > 9 ? `{${e}}` : e}`, `${m}e${e}`, `${m}E${e >= 0 ? '+' : ''}${e}`];
+    const forms = [
+      `${m} \\times 10^{${e}}`,
+      `${m}\\cdot 10^{${e}}`,
+      `${m}\\times10^${e < 0 || e > 9 ? `{${e}}` : e}`,
+      `${m}e${e}`,
+      `${m}E${e >= 0 ? '+' : ''}${e}`,
+    ];
     add('scientific', 'eq:form', exact, wrap(pick(forms)));
     add('scientific', 'eq:gold-sci', `${m} \\times 10^{${e}}`, wrap(exact));
     add('scientific', 'ne:exponent', exact, wrap(`${m} \\times 10^{${e + 1}}`));
@@ -248,7 +268,12 @@ export function buildHardPairs(): HardPair[] {
     add('matrices', 'ne:entry', gold, wrap(m('bmatrix', [e[0]! + 1, e[1]!, e[2]!, e[3]!])));
     if (e[1] !== e[2]) add('matrices', 'ne:transposed', gold, wrap(m('pmatrix', [e[0]!, e[2]!, e[1]!, e[3]!])));
     const v = `\\begin{pmatrix} ${e[0]} \\\\ ${e[1]} \\end{pmatrix}`;
-    add('matrices', 'eq:vector-fraction', v, wrap(`\\begin{bmatrix} \\frac{${2 * e[0]!}}{2} \\\\ ${e[1]} \\end{bmatrix}`));
+    add(
+      'matrices',
+      'eq:vector-fraction',
+      v,
+      wrap(`\\begin{bmatrix} \\frac{${2 * e[0]!}}{2} \\\\ ${e[1]} \\end{bmatrix}`),
+    );
   }
 
   // 12. equations and inequalities
@@ -281,7 +306,12 @@ export function buildHardPairs(): HardPair[] {
   for (let k = 0; k < 60; k++) {
     const d = int(1, 359);
     const gold = pick([String(d), `${d}^\\circ`]);
-    add('degrees', 'eq:form', gold, wrap(pick([`${d}^\\circ`, `${d}°`, `${d}^{\\circ}`, `${d} degrees`, `${d}\\text{ degrees}`, `${d}\\,^\\circ`])));
+    add(
+      'degrees',
+      'eq:form',
+      gold,
+      wrap(pick([`${d}^\\circ`, `${d}°`, `${d}^{\\circ}`, `${d} degrees`, `${d}\\text{ degrees}`, `${d}\\,^\\circ`])),
+    );
     add('degrees', 'ne:form', gold, wrap(`${d + int(1, 30)}^\\circ`));
   }
 
@@ -294,10 +324,17 @@ export function buildHardPairs(): HardPair[] {
     if (q === 1) q = 5;
     const num = p === 1 ? '\\pi' : `${p}\\pi`;
     const gold = `\\frac{${num}}{${q}}`;
-    const forms = [`${num}/${q}`, `\\frac{${p}}{${q}}\\pi`, `\\dfrac{${num}}{${q}}`, `\\frac{${p}\\pi}{${q}}`, (Math.PI * p / q).toFixed(6), `${p}π/${q}`];
+    const forms = [
+      `${num}/${q}`,
+      `\\frac{${p}}{${q}}\\pi`,
+      `\\dfrac{${num}}{${q}}`,
+      `\\frac{${p}\\pi}{${q}}`,
+      ((Math.PI * p) / q).toFixed(6),
+      `${p}π/${q}`,
+    ];
     add('pi-forms', 'eq:form', gold, wrap(pick(forms)));
     add('pi-forms', 'ne:denominator', gold, wrap(`\\frac{${num}}{${q + 1}}`));
-    add('pi-forms', 'ne:approx-2-places', gold, wrap((Math.PI * p / q).toFixed(2)));
+    add('pi-forms', 'ne:approx-2-places', gold, wrap(((Math.PI * p) / q).toFixed(2)));
   }
 
   // 16. derivatives and primes
@@ -305,7 +342,12 @@ export function buildHardPairs(): HardPair[] {
     const a = int(2, 9);
     const b = int(1, 9);
     const d = `${2 * a}x+${b}`;
-    add('derivatives', 'eq:fprime', d, wrap(pick([`f'(x) = ${2 * a}x + ${b}`, `f^{\\prime}(x)=${2 * a}x+${b}`, `y' = ${2 * a}x + ${b}`])));
+    add(
+      'derivatives',
+      'eq:fprime',
+      d,
+      wrap(pick([`f'(x) = ${2 * a}x + ${b}`, `f^{\\prime}(x)=${2 * a}x+${b}`, `y' = ${2 * a}x + ${b}`])),
+    );
     add('derivatives', 'eq:dydx', d, wrap(`\\frac{dy}{dx} = ${2 * a}x + ${b}`));
     add('derivatives', 'eq:gold-fprime', `f'(x)=${d}`, wrap(`${2 * a}x+${b}`));
     add('derivatives', 'ne:fprime', d, wrap(`f'(x) = ${a}x + ${b}`));
@@ -313,12 +355,30 @@ export function buildHardPairs(): HardPair[] {
   }
 
   // 17. text answers
-  const WORDS = ['Monday', 'Tuesday', 'even', 'odd', 'yes', 'no', 'Navin', 'east', 'circle', 'parabola', 'ellipse', 'none'];
+  const WORDS = [
+    'Monday',
+    'Tuesday',
+    'even',
+    'odd',
+    'yes',
+    'no',
+    'Navin',
+    'east',
+    'circle',
+    'parabola',
+    'ellipse',
+    'none',
+  ];
   for (let k = 0; k < 30; k++) {
     const w = pick(WORDS);
     const o = pick(WORDS.filter((x) => x !== w));
     const L = pick(['A', 'B', 'C', 'D', 'E']);
-    add('text', 'eq:text', `\\text{${w}}`, wrap(pick([`\\text{${w}}`, `\\textbf{${w}}`, `\\text{${w.toLowerCase()}}`, `\\mathrm{${w}}`])));
+    add(
+      'text',
+      'eq:text',
+      `\\text{${w}}`,
+      wrap(pick([`\\text{${w}}`, `\\textbf{${w}}`, `\\text{${w.toLowerCase()}}`, `\\mathrm{${w}}`])),
+    );
     add('text', 'ne:text', `\\text{${w}}`, wrap(`\\text{${o}}`));
     add('text', 'eq:letter', `\\text{(${L})}`, wrap(pick([L, `(${L})`, `\\text{(${L})}`, `\\textbf{(${L})}`])));
     add('text', 'ne:letter', `\\text{(${L})}`, wrap(`\\text{(${L === 'A' ? 'B' : 'A'})}`));
@@ -352,8 +412,12 @@ export function buildHardPairs(): HardPair[] {
     const a = int(2, 9);
     add('knobs', 'strict:false-rename', `${a}x+${n}`, wrap(`${a}y + ${n}`), { strict: false });
     add('knobs', 'strict:true-rename', `${a}x+${n}`, wrap(`${a}y + ${n}`), { strict: true });
-    add('knobs', 'allow_set_relation_comp', `(${n},${n + 5})`, wrap(`${n} < x < ${n + 5}`), { allow_set_relation_comp: true });
-    add('knobs', 'allow_set_relation_comp:false', `(${n},${n + 5})`, wrap(`${n} < x < ${n + 5}`), { allow_set_relation_comp: false });
+    add('knobs', 'allow_set_relation_comp', `(${n},${n + 5})`, wrap(`${n} < x < ${n + 5}`), {
+      allow_set_relation_comp: true,
+    });
+    add('knobs', 'allow_set_relation_comp:false', `(${n},${n + 5})`, wrap(`${n} < x < ${n + 5}`), {
+      allow_set_relation_comp: false,
+    });
     add('knobs', 'extraction:latex', String(n), `The count is ${n}.`, { extraction: ['latex'] });
     add('knobs', 'extraction:expr', String(n), `The count is $\\frac{${2 * n}}{2}$.`, { extraction: ['expr'] });
   }
