@@ -1,5 +1,6 @@
 // The `kindling` command line: one file per command in ./commands, registered here.
 import { Command, CommanderError } from 'commander';
+import { disableProgress } from '../util/progress.js';
 import { registerBench } from './commands/bench.js';
 import { registerDistill } from './commands/distill.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -43,7 +44,22 @@ export function program(): Command {
   registerLaunch(p);
   const verify = registerVerify(p); // domains outside tasks/math and tasks/mcq attach `verify <name>` to this
   registerVerifyCode(verify);
+  addNoProgress(p);
+  // --no-progress holds for the whole process and the stages it starts (they inherit the variable).
+  p.hook('preAction', (_root, action) => {
+    if (action.opts().progress === false) disableProgress();
+  });
   return p;
+}
+
+/** Every command takes --no-progress: no progress output at all; the final summary line stays. */
+function addNoProgress(cmd: Command): void {
+  if (cmd.commands.length) {
+    for (const c of cmd.commands) addNoProgress(c);
+    return;
+  }
+  if (!cmd.options.some((o) => o.long === '--no-progress'))
+    cmd.option('--no-progress', 'no progress output (the final summary line stays)');
 }
 
 export async function run(argv: string[]): Promise<void> {

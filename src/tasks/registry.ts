@@ -2,12 +2,13 @@
 // A selector is `name` or `name:args`:
 //   math500                          MATH-500 (500 problems; category = subject)
 //   humanevalplus                    HumanEval+ — the 114 tasks outside the 50-task RLVR train split
+//   mbppplus[:FILE]                  MBPP+ — every task of the user's MbppPlus.jsonl[.gz] (none ships)
 //   mmlu-pro[:physics,history]       MMLU-Pro, each category's test part (the rows outside its
 //                                    100-row train part); overall = macro average over categories
 //   kk[:3-7]                         fresh K&K puzzles, 100 per size, disjoint from training (kk-heldout.ts)
 // A user domain is one registerTask() call; the harness only sees TaskEntry and the Task interface.
 import type { CodeProblem } from './code/problem.js';
-import { createHumanEvalPlusTask } from './code/task.js';
+import { createHumanEvalPlusTask, createMbppPlusTask } from './code/task.js';
 import type { KkExample } from './kk/dataset.js';
 import { kkTask } from './kk/task.js';
 import { kkHeldOutSet } from './kk-heldout.js';
@@ -217,6 +218,27 @@ registerTask('humanevalplus', {
       task,
       overall: 'micro',
       load: () => task.load('test', o.dataDir ? { dataDir: o.dataDir } : {}),
+      category: () => 'all',
+      gold: () => null,
+      close: () => task.close(),
+    });
+  },
+});
+
+registerTask('mbppplus', {
+  describe:
+    "MBPP+ (evalplus's MbppPlus.jsonl[.gz], all tasks; base ∧ plus tests in the sandbox): mbppplus:FILE, $KINDLING_MBPPPLUS or <data>/mbppplus/",
+  aliases: ['mbpp+', 'mbpp'],
+  create(args, o) {
+    // No copy ships: the file is the selector's argument, $KINDLING_MBPPPLUS, or under --data-dir.
+    const task = createMbppPlusTask(args ? { file: args } : {});
+    return asEntry<CodeProblem>({
+      selector: args ? `mbppplus:${args}` : 'mbppplus',
+      name: 'mbppplus',
+      domain: 'code',
+      task,
+      overall: 'micro',
+      load: () => task.load('all', !args && o.dataDir ? { dataDir: o.dataDir } : {}),
       category: () => 'all',
       gold: () => null,
       close: () => task.close(),

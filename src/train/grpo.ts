@@ -182,7 +182,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         label: `grpo ${o.task.name}`,
         total: totalSteps,
         unit: 'step',
-        ...(o.progress === false ? { every: 1e9 } : {}),
+        enabled: o.progress !== false,
       })
     : { set: () => {}, close: () => {} };
   progress.set(state.global_step);

@@ -94,7 +94,7 @@ export async function runPretrain(
     label: 'pretrain',
     total,
     unit: 'step',
-    ...(o.progress === false ? { every: 1e9 } : {}),
+    enabled: o.progress !== false,
   });
   progress.set(state.global_step);
   const losses: number[] = [];

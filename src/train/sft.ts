@@ -206,7 +206,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
     ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step })
     : null;
   const progress = dp.isMain
-    ? new Progress({ label: 'sft', total: totalSteps, unit: 'step', ...(o.progress === false ? { every: 1e9 } : {}) })
+    ? new Progress({ label: 'sft', total: totalSteps, unit: 'step', enabled: o.progress !== false })
     : { set: () => {}, close: () => {} };
   progress.set(state.global_step);
   const losses: number[] = [];

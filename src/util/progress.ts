@@ -12,6 +12,19 @@ export interface ProgressOptions {
   tty?: boolean;
   /** Plain-line mode: work that ends before the first line is due prints nothing at all. */
   quietIfQuick?: boolean;
+  /** false = print nothing (--no-progress); default: on unless progress is off process-wide. */
+  enabled?: boolean;
+}
+
+/** Set by the CLI for --no-progress; child processes (pipeline stages) inherit it. */
+export const NO_PROGRESS_ENV = 'KINDLING_NO_PROGRESS';
+
+export function disableProgress(): void {
+  process.env[NO_PROGRESS_ENV] = '1';
+}
+
+export function progressEnabled(): boolean {
+  return process.env[NO_PROGRESS_ENV] !== '1';
 }
 
 export class Progress {
@@ -28,6 +41,7 @@ export class Progress {
   readonly #quietIfQuick: boolean;
   #printed = false;
   #closed = false;
+  readonly #silent: boolean;
 
   constructor(o: ProgressOptions) {
     this.label = o.label;
@@ -37,6 +51,7 @@ export class Progress {
     this.#stream = o.stream ?? process.stderr;
     this.#tty = o.tty ?? Boolean(this.#stream.isTTY);
     this.#quietIfQuick = o.quietIfQuick ?? false;
+    this.#silent = o.enabled === false || !progressEnabled();
     // quietIfQuick: the first plain line comes after one interval, not at once.
     this.#lastPrint = !this.#tty && this.#quietIfQuick ? this.#start : 0;
   }
@@ -90,7 +105,7 @@ export class Progress {
   }
 
   #render(force: boolean): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#silent) return;
     const now = Date.now();
     if (this.#tty) {
       if (!force && now - this.#lastPrint < 100) return;

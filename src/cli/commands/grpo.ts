@@ -17,7 +17,7 @@ export function registerGrpo(program: Command): void {
     )
     .option('--eval-label <label>', 'run label in reports (default: rlvr:<task>)')
     .option('--resume', 'continue from the newest checkpoint in --out')
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress output (the final summary line stays)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText(

@@ -13,7 +13,7 @@ export function registerPretrain(program: Command): void {
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/, model/')
     .option('--config <file>', 'YAML/JSON settings; --key value flags override it')
     .option('--resume', 'continue from the newest checkpoint in --out')
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress output (the final summary line stays)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText(

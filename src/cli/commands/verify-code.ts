@@ -1,7 +1,7 @@
-// `kindling verify code --in F.jsonl [--out G.jsonl]`: judge programs on HumanEval+ / HumanEval
-// rows in the code sandbox. Rows are evalplus-format problems (task_id, prompt, entry_point,
-// canonical_solution, base_input, plus_input, atol; or test for plain HumanEval) plus `completion`,
-// a full program. Rows are read as Python writes JSON (NaN/Infinity, big integers) and echoed
+// `kindling verify code --in F.jsonl [--out G.jsonl]`: judge programs on HumanEval+ / MBPP+ /
+// HumanEval rows in the code sandbox. Rows are evalplus-format problems (task_id, prompt, entry_point,
+// canonical_solution, base_input, plus_input, atol — HumanEvalPlus.jsonl and MbppPlus.jsonl rows as
+// released; or test for plain HumanEval) plus `completion`, a full program. Rows are read as Python writes JSON (NaN/Infinity, big integers) and echoed
 // member by member from their source text, so nothing in them changes; the verdict fields follow.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -44,7 +44,9 @@ function echo(raw: Map<string, string>, added: Record<string, unknown>): string 
   return `{${parts.join(', ')}}`;
 }
 
-export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: number }> {
+export async function verifyCodeFile(
+  o: VerifyCodeOptions,
+): Promise<{ rows: number; passed: number; reference_error: number }> {
   let text: string;
   try {
     text = readJsonlText(o.in);
@@ -77,6 +79,7 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
   // Ask for every problem's expected outputs at once: they are then computed many per job. A failure
   // is not lost: groundTruth memoises the promise, and each row's own evaluation awaits it and reports it.
   for (const r of rows) if (hasEvalplusInputs(r.problem)) groundTruth(pool, r.problem, check).catch(() => {});
+  const counts = { passed: 0, reference_error: 0 };
   const results: (string | undefined)[] = new Array(rows.length);
   let written = 0;
   let next = 0;
@@ -100,6 +103,12 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
       }
       const added: Record<string, unknown> = {};
       for (const key of ADDED) added[key] = verdict[key];
+      // A row whose reference solution fails is that row's error; the others are still judged.
+      if (verdict.reference_error !== undefined) {
+        added.reference_error = verdict.reference_error;
+        counts.reference_error++;
+        process.stderr.write(`kindling: ${r.where}: ${verdict.reference_error}\n`);
+      } else if (verdict.passed) counts.passed++;
       results[k] = echo(r.raw, added);
       bar?.tick();
       await flush();
@@ -115,7 +124,16 @@ export async function verifyCodeFile(o: VerifyCodeOptions): Promise<{ rows: numb
       await once(out, 'finish');
     }
   }
-  return { rows: rows.length };
+  return { rows: rows.length, ...counts };
+}
+
+/** The run's one summary line (kept with --no-progress). */
+export function verifyCodeSummary(r: { rows: number; passed: number; reference_error: number }): string {
+  const judged = r.rows - r.reference_error;
+  const refs = r.reference_error
+    ? `; ${r.reference_error} row${r.reference_error === 1 ? '' : 's'} not judged: the reference solution failed (reference_error)`
+    : '';
+  return `verify code: ${r.passed}/${judged} judged rows passed${refs}`;
 }
 
 function parseFactor(value: string): number {
@@ -128,11 +146,11 @@ export function registerVerifyCode(verify: Command): Command {
   return verify
     .command('code')
     .description(
-      'rows = HumanEval+/HumanEval problems + completion (a full program): does it pass? (evalplus semantics, Pyodide sandbox)',
+      'rows = HumanEval+/MBPP+/HumanEval problems + completion (a full program): does it pass? (evalplus semantics, Pyodide sandbox)',
     )
     .requiredOption(
       '--in <file>',
-      'input JSONL (or .jsonl.gz): evalplus rows {task_id, prompt, entry_point, canonical_solution, base_input, plus_input, atol} or HumanEval rows {…, test}, plus "completion"',
+      'input JSONL (or .jsonl.gz): evalplus rows as in HumanEvalPlus.jsonl / MbppPlus.jsonl {task_id, prompt, entry_point, canonical_solution, base_input, plus_input, atol} or HumanEval rows {…, test}, plus "completion"',
     )
     .option('--out <file>', "output JSONL ('-' = stdout, the default)")
     .option('--concurrency <n>', 'sandbox worker threads', parseIntOption('--concurrency', 1, 64), 2)
@@ -169,9 +187,16 @@ export function registerVerifyCode(verify: Command): Command {
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nAdds: base_passed, plus_passed (null for HumanEval rows), passed (base ∧ plus), status (pass | fail | timeout | error),\nbase_status, plus_status, detail. Expected outputs come from running prompt + canonical_solution in the sandbox (cached).',
+      [
+        '',
+        'Adds: base_passed, plus_passed (null for HumanEval rows), passed (base ∧ plus), status (pass | fail | timeout | error),',
+        'base_status, plus_status, detail. Expected outputs come from running prompt + canonical_solution in the sandbox (cached).',
+        "MBPP+ rows (task_id 'Mbpp/N') get evalplus's per-task input decoding (tuples, sets, complex numbers) and its",
+        'MBPP oracles. A row whose canonical solution fails is not judged: status error, base/plus_status skipped,',
+        'reference_error = why; the run goes on and the summary line on stderr counts such rows.',
+      ].join('\n'),
     )
     .action(async (o: VerifyCodeOptions) => {
-      await verifyCodeFile(o);
+      process.stderr.write(`${verifyCodeSummary(await verifyCodeFile(o))}\n`);
     });
 }

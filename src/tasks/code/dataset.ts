@@ -1,5 +1,5 @@
-// Loaders for HumanEval+ (evalplus's HumanEvalPlus.jsonl) and the original HumanEval, read in place
-// from the shared data folder. Rows are parsed with Python's JSON flavour (NaN/Infinity literals,
+// Loaders for HumanEval+ and MBPP+ (evalplus's HumanEvalPlus.jsonl / MbppPlus.jsonl; one row format)
+// and the original HumanEval, read in place from the shared data folder. Rows are parsed with Python's JSON flavour (NaN/Infinity literals,
 // big integers); test inputs are kept as their exact text. Bad rows fail with file:line and field.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,24 @@ export function defaultHumanEvalPlusPath(dataDir = sharedDataDir()): string {
 export function defaultHumanEvalPath(dataDir = sharedDataDir()): string {
   return join(dataDir, 'humaneval', 'HumanEval.jsonl');
 }
+
+/**
+ * evalplus's MBPP+ release file (MbppPlus.jsonl, or MbppPlus-v0.2.0.jsonl.gz as downloaded): no
+ * copy ships with kindling. $KINDLING_MBPPPLUS names the file; otherwise `<data>/mbppplus/`.
+ */
+export function defaultMbppPlusPath(dataDir?: string): string {
+  const env = process.env.KINDLING_MBPPPLUS;
+  if (env && dataDir === undefined) return env;
+  return join(dataDir ?? sharedDataDir(), 'mbppplus', 'MbppPlus.jsonl');
+}
+
+const HOW_TO_GET: Record<string, string> = {
+  'HumanEval+':
+    'evalplus release HumanEvalPlus.jsonl[.gz] (github.com/evalplus/humanevalplus_release); put it at <data>/humanevalplus/HumanEvalPlus.jsonl or pass --data-dir',
+  HumanEval: "OpenAI's HumanEval.jsonl[.gz]; put it at <data>/humaneval/HumanEval.jsonl or pass --data-dir",
+  'MBPP+':
+    'evalplus release MbppPlus.jsonl[.gz] (github.com/evalplus/mbppplus_release, v0.2.0); set KINDLING_MBPPPLUS=<file>, put it at <data>/mbppplus/MbppPlus.jsonl or pass --data-dir',
+};
 
 /** Reads a .jsonl file, or its .jsonl.gz sibling when only that exists. */
 export function readJsonlText(file: string): string {
@@ -107,7 +125,13 @@ const cache = new Map<string, CodeProblem[]>();
 function readProblems(file: string, kind: string, needInputs: boolean): CodeProblem[] {
   const hit = cache.get(file);
   if (hit) return hit;
-  const problems = jsonlLines(readJsonlText(file)).map(({ line, lineNo }) => {
+  let text: string;
+  try {
+    text = readJsonlText(file);
+  } catch (e) {
+    throw new Error(`${kind} data: ${(e as Error).message} (${HOW_TO_GET[kind]})`);
+  }
+  const problems = jsonlLines(text).map(({ line, lineNo }) => {
     const { problem } = parseCodeRow(line, `${file}:${lineNo}`);
     if (needInputs && problem.base_input_json === null)
       throw new Error(`${file}:${lineNo}: a ${kind} row needs 'base_input' and 'plus_input'`);
@@ -130,4 +154,9 @@ export function loadHumanEvalPlus(file = defaultHumanEvalPlusPath()): CodeProble
 /** All original HumanEval problems (164), in file order; scored with their `test` program. */
 export function loadHumanEval(file = defaultHumanEvalPath()): CodeProblem[] {
   return readProblems(file, 'HumanEval', false);
+}
+
+/** All MBPP+ problems (378 in v0.2.0), in file order; inputs decoded per task as evalplus does. */
+export function loadMbppPlus(file = defaultMbppPlusPath()): CodeProblem[] {
+  return readProblems(file, 'MBPP+', true);
 }

@@ -6,10 +6,11 @@
 //    to max(4 s, 4 × the reference solution's time on the same test).
 import type { SandboxPool, SandboxResult } from '../../sandbox/index.js';
 import { EVALPLUS_DRIVER } from './evalplus-driver.js';
+import { evalplusRules } from './evalplus-rules.js';
 import { type GroundTruthOptions, groundTruth } from './ground-truth.js';
 import { HUMANEVAL_DRIVER } from './humaneval-driver.js';
 import { locateStep, planSteps, type StepPlan, type TimeLimitOptions } from './limits.js';
-import { type CodeProblem, hasEvalplusInputs, referenceProgram } from './problem.js';
+import { type CodeProblem, hasEvalplusInputs, ReferenceSolutionError, referenceProgram } from './problem.js';
 
 export type CodeStatus = 'pass' | 'fail' | 'timeout' | 'error';
 
@@ -29,6 +30,8 @@ export interface CodeVerdict {
   plus_status: PhaseStatus | null;
   /** Human-readable reason ('' when passed). */
   detail: string;
+  /** Set when the problem's reference solution itself failed (status 'error', nothing was judged). */
+  reference_error?: string;
 }
 
 export interface CheckOptions extends TimeLimitOptions, GroundTruthOptions {
@@ -76,8 +79,7 @@ async function runPhases(
       entry_point: p.entry_point,
       phases: names,
       atol: p.atol,
-      // evalplus applies this oracle to HumanEval's find_zero (HumanEval/32).
-      oracle: p.entry_point === 'find_zero' && p.task_id.startsWith('HumanEval/') ? 'find_zero' : '',
+      ...evalplusRules(p.task_id, p.entry_point),
       strict: o.strictOutputTypes ?? true,
       stop_on_fail: o.stopAfterBaseFailure ?? false,
     },
@@ -176,7 +178,7 @@ function humanEvalReferenceTime(pool: SandboxPool, p: CodeProblem): Promise<numb
       if (out.kind !== 'done' || out.result.status !== 'pass') {
         const why =
           out.kind === 'done' ? String(out.result.detail) : out.kind === 'timeout' ? 'timed out' : out.message;
-        throw new Error(`${p.task_id}: the canonical solution does not pass its own test: ${why}`);
+        throw new ReferenceSolutionError(p.task_id, `it does not pass its own test: ${why}`);
       }
       return out.result.time as number;
     })();
@@ -214,13 +216,30 @@ export async function checkHumanEvalTest(
   return combine(base, null, false);
 }
 
-/** HumanEval+ semantics when the problem has base/plus inputs, else HumanEval's test program. */
-export function checkProgram(
+/**
+ * HumanEval+ / MBPP+ semantics when the problem has base/plus inputs, else HumanEval's test
+ * program. A problem whose reference solution fails gives an 'error' verdict carrying
+ * reference_error, so one broken row does not stop a run over many.
+ */
+export async function checkProgram(
   pool: SandboxPool,
   p: CodeProblem,
   program: string,
   o: CheckOptions = {},
 ): Promise<CodeVerdict> {
-  if (hasEvalplusInputs(p)) return checkEvalplus(pool, p, program, o);
-  return checkHumanEvalTest(pool, p, program, o);
+  try {
+    return await (hasEvalplusInputs(p) ? checkEvalplus(pool, p, program, o) : checkHumanEvalTest(pool, p, program, o));
+  } catch (e) {
+    if (!(e instanceof ReferenceSolutionError)) throw e;
+    return {
+      base_passed: false,
+      plus_passed: hasEvalplusInputs(p) ? false : null,
+      passed: false,
+      status: 'error',
+      base_status: 'skipped',
+      plus_status: hasEvalplusInputs(p) ? 'skipped' : null,
+      detail: `not judged: ${e.message}`,
+      reference_error: e.message,
+    };
+  }
 }

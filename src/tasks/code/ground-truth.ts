@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { SandboxPool } from '../../sandbox/index.js';
 import { kindlingCacheDir } from './cache.js';
 import { EVALPLUS_DRIVER } from './evalplus-driver.js';
-import { type CodeProblem, hasEvalplusInputs, referenceProgram } from './problem.js';
+import { evalplusRules } from './evalplus-rules.js';
+import { type CodeProblem, hasEvalplusInputs, ReferenceSolutionError, referenceProgram } from './problem.js';
 
 export interface GroundTruth {
   /** Seconds per call of the reference solution, per test set. */
@@ -43,6 +44,10 @@ export function groundTruthKey(p: CodeProblem): string {
     h.update(part);
     h.update('\0');
   }
+  // What record mode does differently for MBPP+ rows (HumanEval+ keys stay as they were).
+  const { input_rule, oracle } = evalplusRules(p.task_id, p.entry_point);
+  if (input_rule) h.update(`input_rule=${input_rule}\0`);
+  if (oracle === 'mbpp_not_none') h.update('record=not_none\0');
   return h.digest('hex');
 }
 
@@ -74,7 +79,12 @@ async function compute(pool: SandboxPool, p: CodeProblem, o: GroundTruthOptions)
   const r = await pool.run({
     driver: EVALPLUS_DRIVER,
     program: referenceProgram(p),
-    payload: { mode: 'record', entry_point: p.entry_point, phases: ['base', 'plus'] },
+    payload: {
+      mode: 'record',
+      entry_point: p.entry_point,
+      phases: ['base', 'plus'],
+      ...evalplusRules(p.task_id, p.entry_point),
+    },
     blobs: [enc.encode(p.base_input_json!), enc.encode(p.plus_input_json!)],
     stepLimitsMs: [],
     totalLimitMs: o.timeLimitMs ?? 600_000,
@@ -83,7 +93,7 @@ async function compute(pool: SandboxPool, p: CodeProblem, o: GroundTruthOptions)
   if (out.kind !== 'done' || !out.bytes) {
     const why =
       out.kind === 'done' ? 'no outputs' : out.kind === 'timeout' ? `timed out after ${out.limitMs} ms` : out.message;
-    throw new Error(`${p.task_id}: running the canonical solution failed: ${why}`);
+    throw new ReferenceSolutionError(p.task_id, why);
   }
   const times = out.result.times as { base: number[]; plus: number[] };
   return { times, expected: out.bytes };
@@ -141,7 +151,11 @@ async function runBatch(pool: SandboxPool, batch: Request[]): Promise<void> {
         program: '',
         payload: {
           mode: 'record_many',
-          problems: batch.map(({ p }) => ({ entry_point: p.entry_point, program: referenceProgram(p) })),
+          problems: batch.map(({ p }) => ({
+            entry_point: p.entry_point,
+            program: referenceProgram(p),
+            ...evalplusRules(p.task_id, p.entry_point),
+          })),
         },
         blobs: batch.flatMap(({ p }) => [enc.encode(p.base_input_json!), enc.encode(p.plus_input_json!)]),
         stepLimitsMs: [],
@@ -167,7 +181,7 @@ async function runBatch(pool: SandboxPool, batch: Request[]): Promise<void> {
     const size = sizes[k]!;
     const bytes = out.bytes!.slice(offset, offset + size);
     offset += size;
-    if (errors[k]) r.reject(new Error(`${r.p.task_id}: running the canonical solution failed: ${errors[k]}`));
+    if (errors[k]) r.reject(new ReferenceSolutionError(r.p.task_id, errors[k]!));
     else r.resolve({ times: times[k]!, expected: bytes });
   });
 }

@@ -30,3 +30,11 @@ export function referenceProgram(p: CodeProblem): string {
 export function hasEvalplusInputs(p: CodeProblem): boolean {
   return p.base_input_json !== null && p.plus_input_json !== null;
 }
+
+/** The problem's own reference solution failed on its inputs: no program can be judged against it. */
+export class ReferenceSolutionError extends Error {
+  constructor(taskId: string, why: string) {
+    super(`${taskId}: running the canonical solution failed: ${why}`);
+    this.name = 'ReferenceSolutionError';
+  }
+}

@@ -1,4 +1,4 @@
-// HumanEval+ (and plain HumanEval) as tasks of the common interface: the paper's prompts, its
+// HumanEval+, MBPP+ (and plain HumanEval) as tasks of the common interface: the paper's prompts, its
 // rewards (format gate −2; code passes +2; otherwise −1) and its evaluation (code from the
 // completion, pass = base ∧ plus). Programs run in a sandbox pool the task creates on first use;
 // close() releases it.
@@ -7,7 +7,14 @@ import { SandboxPool, type SandboxPoolOptions } from '../../sandbox/index.js';
 import { checkFormat, FORMAT_PENALTY } from '../format.js';
 import { fillTemplate, PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Reward, Score, Task } from '../types.js';
-import { defaultHumanEvalPath, defaultHumanEvalPlusPath, loadHumanEval, loadHumanEvalPlus } from './dataset.js';
+import {
+  defaultHumanEvalPath,
+  defaultHumanEvalPlusPath,
+  defaultMbppPlusPath,
+  loadHumanEval,
+  loadHumanEvalPlus,
+  loadMbppPlus,
+} from './dataset.js';
 import { type CheckOptions, type CodeVerdict, checkProgram } from './evaluate.js';
 import { extractEvalCode, extractRewardCode } from './extract.js';
 import type { CodeProblem } from './problem.js';
@@ -80,6 +87,7 @@ function makeCodeTask(
       const program = extractRewardCode(fmt.answer);
       try {
         const v = await check(program, example, { stopAfterBaseFailure: true });
+        if (v.reference_error) return { score: CODE_REWARD.wrong, reason: `reference_error: ${v.reference_error}` };
         return v.passed
           ? { score: CODE_REWARD.correct, reason: 'correct' }
           : { score: CODE_REWARD.wrong, reason: `wrong_${v.status}` };
@@ -93,7 +101,12 @@ function makeCodeTask(
       const program = extractEvalCode(completion);
       try {
         const v = await check(program, example);
-        return { correct: v.passed, extracted: program, reason: v.passed ? 'correct' : `${v.status}: ${v.detail}` };
+        const reason = v.passed
+          ? 'correct'
+          : v.reference_error
+            ? `reference_error: ${v.reference_error}`
+            : `${v.status}: ${v.detail}`;
+        return { correct: v.passed, extracted: program, reason };
       } catch (e) {
         return {
           correct: false,
@@ -113,12 +126,18 @@ function makeCodeTask(
 }
 
 function defaultFileIn(name: string, dataDir: string): string {
+  if (name === 'mbppplus') return defaultMbppPlusPath(dataDir);
   return name === 'humaneval' ? defaultHumanEvalPath(dataDir) : defaultHumanEvalPlusPath(dataDir);
 }
 
 /** HumanEval+ with evalplus semantics (the paper's code domain). */
 export function createHumanEvalPlusTask(options: CodeTaskOptions = {}): CodeTask {
   return makeCodeTask('humanevalplus', loadHumanEvalPlus, defaultHumanEvalPlusPath, options);
+}
+
+/** MBPP+ with evalplus semantics (its per-task input decoding and MBPP oracles); `file` = MbppPlus.jsonl[.gz]. */
+export function createMbppPlusTask(options: CodeTaskOptions = {}): CodeTask {
+  return makeCodeTask('mbppplus', loadMbppPlus, defaultMbppPlusPath, options);
 }
 
 /** The original HumanEval, judged by its own test program. */
