@@ -234,7 +234,7 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
 
 function loadSource(m: EvalModelSpec): ModelSource {
   const dir = m.dir!;
-  const tokenizer = loadTokenizer(dir);
+  const tokenizer = loadTokenizer(dir, 'model');
   const model = loadModel(dir, m.device ? { device: m.device } : {});
   if (tokenizer.vocabSize > model.config.vocab_size)
     throw new Error(

@@ -75,7 +75,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   if (!existsSync(dir)) throw new Error(`model folder ${o.modelDir} does not exist`);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const config = readConfig(join(dir, 'config.json'));
-  const tokenizer = loadTokenizer(dir);
+  const tokenizer = loadTokenizer(dir, 'model');
   if (tokenizer.vocabSize > config.vocab_size)
     throw new Error(
       `${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocab_size}`,

@@ -12,8 +12,8 @@ import type {
   FromWorker,
   GenerateMessage,
   SubmitMessage,
-  ToWorker,
   TopLogprob,
+  ToWorker,
   WorkerCompletion,
   WorkerInit,
 } from './worker-protocol.js';
@@ -26,7 +26,7 @@ const init = workerData as WorkerInit;
 let model: CausalLM;
 let tokenizer: ReturnType<typeof loadTokenizer>;
 try {
-  tokenizer = loadTokenizer(init.modelDir);
+  tokenizer = loadTokenizer(init.modelDir, 'model');
   model = loadModel(init.modelDir, {
     device: init.device,
     ...(init.dtype ? { dtype: init.dtype as torch.DType } : {}),
@@ -68,7 +68,12 @@ function topAlternatives(prompt: number[], completion: number[], k: number, temp
   );
 }
 
-function toWorkerCompletion(c: Completion, prompt: number[], topLogprobs: number, temperature: number): WorkerCompletion {
+function toWorkerCompletion(
+  c: Completion,
+  prompt: number[],
+  topLogprobs: number,
+  temperature: number,
+): WorkerCompletion {
   return {
     text: c.text,
     tokenIds: c.tokenIds,

@@ -9,8 +9,14 @@ import { type GenerationTokenIds, Tokenizer } from './tokenizer.js';
 import { addedTokensFromConfig, type TokenizerConfigJson, tokenName } from './tokenizer-config.js';
 import { type AddedTokenJson, byteLevelBpeJson, specialToken, type TokenizerJson } from './tokenizer-json.js';
 
-export function loadTokenizer(dir: string): Tokenizer {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`tokenizer folder not found: ${dir}`);
+/** `folder` names what the caller asked for in the not-found error: a model folder holds its tokenizer too. */
+export function loadTokenizer(dir: string, folder: 'model' | 'tokenizer' = 'tokenizer'): Tokenizer {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new Error(
+      folder === 'model'
+        ? `model folder not found: ${dir} (a Hugging Face model folder: config.json, *.safetensors, tokenizer files)`
+        : `tokenizer folder not found: ${dir}`,
+    );
   const file = (name: string) => join(dir, name);
   const config = existsSync(file('tokenizer_config.json'))
     ? (readJsonObject(file('tokenizer_config.json')) as TokenizerConfigJson)

@@ -143,7 +143,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const train = cfg.limit ? o.train.slice(0, cfg.limit) : o.train;
   if (train.length === 0) throw new Error('GRPO needs at least one training example');
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
-  const tokenizer = loadTokenizer(ckpt ?? o.model);
+  const tokenizer = loadTokenizer(ckpt ?? o.model, 'model');
   const device = dp.device(cfg.device);
   const amp = mixedPrecision(cfg, device);
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name

@@ -26,6 +26,9 @@ export interface SftData {
   dropped: number;
   /** Rows skipped because they have no completion tokens left after truncation. */
   empty: number;
+  /** Per row, in order: prompt tokens and prompt + completion tokens (for messages about lengths). */
+  promptTokens: number[];
+  totalTokens: number[];
 }
 
 export interface PromptCompletion {
@@ -67,11 +70,21 @@ export function tokenizeSft(
 ): SftData {
   if (cfg.append_eos && tok.eosTokenId === null)
     throw new Error('append_eos is set but the tokenizer has no EOS token');
-  const out: SftData = { examples: [], rows: rows.length, truncated: 0, dropped: 0, empty: 0 };
+  const out: SftData = {
+    examples: [],
+    rows: rows.length,
+    truncated: 0,
+    dropped: 0,
+    empty: 0,
+    promptTokens: [],
+    totalTokens: [],
+  };
   for (const r of rows) {
     const p = tok.encode(r.prompt);
     const c = tok.encode(r.completion);
     if (cfg.append_eos) c.push(tok.eosTokenId!);
+    out.promptTokens.push(p.length);
+    out.totalTokens.push(p.length + c.length);
     let ids = [...p, ...c];
     let loss = [...p.map(() => (cfg.completion_only_loss ? 0 : 1)), ...c.map(() => 1)];
     loss[0] = 0; // the first token is never a target
@@ -91,4 +104,31 @@ export function tokenizeSft(
     out.examples.push({ ids, loss, source: r.source });
   }
   return out;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+};
+const lengths = (xs: readonly number[]): string => `p50 ${median(xs)}, max ${Math.max(0, ...xs)}`;
+
+/** Why no training sequence is left, and what to set: for the error when tokenizeSft kept none. */
+export function noUsableRowsMessage(file: string, d: SftData, maxLength: number): string {
+  const head = `${file}: no usable training rows`;
+  if (d.rows === 0) return `${head}: the file has no rows`;
+  const full = `the full rows are ${lengths(d.totalTokens)} tokens`;
+  const longPrompts = d.promptTokens.filter((n) => n >= maxLength).length;
+  if (longPrompts === d.rows)
+    return (
+      `${head}: the prompts alone are ${lengths(d.promptTokens)} tokens, so with max_length ${maxLength} no completion token is left to train on (${d.rows} of ${d.rows} rows). ` +
+      `Set max_length above the longest prompt (--max_length ${Math.max(...d.totalTokens)} keeps every row whole; ${full}) or shorten the prompts.`
+    );
+  if (d.dropped === d.rows)
+    return `${head}: all ${d.rows} rows are longer than max_length ${maxLength} (${full}) and truncation is 'drop'. Raise max_length (--max_length ${Math.max(...d.totalTokens)} keeps every row) or set truncation: truncate.`;
+  const parts = [
+    d.dropped ? `${d.dropped} dropped as longer than max_length ${maxLength}` : '',
+    longPrompts ? `${longPrompts} whose prompt alone fills max_length ${maxLength}` : '',
+    d.empty - longPrompts > 0 ? `${d.empty - longPrompts} with an empty completion (and append_eos off)` : '',
+  ].filter(Boolean);
+  return `${head}: of ${d.rows} rows, ${parts.join(', ')} (prompts ${lengths(d.promptTokens)} tokens; ${full}).`;
 }

@@ -22,7 +22,7 @@ import { mixedPrecision } from './precision.js';
 import { permutation } from './rng.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import type { SftConfig } from './sft-config.js';
-import { readSftRows, type SftExample, tokenizeSft } from './sft-data.js';
+import { noUsableRowsMessage, readSftRows, type SftExample, tokenizeSft } from './sft-data.js';
 
 export interface SftOptions {
   /** Base model folder (HF format, with tokenizer files). */
@@ -155,7 +155,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   // Rank 0 speaks for the group: it alone logs, shows progress and writes files.
   const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
-  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
+  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model, 'model');
   const amp = mixedPrecision(cfg, dp.device(cfg.device));
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
   const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: dp.device(cfg.device), dtype: cfg.dtype }, log);
@@ -178,10 +178,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   }
   const train = tokenizeSft(rows, tokenizer, cfg);
   const evalData = tokenizeSft(evalRows, tokenizer, cfg);
-  if (train.examples.length === 0)
-    throw new Error(
-      `${o.data}: no usable training rows (${train.rows} rows, ${train.dropped} dropped as longer than max_length ${cfg.max_length})`,
-    );
+  if (train.examples.length === 0) throw new Error(noUsableRowsMessage(o.data, train, cfg.max_length));
   log(
     `data: ${train.examples.length} training sequences (${train.truncated} truncated, ${train.dropped} dropped over max_length ${cfg.max_length}, ${train.empty} without completion tokens)` +
       (evalData.examples.length ? `, ${evalData.examples.length} held out for eval_loss` : ''),

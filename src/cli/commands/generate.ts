@@ -54,7 +54,7 @@ export function registerGenerate(program: Command): Command {
       const { generate } = await import('../../generate/index.js');
       const { samplingDefaults } = await import('../../serve/sampling-defaults.js');
       const defaults = samplingDefaults(o.model);
-      const tokenizer = loadTokenizer(o.model);
+      const tokenizer = loadTokenizer(o.model, 'model');
       const model = loadModel(o.model, { device: o.device });
       const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
       const progress = new Progress({

@@ -186,7 +186,7 @@ export function registerModel(program: Command): Command {
       }
       let tok: import('../../tokenizer/index.js').Tokenizer | null = null;
       try {
-        tok = (await import('../../tokenizer/index.js')).loadTokenizer(o.model);
+        tok = (await import('../../tokenizer/index.js')).loadTokenizer(o.model, 'model');
       } catch {
         tok = null; // a folder without tokenizer files still has logits
       }

@@ -53,7 +53,7 @@ Example:
         if (documents.length === 0) throw new Error(`${o.corpus}: no documents (the file is empty)`);
         await runPretrain(
           { model: o.model, documents, out: o.out, config, resume: o.resume, progress: o.progress },
-          loadTokenizer(o.model),
+          loadTokenizer(o.model, 'model'),
         );
       },
     );
