@@ -1,5 +1,8 @@
 // The `kindling` command line: one file per command in ./commands, registered here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { REPO_ROOT } from '../paths.js';
 import { disableProgress } from '../util/progress.js';
 import { registerBench } from './commands/bench.js';
 import { registerDistill } from './commands/distill.js';
@@ -23,7 +26,8 @@ import { registerVerifyCode } from './commands/verify-code.js';
 export function program(): Command {
   const p = new Command('kindling')
     .description('Warm up a base model on Knights & Knaves reasoning traces, then RLVR on ≤100 target examples.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    // Our own package.json (npm_package_version is the calling project's under npx).
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(p);
@@ -50,6 +54,10 @@ export function program(): Command {
     if (action.opts().progress === false) disableProgress();
   });
   return p;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Every command takes --no-progress: no progress output at all; the final summary line stays. */

@@ -1,7 +1,8 @@
 // One builder per output file: two runs appending to the same file would each skip only the keys
 // they saw at start and write duplicates. The lock is "<out>.lock" holding the owner's pid; a lock
 // whose process is gone (a killed run) is taken over.
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 function alive(pid: number): boolean {
   try {
@@ -17,6 +18,12 @@ export class FileLock {
 
   static acquire(target: string): FileLock {
     const path = `${target}.lock`;
+    // The output's folder is made here, as every command makes its --out folder.
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+    } catch (e) {
+      throw new Error(`${target}: cannot create its folder (${(e as Error).message})`);
+    }
     for (let tries = 0; tries < 3; tries++) {
       try {
         writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });

@@ -24,8 +24,11 @@ function load(): NativeBinding {
   if (!existsSync(addonPath)) {
     throw new Error(
       `the libtorch binding is not built (${addonPath} is missing). ` +
-        'Run `bash scripts/setup.sh`, or `npm run build:native` once a libtorch is available ' +
-        '(LIBTORCH=/path, a Python with torch, or Debian libtorch-dev).',
+        // An installed package has no scripts/setup.sh: it rebuilds with npm rebuild.
+        (existsSync(join(repoRoot, 'scripts', 'setup.sh'))
+          ? 'Run `bash scripts/setup.sh`, or `npm run build:native`'
+          : `Run \`npm rebuild kindling\` in your project (or \`node ${join(repoRoot, 'scripts', 'build-native.mjs')}\`)`) +
+        ' once a libtorch is available (LIBTORCH=/path, a Python with torch on PATH, or Debian libtorch-dev).',
     );
   }
   const require = createRequire(import.meta.url);
