@@ -57,7 +57,7 @@ export function registerEval(program: Command): Command {
     )
     .requiredOption(
       '--tasks <selectors>',
-      'math500, humanevalplus, mmlu-pro[:physics,history], kk[:3-7] — comma-separated or repeated',
+      'math500, humanevalplus, mbppplus[:FILE], mmlu-pro[:physics,history], kk[:3-7] — comma-separated or repeated',
       collect,
     )
     .requiredOption('--out <dir>', 'results folder: samples.jsonl (cache), run.json, results.json')
@@ -91,7 +91,10 @@ export function registerEval(program: Command): Command {
     )
     .option('--device <name>', 'cpu, cuda, cuda:1, mps', 'cpu')
     .option('--kk-per-size <n>', 'K&K held-out puzzles per size', parseIntOption('--kk-per-size', 1), 100)
-    .option('--data-dir <dir>', 'data folder (default: ../shared/data or $KINDLING_DATA)')
+    .option(
+      '--data-dir <dir>',
+      'data folder (default: $KINDLING_DATA or ../shared/data; layout in the README, e.g. math500/test.jsonl, mbppplus/MbppPlus.jsonl)',
+    )
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
@@ -99,6 +102,10 @@ export function registerEval(program: Command): Command {
 Cells (model, task, example, trial) already in OUT/samples.jsonl are not recomputed: run the same
 command again after an interruption, or with more --trials / a larger --limit, and only the missing
 cells are sampled. A folder remembers its sampling settings and refuses different ones.
+
+mbppplus reads evalplus's MBPP+ release (MbppPlus.jsonl[.gz], none ships): mbppplus:FILE, $KINDLING_MBPPPLUS,
+or <data>/mbppplus/MbppPlus.jsonl. A task whose reference solution fails is scored wrong with reason
+reference_error; the others are judged as usual.
 
 Writes OUT/samples.jsonl (one line per sample: prompt, completion, extracted, correct, reward,
 completion_tokens, finish_reason, …) and OUT/results.json (per task and category: accuracy

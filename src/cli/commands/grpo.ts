@@ -8,7 +8,10 @@ export function registerGrpo(program: Command): void {
     .requiredOption('--model <dir>', 'starting model folder (base or warmed-up)')
     .requiredOption('--task <name>', 'math | code | mcq[:physics,history] | kk (or a task the registry knows)')
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, samples.jsonl, checkpoints/, eval/, model/')
-    .option('--train <file>', "training rows as JSONL in the task's fields with an id (required for math)")
+    .option(
+      '--train <file>',
+      "training rows (.jsonl, .jsonl.gz or .parquet) in the source dataset's columns: Logic-RL rows for kk, MATH rows (problem + answer or a \\boxed{} solution) for math, MMLU-Pro rows for mcq, HumanEval+/MBPP+ rows for code; id from id, unique_id, task_id, question_id, index… or the row number (required for math)",
+    )
     .option('--limit <n>', "use at most this many training rows (default 100, the paper's)")
     .option('--config <file>', 'YAML/JSON settings (e.g. configs/grpo/paper.yaml); --key value flags override it')
     .option(
