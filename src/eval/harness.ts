@@ -195,10 +195,25 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
         );
       try {
         for (const p of todo) {
-          await evalModelTask(m.label, src, p, protocol, batchPrompts, store, missing, o.signal, (n) => {
-            done += n;
-            o.onProgress?.({ model: m.label, task: p.entry.selector, done, total });
-          });
+          const unjudged = await evalModelTask(
+            m.label,
+            src,
+            p,
+            protocol,
+            batchPrompts,
+            store,
+            missing,
+            o.signal,
+            (n) => {
+              done += n;
+              o.onProgress?.({ model: m.label, task: p.entry.selector, done, total });
+            },
+          );
+          // Rows that could not be judged are scored wrong; say how many, so the number is not silent.
+          if (unjudged.size)
+            log(
+              `${p.entry.selector}: ${unjudged.size} example${unjudged.size === 1 ? '' : 's'} not judged (the reference solution failed; score_reason reference_error in samples.jsonl): ${[...unjudged].slice(0, 5).join(', ')}${unjudged.size > 5 ? ', …' : ''}`,
+            );
         }
       } finally {
         if (owned) for (const t of src.model.params.values()) t.dispose();
@@ -253,7 +268,8 @@ async function evalModelTask(
   missing: (label: string, p: Prepared, i: number) => number[],
   signal: AbortSignal | undefined,
   tick: (cells: number) => void,
-): Promise<void> {
+): Promise<Set<string>> {
+  const unjudged = new Set<string>();
   const { model, tokenizer } = src;
   const T = protocol.trials;
   const maxPos = model.config.max_position_embeddings;
@@ -324,10 +340,12 @@ async function evalModelTask(
         });
       });
       const finished = await Promise.all(records);
+      for (const r of finished) if (r.score_reason.startsWith('reference_error')) unjudged.add(r.example_id);
       store.append(finished);
       tick(finished.length);
     }
   }
+  return unjudged;
 }
 
 /** The task's evaluation score and training reward; a throwing scorer counts as wrong, with its message. */

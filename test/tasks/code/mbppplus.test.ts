@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { REPO_ROOT } from '../../../src/paths.js';
 import { createMbppPlusTask, type InputRule, MBPP_RULE_EXAMPLES } from '../../../src/tasks/code/index.js';
+import { tinyModelDir } from '../../eval/helpers.js';
 import { PYTHON } from '../../peers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kindling-mbppplus-'));
@@ -292,4 +293,39 @@ test('mbppplus: the eval task reads an MbppPlus.jsonl.gz release file given by p
     createMbppPlusTask({ file: join(dir, 'none.jsonl') }).load('all'),
     /MBPP\+ data: .*none\.jsonl: no such file \(evalplus release MbppPlus\.jsonl/,
   );
+});
+
+test('mbppplus: kindling eval runs the task from a file; a broken row is scored wrong and counted, the run goes on', async () => {
+  const file = join(dir, 'eval-rows.jsonl');
+  const good = rows.find((r) => r.id === 'tuple_args/canonical')!.row;
+  writeFileSync(file, `${JSON.stringify(good)}\n${JSON.stringify(sqrtRow)}\n`);
+  const model = tinyModelDir(dir, 'tiny', 3);
+  const out = join(dir, 'eval');
+  const r = await runCli([
+    'eval',
+    '--model',
+    `tiny=${model}`,
+    '--tasks',
+    `mbppplus:${file}`,
+    '--trials',
+    '1',
+    '--max-new-tokens',
+    '4',
+    '--out',
+    out,
+    '--no-progress',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /mbppplus:.*eval-rows\.jsonl: 1 example not judged \(the reference solution failed; .*\): Mbpp\/9001/,
+  );
+  assert.match(r.stdout, /tiny +mbppplus:/);
+  const samples = (await import('node:fs')).readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n');
+  const reasons = samples.map((l) => JSON.parse(l)).map((x) => [x.example_id, x.score_reason.split(':')[0]]);
+  assert.deepEqual(reasons.sort(), [
+    ['Mbpp/2', reasons.find(([id]) => id === 'Mbpp/2')![1]],
+    ['Mbpp/9001', 'reference_error'],
+  ]);
+  assert.notEqual(reasons.find(([id]) => id === 'Mbpp/2')![1], 'reference_error');
 });
