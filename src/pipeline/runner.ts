@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
-import { formatSeconds } from '../util/progress.js';
+import { formatSeconds, progressEnabled } from '../util/progress.js';
 import type { Plan, Stage } from './plan.js';
 
 export type StageStatus = 'done' | 'resume' | 'run';
@@ -70,7 +70,8 @@ export async function runPlan(
   plan: Plan,
   o: { log?: (s: string) => void; beforeStage?: (s: Stage) => void } = {},
 ): Promise<RunResult> {
-  const log = o.log ?? ((s: string) => console.error(s));
+  // The per-stage lines are progress: --no-progress leaves only the caller's final summary.
+  const log = progressEnabled() ? (o.log ?? ((s: string) => console.error(s))) : () => {};
   mkdirSync(join(out, '.stages'), { recursive: true });
   const result: RunResult = { ran: [], skipped: [], seconds: {} };
   const total = plan.stages.length;

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initModel, saveModel } from '../../src/model/index.js';
+import { runPlan } from '../../src/pipeline/runner.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
+import { NO_PROGRESS_ENV } from '../../src/util/progress.js';
 import { tinyQwen2 } from '../tiny-model.js';
 import { kindling } from './run.js';
 
@@ -71,6 +73,39 @@ describe('messages and progress', () => {
     assert.equal(k1.stderr, '');
     assert.match(k1.stdout, /kk generate: wrote 5 puzzles/);
     assert.match(kk().stderr, PROGRESS_LINE);
+  });
+
+  it('demo/run --no-progress: no per-stage progress lines (the stages inherit the setting)', async () => {
+    const out = join(tmp, 'plan');
+    const stage = (id: string) => ({
+      id,
+      title: 'two puzzles',
+      deps: [],
+      spec: {},
+      inputs: [],
+      command: ['kk', 'generate', '--people', '3', '--per-size', '2', '--out', join(out, id, 'p.jsonl')],
+      resumeFlag: null,
+      dir: join(out, id),
+      hash: id,
+    });
+    const run = async (id: string) => {
+      const lines: string[] = [];
+      await runPlan(
+        out,
+        { stages: [stage(id)], evalDirs: [], rlvrDirs: [], report: join(out, 'r.html') },
+        {
+          log: (l) => lines.push(l),
+        },
+      );
+      return lines;
+    };
+    assert.ok((await run('shown')).some((l) => /^\[1\/1\] shown: done in/.test(l)));
+    process.env[NO_PROGRESS_ENV] = '1';
+    try {
+      assert.deepEqual(await run('hidden'), []);
+    } finally {
+      delete process.env[NO_PROGRESS_ENV];
+    }
   });
 
   it("the demo's first stage (kk generate) prints no warning", () => {
