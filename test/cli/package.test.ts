@@ -21,6 +21,9 @@ const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 // The surrounding `npm test` exports npm_* settings (prefix, package name, …) meant for this repo;
 // the nested npm calls must see a plain environment.
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+// The binding build looks for a Python with torch on PATH (as a user with a pip torch has it).
+const venvBin = join(REPO_ROOT, '.venv', 'bin');
+if (NATIVE && existsSync(venvBin)) env.PATH = `${venvBin}:${env.PATH ?? ''}`;
 function sh(cmd: string, args: string[], cwd: string) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
