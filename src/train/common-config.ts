@@ -52,3 +52,16 @@ export const loraFields = {
   /** rsLoRA: scale by lora_alpha / √r instead of lora_alpha / r. */
   use_rslora: z.boolean().default(false),
 };
+
+// ---- memory (issue 18): neither option changes the maths, only what a training forward holds for backward.
+export const memoryFields = {
+  /** Keep only each decoder layer's input in the forward and recompute the layer in backward (transformers' name). */
+  gradient_checkpointing: z.boolean().default(false),
+  /**
+   * The training loss projects `loss_chunk_size` positions to the vocabulary at a time and
+   * back-propagates each chunk at once, so the [T, vocabulary] logits never exist together.
+   */
+  chunked_loss: z.boolean().default(false),
+  /** Positions per LM-head chunk (null: about 32 M logits per chunk). */
+  loss_chunk_size: posInt.nullable().default(null),
+};

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel } from '../model/load.js';
-import { tokenLogprobs } from '../model/logprobs.js';
 import type { Example, Task } from '../tasks/types.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -20,8 +19,9 @@ import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
 import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
 import { type DataParallel, withDataParallel } from './data-parallel.js';
+import { grpoSliceBackward, rolloutLogprobs } from './grpo-batch.js';
 import type { GrpoConfig } from './grpo-config.js';
-import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
+import { computeAdvantages, type LossType } from './grpo-loss.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
@@ -67,55 +67,6 @@ interface Rollout {
   advantage: number;
   /** Loss mask weight for the whole completion (0 when masked as truncated). */
   keep: number;
-}
-
-/** log π(completion tokens | prompt) [B,Lc] for a micro-batch, with the mask [B,Lc]. */
-function rolloutLogprobs(
-  model: CausalLM,
-  rows: readonly Rollout[],
-  temperature: number,
-  pad: number,
-  withEntropy: boolean,
-) {
-  const Lp = Math.max(...rows.map((r) => r.promptIds.length));
-  const Lc = Math.max(1, ...rows.map((r) => r.completion.tokenIds.length));
-  const ids: number[] = [];
-  const att: number[] = [];
-  const pos: number[] = [];
-  const tgt: number[] = [];
-  const msk: number[] = [];
-  for (const r of rows) {
-    const p = r.promptIds;
-    const c = r.completion.tokenIds;
-    for (let i = 0; i < Lp; i++) {
-      const real = i >= Lp - p.length;
-      ids.push(real ? p[i - (Lp - p.length)]! : pad);
-      att.push(real ? 1 : 0);
-      pos.push(real ? i - (Lp - p.length) : 0);
-    }
-    for (let j = 0; j < Lc; j++) {
-      ids.push(c[j] ?? pad);
-      att.push(j < c.length ? 1 : 0);
-      pos.push(p.length + j);
-      tgt.push(c[j] ?? pad);
-      msk.push(j < c.length ? r.keep : 0);
-    }
-  }
-  const B = rows.length;
-  const dev = model.device;
-  const input = torch.tensor(ids, { dtype: 'int64', shape: [B, Lp + Lc], device: dev });
-  const anyPad = att.includes(0);
-  const h = model.hidden(input, {
-    positionIds: torch.tensor(pos, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }),
-    ...(anyPad ? { attentionMask: torch.tensor(att, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }) } : {}),
-  });
-  const out = tokenLogprobs(
-    model,
-    h.narrow(1, Lp - 1, Lc),
-    torch.tensor(tgt, { dtype: 'int64', shape: [B, Lc], device: dev }),
-    { temperature, entropy: withEntropy },
-  );
-  return { ...out, mask: torch.tensor(msk, { shape: [B, Lc], device: dev }) };
 }
 
 /** Left truncation to max_prompt_length (the paper keeps the end of the prompt, where the question is). */
@@ -383,28 +334,23 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
           sliced.forEach((c, ci) =>
             c.slices.forEach((sl, si) =>
               torch.scope(() => {
-                const lp = amp(() => rolloutLogprobs(model, sl, cfg.temperature, pad, it === 0));
-                const out = grpoLoss(
-                  {
-                    logprobs: lp.logprobs,
-                    oldLogprobs: old ? old[ci]![si]! : lp.logprobs.detach(),
-                    refLogprobs: refLp ? refLp[ci]![si]! : null,
-                    advantages: torch.tensor(
-                      sl.map((r) => r.advantage),
-                      { device: model.device },
-                    ),
-                    mask: lp.mask,
-                  },
-                  { ...lossSettings, microBatchRows: c.rows, microBatchTokens: c.tokens },
-                );
-                out.loss.backward();
+                const out = grpoSliceBackward(model, sl, {
+                  pad,
+                  temperature: cfg.temperature,
+                  entropy: it === 0,
+                  old: old ? old[ci]![si]! : null,
+                  ref: refLp ? refLp[ci]![si]! : null,
+                  settings: { ...lossSettings, microBatchRows: c.rows, microBatchTokens: c.tokens },
+                  memory: cfg,
+                  amp,
+                });
                 if (it === 0) {
-                  lossValue += out.loss.item();
+                  lossValue += out.loss;
                   clipLow += out.clippedLow;
                   clipHigh += out.clippedHigh;
                   klSum += out.klSum;
                   tokens += out.tokens;
-                  entropySum += lp.entropy!.mul(lp.mask).sum().item();
+                  entropySum += out.entropySum;
                 }
               }),
             ),

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
-import { chunkedTokenLoss, tokenLogprobs } from '../model/logprobs.js';
+import { type LogprobChunk, type MemorySettings, tokenLogprobs, tokenLossBackward } from '../model/logprobs.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
@@ -95,31 +95,18 @@ export function sftBackward(
   rows: readonly SftExample[],
   pad: number,
   divisor: number,
-  o: { gradient_checkpointing: boolean; chunked_loss: boolean; loss_chunk_size: number | null },
+  o: MemorySettings,
   amp: <T>(fn: () => T) => T = (fn) => fn(),
 ): number {
   return torch.scope(() => {
     const { ids, targets, mask } = sftTensors(model, rows, pad);
-    const th = model.trainingHidden(ids, { checkpoint: o.gradient_checkpointing, forward: amp });
-    const lossOf = (lp: torch.Tensor, s: number, n: number) =>
-      lp
-        .mul(mask.narrow(1, s, n))
+    const lossOf = (c: LogprobChunk) =>
+      c.logprobs
+        .mul(mask.narrow(1, c.start, c.length))
         .sum()
         .neg()
         .div(divisor);
-    let value: number;
-    if (o.chunked_loss)
-      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), {
-        chunk: o.loss_chunk_size,
-        forward: amp,
-      });
-    else {
-      const loss = amp(() => lossOf(tokenLogprobs(model, th.hidden, targets).logprobs, 0, targets.shape[1]!));
-      loss.backward();
-      value = loss.item();
-    }
-    th.backward();
-    return value;
+    return tokenLossBackward(model, ids, targets, lossOf, o, { forward: amp });
   });
 }
 

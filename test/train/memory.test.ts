@@ -1,9 +1,13 @@
 // Gradient checkpointing and the chunked LM-head loss change what is held for backward, never the
-// maths: same loss and parameter gradients as the plain path (float64), whatever the chunk size.
+// maths: same loss and parameter gradients as the plain path (float64), whatever the chunk size,
+// for SFT and for every GRPO loss type.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initModel } from '../../src/model/index.js';
+import type { MemorySettings } from '../../src/model/logprobs.js';
 import * as torch from '../../src/torch/index.js';
+import { grpoSliceBackward, rolloutLogprobs, type UpdateRow } from '../../src/train/grpo-batch.js';
+import type { LossSettings, LossType } from '../../src/train/grpo-loss.js';
 import { sftBackward, sftLossSum } from '../../src/train/sft.js';
 import type { SftExample } from '../../src/train/sft-data.js';
 import { tinyQwen2 } from '../tiny-model.js';
@@ -58,4 +62,63 @@ describe('gradient checkpointing and the chunked loss (SFT)', () => {
       assertClose(ref, gradients(model), what);
     }
   });
+});
+
+// Prompts of different lengths (left padding: an attention mask), completions of different lengths,
+// one masked out (keep 0, as mask_truncated_completions does), mixed-sign advantages.
+const rollouts: UpdateRow[] = [
+  { promptIds: [5, 17, 42], completion: { tokenIds: [9, 88, 3, 61, 7] }, keep: 1, advantage: 0.8 },
+  { promptIds: [12, 4, 99, 150, 8], completion: { tokenIds: [31, 2] }, keep: 1, advantage: -1.1 },
+  { promptIds: [7, 77], completion: { tokenIds: [100, 101, 102, 103, 104, 105] }, keep: 0, advantage: 0.4 },
+  { promptIds: [64, 65, 66, 67], completion: { tokenIds: [200, 13, 14] }, keep: 1, advantage: 0.3 },
+];
+
+describe('gradient checkpointing and the chunked loss (GRPO update)', () => {
+  const plainMemory = { gradient_checkpointing: false, chunked_loss: false, loss_chunk_size: null };
+  const variants = [
+    { gradient_checkpointing: true, chunked_loss: false, loss_chunk_size: null },
+    { gradient_checkpointing: false, chunked_loss: true, loss_chunk_size: 1 },
+    { gradient_checkpointing: true, chunked_loss: true, loss_chunk_size: 1 },
+    { gradient_checkpointing: true, chunked_loss: true, loss_chunk_size: 4 },
+    { gradient_checkpointing: true, chunked_loss: true, loss_chunk_size: null },
+  ];
+  for (const lossType of ['grpo', 'bnpo', 'dapo', 'dr_grpo'] as LossType[])
+    it(`${lossType}: the plain path's loss, metrics and parameter gradients (float64, 1e-10) for every chunk size`, () => {
+      const model = initModel(tinyQwen2({ num_hidden_layers: 3 }), { seed: 5, dtype: 'float64' });
+      for (const p of model.parameters()) p.requiresGrad_(true);
+      // π_old and π_ref away from π_θ, so ratios clip on both sides and the KL term is live.
+      const { old, ref } = torch.noGrad(() =>
+        torch.scope(() => {
+          const lp = rolloutLogprobs(model, rollouts, 0.9, 0, false).logprobs;
+          const wave = torch.arange(0, lp.numel(), 1, { dtype: 'float64' }).reshape(lp.shape).mul(1.7).sin();
+          return torch.keep({ old: lp.add(wave.mul(0.4)), ref: lp.sub(wave.mul(0.3).cos()) });
+        }),
+      );
+      const settings: LossSettings = {
+        lossType,
+        epsilonLow: 0.2,
+        epsilonHigh: 0.28,
+        beta: 0.05,
+        stepTokens: 23,
+        microBatches: 3,
+        maxCompletionLength: 8,
+      };
+      const slice = (memory: MemorySettings) =>
+        grpoSliceBackward(model, rollouts, { pad: 0, temperature: 0.9, entropy: true, old, ref, settings, memory });
+      const plain = slice(plainMemory);
+      const refGrads = gradients(model);
+      assert.ok(plain.clippedLow + plain.clippedHigh > 0, 'some ratios clip');
+      assert.equal(plain.tokens, 10);
+      for (const v of variants) {
+        const what = `${lossType} ${JSON.stringify(v)}`;
+        const got = slice(v);
+        for (const k of ['loss', 'klSum', 'entropySum'] as const)
+          assert.ok(Math.abs(got[k] - plain[k]) <= 1e-10, `${what}: ${k} ${got[k]} vs ${plain[k]}`);
+        for (const k of ['clippedLow', 'clippedHigh', 'tokens'] as const)
+          assert.equal(got[k], plain[k], `${what}: ${k}`);
+        assertClose(refGrads, gradients(model), what);
+      }
+      old.dispose();
+      ref.dispose();
+    });
 });
