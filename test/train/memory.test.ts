@@ -3,7 +3,7 @@
 // for SFT and for every GRPO loss type.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { initModel } from '../../src/model/index.js';
+import { initModel, LoraAdapter } from '../../src/model/index.js';
 import type { MemorySettings } from '../../src/model/logprobs.js';
 import * as torch from '../../src/torch/index.js';
 import { grpoSliceBackward, rolloutLogprobs, type UpdateRow } from '../../src/train/grpo-batch.js';
@@ -19,7 +19,7 @@ const rows: SftExample[] = [
 
 function gradients(model: ReturnType<typeof initModel>): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const [name, p] of model.params) {
+  for (const [name, p] of model.trainableParams()) {
     const g = p.grad;
     out.set(name, g ? g.toArray() : []);
     g?.dispose();
@@ -121,4 +121,37 @@ describe('gradient checkpointing and the chunked loss (GRPO update)', () => {
       old.dispose();
       ref.dispose();
     });
+});
+
+describe('gradient checkpointing with LoRA dropout', () => {
+  it('the recomputed layers drop what their forward dropped: same loss and adapter gradients as without checkpointing', () => {
+    const model = initModel(tinyQwen2({ num_hidden_layers: 3 }), { seed: 3, dtype: 'float64' });
+    for (const p of model.params.values()) p.requiresGrad_(false);
+    model.adapter = LoraAdapter.init(
+      model.config,
+      { r: 4, lora_alpha: 8, lora_dropout: 0.3, target_modules: 'all-linear', use_rslora: false },
+      { seed: 1 },
+    );
+    // B ≠ 0, so the dropped adapter inputs change the loss.
+    torch.noGrad(() => {
+      for (const [k, p] of model.adapter!.params) if (k.includes('lora_B')) p.normal_(0, 0.2, new torch.Generator(7));
+    });
+    const run = (gradient_checkpointing: boolean) => {
+      torch.manualSeed(11);
+      const loss = sftBackward(model, rows, 0, 13, { gradient_checkpointing, chunked_loss: true, loss_chunk_size: 3 });
+      return { loss, grads: gradients(model) };
+    };
+    const plain = run(false);
+    const ckpt = run(true);
+    assert.ok(Math.abs(ckpt.loss - plain.loss) <= 1e-10, `loss ${ckpt.loss} vs ${plain.loss}`);
+    assertClose(plain.grads, ckpt.grads, 'checkpointed LoRA with dropout');
+    torch.manualSeed(12);
+    const other = sftBackward(model, rows, 0, 13, {
+      gradient_checkpointing: true,
+      chunked_loss: false,
+      loss_chunk_size: null,
+    });
+    gradients(model);
+    assert.notEqual(other, plain.loss, 'another seed drops other inputs');
+  });
 });
