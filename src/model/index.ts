@@ -5,4 +5,5 @@ export * from './kv-cache.js';
 export * from './load.js';
 export * from './logprobs.js';
 export * from './lora.js';
+export * from './merge.js';
 export * from './safetensors.js';

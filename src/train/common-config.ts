@@ -51,6 +51,15 @@ export const loraFields = {
   lora_target_modules: z.union([z.string(), z.array(z.string()).min(1)]).default('all-linear'),
   /** rsLoRA: scale by lora_alpha / √r instead of lora_alpha / r. */
   use_rslora: z.boolean().default(false),
+  /** PEFT's full-weight trainable modules beside the adapter: not supported (only null or []). */
+  modules_to_save: z
+    .array(z.string())
+    .nullable()
+    .default(null)
+    .refine((v) => !v?.length, {
+      message:
+        'modules_to_save is not supported: kindling trains LoRA adapters only (embed_tokens/lm_head would need full-weight copies in the adapter); leave it null or train without use_peft',
+    }),
 };
 
 // ---- memory (issue 18): neither option changes the maths, only what a training forward holds for backward.

@@ -10,6 +10,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
+import { tokenizerFolder } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel } from '../model/load.js';
 import type { Example, Task } from '../tasks/types.js';
@@ -36,7 +37,10 @@ import { gradientNorm } from './sft.js';
 export type Evaluator = (model: CausalLM, tokenizer: Tokenizer, step: number) => Promise<Record<string, number>>;
 
 export interface GrpoOptions {
+  /** The starting model folder, or a PEFT adapter folder. */
   model: string;
+  /** For an adapter folder: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string;
   task: Task;
   /** Training rows (at most config.limit are used, in file order). */
   train: Example[];
@@ -94,14 +98,14 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const train = cfg.limit ? o.train.slice(0, cfg.limit) : o.train;
   if (train.length === 0) throw new Error('GRPO needs at least one training example');
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
-  const tokenizer = loadTokenizer(ckpt ?? o.model);
+  const tokenizer = loadTokenizer(ckpt ?? tokenizerFolder(o.model, o.base));
   const device = dp.device(cfg.device);
   const amp = mixedPrecision(cfg, device);
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
-  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: device, dtype: cfg.dtype }, log);
+  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device, dtype: cfg.dtype, base: o.base ?? null }, log);
   const model = trainable.model;
   // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
-  const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype }) : null;
+  const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype, base: o.base ?? null }) : null;
   if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
   if (dp.isMain)
     writeFileSync(

@@ -6,6 +6,7 @@
 // the ranks, so losses, checkpoints and resumption do not depend on how many processes ran it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tokenizerFolder } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
 import { type LogprobChunk, type MemorySettings, tokenLogprobs, tokenLossBackward } from '../model/logprobs.js';
 import { loadTokenizer } from '../tokenizer/load.js';
@@ -25,8 +26,10 @@ import type { SftConfig } from './sft-config.js';
 import { readSftRows, type SftExample, tokenizeSft } from './sft-data.js';
 
 export interface SftOptions {
-  /** Base model folder (HF format, with tokenizer files). */
+  /** Base model folder (HF format, with tokenizer files), or a PEFT adapter folder. */
   model: string;
+  /** For an adapter folder: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string;
   /** Training data (JSONL). */
   data: string;
   /** Run folder: config.json, metrics.jsonl, checkpoints/, model/ (the final weights). */
@@ -142,10 +145,15 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   // Rank 0 speaks for the group: it alone logs, shows progress and writes files.
   const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
-  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model);
+  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? tokenizerFolder(o.model, o.base));
   const amp = mixedPrecision(cfg, dp.device(cfg.device));
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
-  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: dp.device(cfg.device), dtype: cfg.dtype }, log);
+  const trainable = loadForTraining(
+    ckpt ?? o.model,
+    cfg,
+    { device: dp.device(cfg.device), dtype: cfg.dtype, base: o.base ?? null },
+    log,
+  );
   const model = trainable.model;
   if (dp.isMain)
     writeFileSync(

@@ -62,6 +62,14 @@ describe('LoRA training', () => {
     second.losses.forEach((l, i) => assert.equal(l, full.losses[2 + i], `step ${3 + i}`));
   });
 
+  it('modules_to_save is refused with the field named (full-weight modules are not supported)', () => {
+    assert.throws(
+      () => resolveConfig(SftConfigSchema, undefined, { ...lora, modules_to_save: ['lm_head'] }),
+      /modules_to_save: modules_to_save is not supported/,
+    );
+    resolveConfig(GrpoConfigSchema, undefined, { ...lora, modules_to_save: [] });
+  });
+
   it('GRPO with LoRA learns the letters task', async () => {
     const letters: Task = {
       name: 'letters',
