@@ -358,19 +358,12 @@ function renameVariables(gold: Value, pred: Value): [Value, Value] | null {
     const names: string[] = [];
     const collect = (j: Json) => {
       if (typeof j === 'string') {
-        if (
-          !['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) &&
-          !names.includes(j)
-        )
+        if (!['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) && !names.includes(j))
           names.push(j);
       } else if (Array.isArray(j)) for (const x of j.slice(1)) collect(x);
     };
     const map = (j: Json): Json =>
-      typeof j === 'string' && names.includes(j)
-        ? `v${names.indexOf(j)}`
-        : Array.isArray(j)
-          ? [j[0]!, ...j.slice(1).map(map)]
-          : j;
+      typeof j === 'string' && names.includes(j) ? `v${names.indexOf(j)}` : Array.isArray(j) ? [j[0]!, ...j.slice(1).map(map)] : j;
     const walk = (x: Value): Value => {
       if (x.t === 'expr') {
         collect(x.json);
