@@ -122,6 +122,18 @@ export class CausalLM {
       this.unmergeAdapter();
     }
   }
+  /** Runs `fn` on the base alone, the adapter set aside (PEFT's disable_adapter): e.g. reference log-probs. */
+  withoutAdapter<T>(fn: () => T): T {
+    const ad = this.adapter;
+    if (!ad) return fn();
+    if (ad.merged) throw new Error('withoutAdapter: the adapter is merged into the weights');
+    this.adapter = null;
+    try {
+      return fn();
+    } finally {
+      this.adapter = ad;
+    }
+  }
   #packs(): boolean {
     return this.device === 'cpu' && this.dtype === 'float32' && F.hasPackedLinear();
   }

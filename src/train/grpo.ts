@@ -10,7 +10,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
-import { tokenizerFolder } from '../model/adapter-io.js';
+import { isAdapterFolder, tokenizerFolder } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel } from '../model/load.js';
 import type { Example, Task } from '../tasks/types.js';
@@ -104,8 +104,12 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
   const trainable = loadForTraining(ckpt ?? o.model, cfg, { device, dtype: cfg.dtype, base: o.base ?? null }, log);
   const model = trainable.model;
-  // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
-  const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype, base: o.base ?? null }) : null;
+  // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none). With a fresh
+  // LoRA adapter the starting policy is the base, i.e. the policy with its adapter set aside (TRL's
+  // disable_adapter): no second copy of the weights.
+  const refIsBase = cfg.beta > 0 && cfg.use_peft && !isAdapterFolder(o.model);
+  const ref =
+    cfg.beta > 0 && !refIsBase ? loadModel(o.model, { device, dtype: cfg.dtype, base: o.base ?? null }) : null;
   if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
   if (dp.isMain)
     writeFileSync(
@@ -324,7 +328,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         );
       // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
       const old = cfg.num_iterations > 1 ? frozen(model) : null;
-      const refLp = ref ? frozen(ref) : null;
+      const refLp = ref ? frozen(ref) : refIsBase ? model.withoutAdapter(() => frozen(model)) : null;
       let lossValue = 0;
       let clipLow = 0;
       let clipHigh = 0;

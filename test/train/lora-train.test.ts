@@ -116,4 +116,37 @@ describe('LoRA training', () => {
     );
     assert.ok(existsSync(join(r.modelDir, 'adapter_config.json')));
   });
+
+  it('GRPO with LoRA and β > 0: the reference is the base (the adapter set aside), so KL starts at 0 and grows', async () => {
+    const letters: Task = {
+      name: 'letters',
+      splits: ['train'],
+      load: async () => Array.from({ length: 4 }, (_, i) => ({ id: `q${i}`, q: `Say ${i}:` })),
+      prompt: (e) => String(e.q),
+      reward: (c) => ({ score: [...Buffer.from(c)].filter((b) => b >= 97 && b <= 122).length, reason: 'l' }),
+      score: (c) => ({ correct: /^[a-z]+$/.test(c), extracted: c, reason: 'l' }),
+    };
+    const config = resolveConfig(GrpoConfigSchema, undefined, {
+      ...lettersGrpoSettings,
+      ...lora,
+      lora_dropout: 0, // the update's dropout alone would make KL > 0 against any reference
+      beta: 0.1,
+      learning_rate: 3e-2,
+      num_generations: 4,
+      per_device_train_batch_size: 16,
+      max_steps: 3,
+    });
+    const r = await runGrpo({
+      model: grpoBase,
+      task: letters,
+      train: await letters.load('train'),
+      out: join(tmp, 'grpo-kl'),
+      config,
+      progress: false,
+      log: () => {},
+    });
+    const kl = r.metrics.map((m) => m.kl!);
+    assert.ok(Math.abs(kl[0]!) < 1e-6, `step 1: the policy is the base (B = 0): kl ${kl[0]}`);
+    assert.ok(kl[2]! > 1e-4, `step 3: the adapter has moved the policy away from the base: kl ${kl}`);
+  });
 });

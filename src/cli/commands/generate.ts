@@ -51,11 +51,12 @@ export function registerGenerate(program: Command): Command {
       'print {"seed", "completions": [[{text, token_ids, logprobs, finish_reason, stop, prompt_tokens}] per prompt]}',
     )
     .action(async (o: GenerateCliOptions) => {
-      const { loadModel, tokenizerFolder } = await import('../../model/index.js');
+      const { isAdapterFolder, loadModel, resolveBaseModel, tokenizerFolder } = await import('../../model/index.js');
       const { loadTokenizer } = await import('../../tokenizer/index.js');
       const { generate } = await import('../../generate/index.js');
       const { samplingDefaults } = await import('../../serve/sampling-defaults.js');
-      const defaults = samplingDefaults(o.model);
+      // An adapter folder samples with its base's generation_config.json defaults.
+      const defaults = samplingDefaults(isAdapterFolder(o.model) ? resolveBaseModel(o.model, o.base) : o.model);
       const tokenizer = loadTokenizer(tokenizerFolder(o.model, o.base));
       const model = loadModel(o.model, { device: o.device, base: o.base ?? null });
       const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
