@@ -2,6 +2,7 @@
 // never materialises float32 logits for the whole batch at once.
 import * as torch from '../torch/index.js';
 import type { CausalLM } from './decoder.js';
+import { frozenHeadLogprobs } from './frozen-head.js';
 
 export interface TokenLogprobs {
   /** log p(target) [B,T] in float32 */
@@ -24,6 +25,9 @@ export function tokenLogprobs(
   const V = model.config.vocab_size;
   const chunk = Math.max(1, o.chunk ?? Math.floor((32 * 2 ** 20) / Math.max(1, B * V)));
   const temp = o.temperature ?? 1;
+  // Under autograd with a frozen head (LoRA): no [T, V] logits saved for backward (frozen-head.ts).
+  if (torch.isGradEnabled() && hidden.requiresGrad && !model.lmHead.requiresGrad)
+    return frozenHeadLogprobs(model, hidden, targets, { ...o, chunk });
   return torch.scope(() => {
     const lps: torch.Tensor[] = [];
     const ents: torch.Tensor[] = [];

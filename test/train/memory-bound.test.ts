@@ -5,8 +5,8 @@
 // (it holds [T, V] logits, and every layer's activations).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { initModel } from '../../src/model/index.js';
-import type { MemorySettings } from '../../src/model/logprobs.js';
+import { initModel, LoraAdapter } from '../../src/model/index.js';
+import { type MemorySettings, tokenLogprobs } from '../../src/model/logprobs.js';
 import * as torch from '../../src/torch/index.js';
 import { grpoSliceBackward, type UpdateRow } from '../../src/train/grpo-batch.js';
 import { sftBackward } from '../../src/train/sft.js';
@@ -102,5 +102,28 @@ describe('bounded memory: one checkpointed, chunked step at a fixed shape', () =
     clearGrads(model);
     const limit = bound(2, 512, P);
     assert.ok(peakBytes <= limit, `peak ${MiB(peakBytes)} > bound ${MiB(limit)}`);
+  });
+
+  it('tokenLogprobs under autograd with a frozen head (LoRA): forward + backward hold no [T, V] logits', () => {
+    const T = 512;
+    const { D, V, chunk } = shape;
+    const frozen = initModel(config, { seed: 2 });
+    for (const p of frozen.params.values()) p.requiresGrad_(false);
+    frozen.adapter = LoraAdapter.init(
+      frozen.config,
+      { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: 'all-linear', use_rslora: false },
+      { seed: 1 },
+    );
+    const hidden = torch
+      .noGrad(() => torch.randn([1, T, D], { generator: new torch.Generator(4) }))
+      .requiresGrad_(true);
+    const targets = torch.tensor(Array.from({ length: T }, token), { dtype: 'int64', shape: [1, T] });
+    const { peakBytes } = torch.measureHostMemory(() =>
+      torch.scope(() => tokenLogprobs(frozen, hidden, targets, { chunk }).logprobs.sum().backward()),
+    );
+    // A few [T,D] tensors per chunk kept for backward plus one chunk's logits and softmax.
+    const limit = 4 * (16 * T * D + 6 * chunk * V);
+    assert.ok(peakBytes <= limit, `peak ${MiB(peakBytes)} > bound ${MiB(limit)} (the logits alone: ${MiB(4 * T * V)})`);
+    assert.ok(limit < 4 * T * V, 'the bound excludes one copy of the logits');
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initModel, LoraAdapter } from '../../src/model/index.js';
-import type { MemorySettings } from '../../src/model/logprobs.js';
+import { type MemorySettings, tokenLogprobs } from '../../src/model/logprobs.js';
 import * as torch from '../../src/torch/index.js';
 import { grpoSliceBackward, rolloutLogprobs, type UpdateRow } from '../../src/train/grpo-batch.js';
 import type { LossSettings, LossType } from '../../src/train/grpo-loss.js';
@@ -153,5 +153,43 @@ describe('gradient checkpointing with LoRA dropout', () => {
     });
     gradients(model);
     assert.notEqual(other, plain.loss, 'another seed drops other inputs');
+  });
+});
+
+describe('tokenLogprobs under autograd with a frozen head (LoRA)', () => {
+  it('the saved-logits path’s log-probs, entropy and adapter gradients (float64, 1e-10), any chunk size', () => {
+    const model = initModel(tinyQwen2({ num_hidden_layers: 2 }), { seed: 8, dtype: 'float64' });
+    for (const p of model.params.values()) p.requiresGrad_(false);
+    model.adapter = LoraAdapter.init(
+      model.config,
+      { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: 'all-linear', use_rslora: false },
+      { seed: 2 },
+    );
+    torch.noGrad(() => {
+      for (const [k, p] of model.adapter!.params) if (k.includes('lora_B')) p.normal_(0, 0.2, new torch.Generator(3));
+    });
+    const ids = torch.tensor([rows[0]!.ids.slice(0, 9), rows[0]!.ids.slice(1, 10)], { dtype: 'int64' });
+    const targets = torch.tensor([rows[0]!.ids.slice(1, 10), rows[0]!.ids.slice(0, 9)], { dtype: 'int64' });
+    const weights = torch.arange(0, 18, 1, { dtype: 'float64' }).reshape([2, 9]).mul(0.37).cos();
+    // Reference: the logits themselves under autograd, log-softmax, gather.
+    const ref = torch.scope(() => {
+      const logits = model.logits(model.hidden(ids)).div(0.7);
+      const lsm = logits.logSoftmax(-1);
+      const lp = lsm.gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+      const ent = torch.noGrad(() => lsm.exp().mul(lsm).sum(-1).neg());
+      lp.mul(weights).sum().backward();
+      return { lp: lp.detach().toArray(), ent: ent.toArray() };
+    });
+    const refGrads = gradients(model);
+    for (const chunk of [1, 4, 9]) {
+      const got = torch.scope(() => {
+        const out = tokenLogprobs(model, model.hidden(ids), targets, { chunk, temperature: 0.7, entropy: true });
+        out.logprobs.mul(weights).sum().backward();
+        return { lp: out.logprobs.detach().toArray(), ent: out.entropy!.toArray() };
+      });
+      got.lp.forEach((x, i) => assert.ok(Math.abs(x - ref.lp[i]!) <= 1e-10, `chunk ${chunk}: logprob ${i}`));
+      got.ent.forEach((x, i) => assert.ok(Math.abs(x - ref.ent[i]!) <= 1e-10, `chunk ${chunk}: entropy ${i}`));
+      assertClose(refGrads, gradients(model), `frozen head, chunk ${chunk}`);
+    }
   });
 });
