@@ -63,7 +63,8 @@ function onlySymbols(v: Value): boolean {
     typeof j === 'string'
       ? !['Pi', 'ExponentialE', 'ImaginaryUnit'].includes(j)
       : Array.isArray(j) &&
-        (j[0] === 'Multiply' || (j[0] === 'Power' && j[2] === -1) || j[0] === 'Divide') &&
+        // a power of symbols counts (f^{\prime}(x) is f(x)^prime): latex2sympy's only-symbols test
+        (j[0] === 'Multiply' || j[0] === 'Power' || j[0] === 'Divide') &&
         j.slice(1).every((x) => x === -1 || ok(x));
   return ok(v.json);
 }
@@ -358,12 +359,19 @@ function renameVariables(gold: Value, pred: Value): [Value, Value] | null {
     const names: string[] = [];
     const collect = (j: Json) => {
       if (typeof j === 'string') {
-        if (!['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) && !names.includes(j))
+        if (
+          !['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) &&
+          !names.includes(j)
+        )
           names.push(j);
       } else if (Array.isArray(j)) for (const x of j.slice(1)) collect(x);
     };
     const map = (j: Json): Json =>
-      typeof j === 'string' && names.includes(j) ? `v${names.indexOf(j)}` : Array.isArray(j) ? [j[0]!, ...j.slice(1).map(map)] : j;
+      typeof j === 'string' && names.includes(j)
+        ? `v${names.indexOf(j)}`
+        : Array.isArray(j)
+          ? [j[0]!, ...j.slice(1).map(map)]
+          : j;
     const walk = (x: Value): Value => {
       if (x.t === 'expr') {
         collect(x.json);

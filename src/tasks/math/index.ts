@@ -1,5 +1,12 @@
 export { boxedContents, lastBoxed, matchingBrace } from './boxed.js';
-export { type CompareOptions, type Comparison, compareValues, compareWith, DEFAULT_COMPARE, type Rule } from './compare.js';
+export {
+  type CompareOptions,
+  type Comparison,
+  compareValues,
+  compareWith,
+  DEFAULT_COMPARE,
+  type Rule,
+} from './compare.js';
 export { loadMath500, type MathExample, parseMathJsonl } from './data.js';
 export { CheckTimeout, Deadline } from './deadline.js';
 export { type Extraction, extractAnswer } from './extract.js';

@@ -98,14 +98,15 @@ export function ratEq(a: Rat, b: Rat): boolean {
   return a.n === b.n && a.d === b.d;
 }
 
-/** Round half away from zero to `places` decimals (sympy's Float.round), as a rational. */
+/** Round to `places` decimals, a tie to the even digit (sympy's Expr.round: 0.125 → 0.12), as a rational. */
 export function roundRat(a: Rat, places: number): Rat {
   const scale = 10n ** BigInt(places);
   const num = a.n * scale;
   const neg = num < 0n;
   const abs = neg ? -num : num;
   let q = abs / a.d;
-  if ((abs % a.d) * 2n >= a.d) q += 1n;
+  const twice = (abs % a.d) * 2n;
+  if (twice > a.d || (twice === a.d && q % 2n === 1n)) q += 1n;
   return rat(neg ? -q : q, scale)!;
 }
 

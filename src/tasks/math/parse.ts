@@ -33,6 +33,10 @@ function splitTop(s: string, sep: RegExp): { parts: string[]; seps: string[] } {
         depth += s[i + 1] === '{' ? 1 : -1;
         i++;
         continue;
+      } else if (s[i + 1] !== undefined && /[,;:! ]/.test(s[i + 1]!)) {
+        // a spacing command (`99\,\mathrm{kg}`, `5\;m`) is not a list separator
+        i++;
+        continue;
       }
     }
     if (OPENERS.has(c)) depth++;
@@ -260,8 +264,14 @@ function matrix(body: string): Value {
 
 // ---- scalars ----------------------------------------------------------------------------------
 
-// `°` is left alone: math-verify keeps `321°` as an unparsed string (never equal to 321)
-const DEGREES = /(?:\\[,;:]|\s)*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ)/g;
+// Degree marks as math-verify's lexer has them: a superscript `^\circ`, `^{\circ}`, `^\degree`,
+// `^\circle`, `^°` (each also braced), written exactly so, dropped without converting to radians.
+const DEGREES = /(?:\\[,;:]|\s)*\^(?:\{(?:\\circ(?:le)?|\\degree|°)\}|(?:\\circ(?:le)?|\\degree)(?![a-zA-Z])|°)/g;
+// Any other degree mark (`321°`, `74\circ`, `^ \circ`) is a lexer error there: the answer does not parse
+const STRAY_DEGREE = /°|\\circ(?![a-zA-Z])|\\circle|\\degree/;
+// `a.b \times 10^{k}`: the compute engine's parser folds it into one exact number; math-verify keeps
+// the product and sympy computes it in binary floating point. `{10}` keeps it a product.
+const TIMES_TEN = /(\d)\s*(\\times|\\cdot)\s*10\s*\^/g;
 
 /** Lower-cases symbol names (math-verify does), turns x_1 into one symbol, base subscripts into the number. */
 function cleanJson(j: Json): Json {
@@ -314,9 +324,12 @@ export function scalar(src: string): Value {
     .replace(DEGREES, '')
     // a thin space left behind by a removed unit (99\,\mathrm{kg} → 99\,)
     .replace(/(?:\\[,;:]|\s)+$/, '')
-    // f^{\prime}(x) is f'(x)
-    .replace(/\^\s*\{?\s*\\prime\s*\}?/g, "'")
+    // \prime is a symbol named "prime", as latex2sympy reads it: f^{\prime}(x) is f(x)^prime
+    .replace(/\^\s*\\prime(?![a-zA-Z])/g, '^{\\prime}')
+    .replace(/\\prime(?![a-zA-Z])/g, '\\operatorname{prime}')
+    .replace(TIMES_TEN, '$1$2{10}^')
     .trim();
+  if (STRAY_DEGREE.test(s)) throw new ParseError('a degree mark that is not a superscript');
   let pct = false;
   if (/\\?%$/.test(s)) {
     pct = true;

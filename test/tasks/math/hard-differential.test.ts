@@ -34,10 +34,7 @@ export function toVerifyOptions(o: PairOptions | undefined): VerifyOptions {
   };
 }
 
-/** Categories below the 98 % target, at the agreement measured on 2026-12-02. */
-const BELOW_TARGET: Record<string, number> = { units: 0.973, scientific: 0.97, degrees: 0.916, derivatives: 0.944 };
-
-test('math hard corpus: agreement with live math-verify ≥ 98 % per category (four held at their measured floor), false accepts ≤ 0.5 %', () => {
+test('math hard corpus: agreement with live math-verify ≥ 98 % in every category, false accepts ≤ 0.5 %', () => {
   const pairs = buildHardPairs();
   assert.ok(pairs.length >= 3000, `only ${pairs.length} pairs`);
   const oracle = mathVerifyBatch(pairs);
@@ -102,13 +99,7 @@ test('math hard corpus: agreement with live math-verify ≥ 98 % per category (f
   assert.deepEqual(unlisted, [], 'disagreements missing from fixtures/hard-disagreements.json');
   for (const c of HARD_CATEGORIES) {
     const s = stats.get(c)!;
-    // The target is 98 % everywhere (issue #24); four categories are still below it, so they are held
-    // at their measured level (no regression) until their gaps, listed in the fixture, are closed.
-    const floor = BELOW_TARGET[c] ?? 0.98;
-    assert.ok(
-      s.agree / s.n >= floor,
-      `category ${c}: agreement ${((100 * s.agree) / s.n).toFixed(1)} % < ${100 * floor} %`,
-    );
+    assert.ok(s.agree / s.n >= 0.98, `category ${c}: agreement ${((100 * s.agree) / s.n).toFixed(1)} % < 98 %`);
   }
   assert.ok(fa / n <= 0.005, `false accepts ${fa}/${n} > 0.5 %`);
 });
