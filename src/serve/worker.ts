@@ -68,7 +68,12 @@ function topAlternatives(prompt: number[], completion: number[], k: number, temp
   );
 }
 
-function toWorkerCompletion(c: Completion, prompt: number[], topLogprobs: number, temperature: number): WorkerCompletion {
+function toWorkerCompletion(
+  c: Completion,
+  prompt: number[],
+  topLogprobs: number,
+  temperature: number,
+): WorkerCompletion {
   return {
     text: c.text,
     tokenIds: c.tokenIds,

@@ -407,6 +407,10 @@ function compareExpressions(g: Json, p: Json, dl: Deadline): Comparison {
   if (vars.length === 0) {
     const a = evalComplex(g);
     const b = evalComplex(p);
+    // a decimal makes sympy compute in binary floats and evalf(a − b, chop) to 0 only below ~2^-49
+    // absolute: 0.1π = π/10, but 2.2 × 10^2 ≠ 22 × 10^1 (they differ by 3e-14)
+    if (a && b && (hasDecimal(g) || hasDecimal(p)))
+      return Math.hypot(a[0] - b[0], a[1] - b[1]) < 2 ** -49 ? yes('numeric') : NO;
     if (a && b) return closeEnough(a, b) ? yes('numeric') : NO;
   }
   dl.check();

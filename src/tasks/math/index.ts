@@ -15,4 +15,12 @@ export { ParseError, parseAnswer } from './parse.js';
 export { MathCheckPool, type MathCheckPoolOptions } from './pool.js';
 export { createMathTask, MATH_REWARDS, type MathLoadOptions, type MathTaskOptions, mathTask } from './task.js';
 export type { Json, RelOp, Value } from './value.js';
-export { compareOptions, extractGold, judge, type MathVerdict, type VerifyOptions, verifyMath } from './verify.js';
+export {
+  checkVerifyOptions,
+  compareOptions,
+  extractGold,
+  judge,
+  type MathVerdict,
+  type VerifyOptions,
+  verifyMath,
+} from './verify.js';

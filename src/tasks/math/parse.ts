@@ -330,6 +330,8 @@ export function scalar(src: string): Value {
     .replace(TIMES_TEN, '$1$2{10}^')
     .trim();
   if (STRAY_DEGREE.test(s)) throw new ParseError('a degree mark that is not a superscript');
+  // `~` (a LaTeX non-breaking space) is no token of math-verify's lexer either: 408~\text{kg} does not parse
+  if (/(?<!\\)~/.test(s)) throw new ParseError('a ~ in the answer');
   let pct = false;
   if (/\\?%$/.test(s)) {
     pct = true;
