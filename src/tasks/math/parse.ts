@@ -317,8 +317,36 @@ function hasError(j: Json): boolean {
   return j.some((x, i) => i > 0 && hasError(x));
 }
 
+// Recently read scalars: a gold answer is read again for every completion graded against it (a
+// GRPO group shares one), and the compute engine's parse is most of a check's cost. Values are
+// never mutated after parsing, so they can be shared. An error is remembered as its message.
+const SCALARS = new Map<string, Value | string>();
+const SCALARS_MAX = 4096;
+
 /** Reads one scalar with the compute engine. */
 export function scalar(src: string): Value {
+  const hit = SCALARS.get(src);
+  if (hit !== undefined) {
+    if (typeof hit === 'string') throw new ParseError(hit);
+    return hit;
+  }
+  try {
+    const v = readScalar(src);
+    remember(src, v);
+    return v;
+  } catch (e) {
+    if (e instanceof ParseError) remember(src, e.message);
+    throw e;
+  }
+}
+
+function remember(src: string, v: Value | string): void {
+  // dropping the oldest entry keeps the cache bounded (Map iterates in insertion order)
+  if (SCALARS.size >= SCALARS_MAX) SCALARS.delete(SCALARS.keys().next().value!);
+  SCALARS.set(src, v);
+}
+
+function readScalar(src: string): Value {
   let s = src
     .trim()
     .replace(DEGREES, '')

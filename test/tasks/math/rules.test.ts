@@ -155,12 +155,13 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   ['5', 'I do not know', false, 'nothing to extract'],
 ];
 
-test('math: equivalence rules, one or more cases each', () => {
+test('math: equivalence rules, one or more cases each (twice: the second pass reads cached scalars)', () => {
   const wrong: string[] = [];
-  for (const [gold, pred, want, why] of EQUIVALENCE) {
-    const v = verifyMath(gold, pred);
-    if (v.equivalent !== want) wrong.push(`${why}: ${gold} vs ${pred} → ${v.equivalent} (${v.reason})`);
-  }
+  for (const pass of [1, 2])
+    for (const [gold, pred, want, why] of EQUIVALENCE) {
+      const v = verifyMath(gold, pred);
+      if (v.equivalent !== want) wrong.push(`pass ${pass}, ${why}: ${gold} vs ${pred} → ${v.equivalent} (${v.reason})`);
+    }
   assert.deepEqual(wrong, []);
 });
 
