@@ -19,6 +19,8 @@ import {
   freeSymbols,
   type Rat,
   ratEq,
+  ratFromDouble,
+  ratSub,
   ratToNumber,
   roundRat,
 } from './numeric.js';
@@ -329,21 +331,44 @@ function compareNumbers(gold: Value & { t: 'expr' }, pred: Value & { t: 'expr' }
     const b = exactRational(pred.json);
     return a && b && ratEq(a, b) ? yes('integer') : NO;
   }
-  const a = exactRational(valueJson(gold));
-  const b = exactRational(valueJson(pred));
+  const g = valueJson(gold);
+  const p = valueJson(pred);
+  const a = exactRational(g);
+  const b = exactRational(p);
   if (a && b) {
-    // an expression holding a decimal (2.2 × 10^2) is computed in binary floating point, as
-    // sympy's Float is, and then compared exactly: 2.2 × 10^2 = 220.00000000000003 ≠ 220
-    if (hasDecimal(gold.json) || hasDecimal(pred.json)) {
-      const x = hasDecimal(gold.json) ? evalComplex(valueJson(gold)) : null;
-      const y = hasDecimal(pred.json) ? evalComplex(valueJson(pred)) : null;
-      const xv = x ? x[0] : ratToNumber(a);
-      const yv = y ? y[0] : ratToNumber(b);
-      return xv === yv ? yes('rational') : NO;
-    }
+    const inFloats = rationalsInFloats(g, p, a, b, false);
+    if (inFloats !== null) return inFloats ? yes('rational') : NO;
     return ratEq(a, b) ? yes('rational') : NO;
   }
   return null;
+}
+
+// evalf(a − b, chop=True) at sympy's 15 digits drops a difference below 2^-54 (absolute)
+const CHOP = { n: 1n, d: 1n << 54n };
+
+/**
+ * Two rational-valued expressions when a decimal is in either, as sympy computes them: the side
+ * holding a decimal in binary floating point (Float), the other exactly (Rational). They are equal
+ * when the two agree once the exact side is rounded to a double (sympy's simplify works in Floats),
+ * or — only when neither is a bare number (`chop`) — when they differ by under 2^-54 (its chopped
+ * evalf). So 2.2 × 10^2 (220.00000000000003) ≠ 220 and ≠ 22 × 10^1, 9.5 × 10^{-1}
+ * (0.9500000000000001) ≠ 95 × 10^{-2} (19/20), but 6.4 × 10^{-5} = 64 × 10^{-6} (they differ by
+ * 1e-20). Null when neither holds a decimal.
+ */
+function rationalsInFloats(g: Json, p: Json, a: Rat, b: Rat, chop: boolean): boolean | null {
+  const dg = hasDecimal(g);
+  const dp = hasDecimal(p);
+  if (!dg && !dp) return null;
+  const x = dg ? evalComplex(g) : null;
+  const y = dp ? evalComplex(p) : null;
+  if ((x && x[1] !== 0) || (y && y[1] !== 0)) return false;
+  if ((x ? x[0] : ratToNumber(a)) === (y ? y[0] : ratToNumber(b))) return true;
+  if (!chop) return false;
+  const ea = x ? ratFromDouble(x[0]) : a;
+  const eb = y ? ratFromDouble(y[0]) : b;
+  if (!ea || !eb) return false;
+  const d = ratSub(ea, eb);
+  return (d.n < 0n ? -d.n : d.n) * CHOP.d < CHOP.n * d.d;
 }
 
 /** A non-integer number literal somewhere inside `j`. */
@@ -407,10 +432,16 @@ function compareExpressions(g: Json, p: Json, dl: Deadline): Comparison {
   if (vars.length === 0) {
     const a = evalComplex(g);
     const b = evalComplex(p);
-    // a decimal makes sympy compute in binary floats and evalf(a − b, chop) to 0 only below ~2^-49
-    // absolute: 0.1π = π/10, but 2.2 × 10^2 ≠ 22 × 10^1 (they differ by 3e-14)
-    if (a && b && (hasDecimal(g) || hasDecimal(p)))
-      return Math.hypot(a[0] - b[0], a[1] - b[1]) < 2 ** -49 ? yes('numeric') : NO;
+    if (a && b && (hasDecimal(g) || hasDecimal(p))) {
+      // rational-valued: sympy's Float/Rational arithmetic (2.2 × 10^2 ≠ 22 × 10^1)
+      const ra = exactRational(g);
+      const rb = exactRational(p);
+      if (ra && rb) return rationalsInFloats(g, p, ra, rb, true) ? yes('numeric') : NO;
+      // with π or a root sympy's exact difference is chopped below 2^-54 (0.1π = π/10); ours is
+      // computed in doubles, so a few units in the last place of the values are rounding too
+      const tol = Math.max(2 ** -49, 1e-15 * Math.max(Math.hypot(a[0], a[1]), Math.hypot(b[0], b[1])));
+      return Math.hypot(a[0] - b[0], a[1] - b[1]) < tol ? yes('numeric') : NO;
+    }
     if (a && b) return closeEnough(a, b) ? yes('numeric') : NO;
   }
   dl.check();

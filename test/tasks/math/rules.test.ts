@@ -96,6 +96,10 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   ['0.0005', '\\boxed{5 \\times 10^{-3}}', false, 'wrong exponent'],
   ['880', '\\boxed{8.8\\cdot 10^{2}}', false, 'a decimal times 10^k is computed in binary floats: 880.0000000000001'],
   ['150', '\\boxed{1.5 \\times 10^{2}}', true, 'a product exact in binary floats'],
+  ['2.2 \\times 10^{2}', '\\boxed{22 \\times 10^{1}}', false, 'the float side is 3e-14 off the exact side'],
+  ['9.5 \\times 10^{-1}', '\\boxed{95 \\times 10^{-2}}', false, '0.9500000000000001 (floats) vs 19/20 (exact)'],
+  ['6.4 \\times 10^{-5}', '\\boxed{64 \\times 10^{-6}}', true, "they differ by 1e-20: below evalf's chop"],
+  ['\\frac{\\pi}{10}', '\\boxed{0.1\\pi}', true, 'a decimal coefficient of π'],
   // units and degrees
   ['30^\\circ', '\\boxed{30}', true, 'degrees dropped'],
   ['74', '\\boxed{74\\,^\\circ}', true, 'a thin space before the degree mark'],
