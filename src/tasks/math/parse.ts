@@ -269,6 +269,8 @@ function matrix(body: string): Value {
 const DEGREES = /(?:\\[,;:]|\s)*\^(?:\{(?:\\circ(?:le)?|\\degree|°)\}|(?:\\circ(?:le)?|\\degree)(?![a-zA-Z])|°)/g;
 // Any other degree mark (`321°`, `74\circ`, `^ \circ`) is a lexer error there: the answer does not parse
 const STRAY_DEGREE = /°|\\circ(?![a-zA-Z])|\\circle|\\degree/;
+const ACCENT =
+  /\\(hat|widehat|dot|ddot|bar|vec|tilde|widetilde|check|breve|acute|grave|mathring)\s*\{\s*([A-Za-z])\s*\}/g;
 // `a.b \times 10^{k}`: the compute engine's parser folds it into one exact number; math-verify keeps
 // the product and sympy computes it in binary floating point. `{10}` keeps it a product.
 const TIMES_TEN = /(\d)\s*(\\times|\\cdot)\s*10\s*\^/g;
@@ -377,6 +379,8 @@ function readScalar(src: string): Value {
   s = s.replace(/(?<![A-Za-z\\\d])(\d+)_\{?\d+\}?/g, '$1');
   // letters side by side: a word ("Navin", "east") that is also a product of symbols
   if (/^[A-Za-z]{2,}$/.test(s) && !pct) return { t: 'word', name: s.toLowerCase(), product: true };
+  // an accented letter (\hat{f}, \dot{x}, \bar{y}) is one symbol, as latex2sympy reads it
+  s = s.replace(ACCENT, '\\operatorname{$1$2}');
   // \text{…} inside an expression is a symbol named by its letters
   s = s.replace(/\\(?:text|mbox)\{([^{}]*)\}/g, (_, t: string) => {
     const letters = t.replace(/[^A-Za-z]/g, '');

@@ -375,6 +375,7 @@ export function buildHardPairs(): HardPair[] {
           `f^\\prime(x) = ${2 * a}x + ${b}`,
           `y^{\\prime}=${2 * a}x+${b}`,
           `\\frac{d}{dx}f(x) = ${2 * a}x + ${b}`,
+          `\\dot{y} = ${2 * a}x + ${b}`,
         ]),
       ),
     );

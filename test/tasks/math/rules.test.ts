@@ -124,6 +124,8 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   ['5', '\\boxed{x=5}', true, 'prediction equation keeps its right side'],
   ['8x+8', '\\boxed{f^{\\prime}(x)=8x+8}', true, 'f^{\\prime}(x) = … keeps its right side'],
   ['f^{\\prime}(x)=8x+8', '\\boxed{8x+8}', true, 'f^{\\prime}(x) is symbols only: an assignment'],
+  ['8x+8', '\\boxed{\\dot{f}(x)=8x+8}', true, 'an accented letter is one symbol'],
+  ['\\hat{x}', '\\boxed{x}', false, '\\hat{x} is not x'],
   ['f^{\\prime}(x)=8x+8', "\\boxed{f'(x)=8x+8}", false, "f^{\\prime} is f to the power prime; f' is f"],
   ['y=2x+1', '\\boxed{2x+1=y}', true, 'flipped equation'],
   ['x+1=3', '\\boxed{x=2}', true, 'same solution'],
