@@ -6,8 +6,9 @@
 //      negated difference, or (equations) differences that are constant multiples of each other;
 //   4. sets, tuples, intervals, unions: element-wise (a gold set ignores order; a gold tuple does not);
 //   5. words: lower-cased spelling;
-//   6. numbers: a decimal on either side → both rounded to 6 places; two integers → exact (9% = 9);
-//      other number literals → exact rational equality;
+//   6. numbers: a decimal on either side → both rounded to 6 places (a tie to the even digit); two
+//      integers → exact (9% = 9); other number literals → exact rational equality; a decimal inside
+//      an expression → sympy's Float arithmetic (rationalsInFloats);
 //   7. constants → numerically equal (relative 1e-9); expressions → compute-engine simplifies the
 //      difference to 0, else equal values at random points decide.
 import type { Deadline } from './deadline.js';
