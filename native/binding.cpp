@@ -15,6 +15,7 @@
 #include <ATen/autocast_mode.h>
 #include <torch/mps.h>
 
+#include <atomic>
 #include <optional>
 #include <unordered_set>
 #include <cstring>
@@ -291,6 +292,44 @@ FN(dispose) {
   return ENV.Undefined();
 }
 FN(liveTensors) { return Napi::Number::New(ENV, static_cast<double>(g_boxes.size())); }
+
+// ---------------------------------------------------------------- host memory accounting
+// libtorch's CPU allocator reports each allocation and free to the calling thread's memory-profiling
+// hook (what torch.profiler's profile_memory reads). A reporter of ours there counts the bytes
+// allocated since tracking began and their peak: the CPU counterpart of cuda.max_memory_allocated,
+// exact and free of RSS noise. Frees of blocks allocated before tracking began are not reported.
+struct HostMemoryReporter : c10::MemoryReportingInfoBase {
+  std::atomic<int64_t> current{0}, peak{0};
+  void reportMemoryUsage(void*, int64_t size, size_t, size_t, c10::Device device) override {
+    if (!device.is_cpu()) return;
+    int64_t now = current += size;
+    int64_t p = peak.load();
+    while (now > p && !peak.compare_exchange_weak(p, now)) {
+    }
+  }
+  bool memoryProfilingEnabled() const override { return true; }
+};
+static std::shared_ptr<HostMemoryReporter> g_host_memory;
+FN(hostMemoryStart) {
+  if (g_host_memory) throw Napi::Error::New(ENV, "host memory tracking is already on");
+  g_host_memory = std::make_shared<HostMemoryReporter>();
+  c10::ThreadLocalDebugInfo::_push(c10::DebugInfoKind::PROFILER_STATE, g_host_memory);
+  return ENV.Undefined();
+}
+// [bytes allocated since start and still live, their peak]
+FN(hostMemoryRead) {
+  if (!g_host_memory) throw Napi::Error::New(ENV, "host memory tracking is off");
+  auto a = Napi::Array::New(ENV, 2);
+  a.Set(0u, Napi::Number::New(ENV, static_cast<double>(g_host_memory->current.load())));
+  a.Set(1u, Napi::Number::New(ENV, static_cast<double>(g_host_memory->peak.load())));
+  return a;
+}
+FN(hostMemoryStop) {
+  if (!g_host_memory) return ENV.Undefined();
+  c10::ThreadLocalDebugInfo::_pop(c10::DebugInfoKind::PROFILER_STATE);
+  g_host_memory.reset();
+  return ENV.Undefined();
+}
 // A second handle to the same tensor (same storage, same autograd identity).
 FN(alias) { RET(T(info, 0)); }
 
@@ -892,6 +931,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT(randint); EXPORT(scalarTensor); EXPORT(fromBytes); EXPORT(toBytes);
   EXPORT(shape); EXPORT(stride); EXPORT(dtype); EXPORT(device); EXPORT(numel); EXPORT(isContiguous); EXPORT(item);
   EXPORT(dispose); EXPORT(liveTensors); EXPORT(alias);
+  EXPORT(hostMemoryStart); EXPORT(hostMemoryRead); EXPORT(hostMemoryStop);
   EXPORT(requiresGrad); EXPORT(setRequiresGrad); EXPORT(grad); EXPORT(setGrad); EXPORT(backward); EXPORT(detach);
   EXPORT(isGradEnabled); EXPORT(setGradEnabled); EXPORT(isLeaf);
   EXPORT(to); EXPORT(clone); EXPORT(contiguous);

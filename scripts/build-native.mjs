@@ -7,7 +7,7 @@
 //   node scripts/build-native.mjs --if-missing build only when sources or libtorch changed
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +32,18 @@ try {
   process.exit(ifMissing ? 0 : 1);
 }
 
-const napiInclude = require('node-api-headers').include_dir;
-const addonInclude = require('node-addon-api').include_dir;
+// Real paths: a git worktree that links .venv and node_modules to another checkout's gets the same
+// flags, hence the same cache key, and does not rebuild a binary that is already current.
+const real = (p) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+torch = { ...torch, root: real(torch.root), lib: real(torch.lib), include: torch.include.map(real) };
+const napiInclude = real(require('node-api-headers').include_dir);
+const addonInclude = real(resolve(repo, require('node-addon-api').include_dir));
 const cxx = process.env.CXX || 'g++';
 const compileFlags = [
   '-std=c++17',
@@ -45,7 +55,7 @@ const compileFlags = [
   '-DNODE_ADDON_API_DISABLE_DEPRECATED',
   ...(torch.cxx11abi === null ? [] : [`-D_GLIBCXX_USE_CXX11_ABI=${torch.cxx11abi ? 1 : 0}`]),
   `-I${napiInclude}`,
-  `-I${resolve(repo, addonInclude)}`,
+  `-I${addonInclude}`,
   ...torch.include.map((d) => `-I${d}`),
 ];
 

@@ -20,3 +20,7 @@ export function parseFloatOption(name: string, min = Number.NEGATIVE_INFINITY, m
     return n;
   };
 }
+
+/** The --base option of every command that takes a model folder (which may be a PEFT adapter folder). */
+export const BASE_HELP =
+  "for a PEFT adapter folder (adapter_config.json): its base model folder (default: the adapter's base_model_name_or_path)";

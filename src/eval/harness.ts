@@ -4,6 +4,7 @@
 // knows tasks only through TaskEntry (src/tasks/registry.ts) and the Task interface.
 import { resolve } from 'node:path';
 import type { TextCodec } from '../generate/index.js';
+import { tokenizerFolder } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel } from '../model/load.js';
 import type { TaskEntry } from '../tasks/registry.js';
@@ -46,6 +47,8 @@ export interface EvalModelSpec {
   source?: ModelSource;
   /** Device for a model loaded from `dir` (default cpu). */
   device?: string;
+  /** For a PEFT adapter folder `dir`: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string;
 }
 
 export interface ProgressEvent {
@@ -249,8 +252,8 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalSummary> {
 
 function loadSource(m: EvalModelSpec): ModelSource {
   const dir = m.dir!;
-  const tokenizer = loadTokenizer(dir, 'model');
-  const model = loadModel(dir, m.device ? { device: m.device } : {});
+  const tokenizer = loadTokenizer(tokenizerFolder(dir, m.base), 'model');
+  const model = loadModel(dir, { ...(m.device ? { device: m.device } : {}), ...(m.base ? { base: m.base } : {}) });
   if (tokenizer.vocabSize > model.config.vocab_size)
     throw new Error(
       `${dir}: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${model.config.vocab_size}`,

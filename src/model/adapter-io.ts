@@ -79,6 +79,15 @@ export function resolveBaseModel(dir: string, explicit?: string | null): string 
   );
 }
 
+/**
+ * Where a model folder's tokenizer files are: the folder itself, or for an adapter folder without
+ * them (peft saves none unless asked) its base model folder.
+ */
+export function tokenizerFolder(dir: string, base?: string | null): string {
+  const has = existsSync(join(dir, 'tokenizer.json')) || existsSync(join(dir, 'vocab.json'));
+  return has || !isAdapterFolder(dir) ? dir : resolveBaseModel(dir, base);
+}
+
 /** Loads an adapter folder's A/B matrices (float32, on the model's device) for `model`'s config. */
 export function loadAdapter(model: CausalLM, dir: string): LoraAdapter {
   const cfg = readAdapterConfig(dir);

@@ -122,6 +122,18 @@ export class CausalLM {
       this.unmergeAdapter();
     }
   }
+  /** Runs `fn` on the base alone, the adapter set aside (PEFT's disable_adapter): e.g. reference log-probs. */
+  withoutAdapter<T>(fn: () => T): T {
+    const ad = this.adapter;
+    if (!ad) return fn();
+    if (ad.merged) throw new Error('withoutAdapter: the adapter is merged into the weights');
+    this.adapter = null;
+    try {
+      return fn();
+    } finally {
+      this.adapter = ad;
+    }
+  }
   #packs(): boolean {
     return this.device === 'cpu' && this.dtype === 'float32' && F.hasPackedLinear();
   }
@@ -323,7 +335,11 @@ export class CausalLM {
     o: { positionIds?: Tensor; attentionMask?: Tensor; checkpoint?: boolean; forward?: <T>(fn: () => T) => T } = {},
   ): TrainingHidden {
     if (!torch.isGradEnabled()) throw new Error('trainingHidden() is for training: call it with gradients enabled');
-    const run = o.forward ?? (<T>(fn: () => T) => fn());
+    const outer = o.forward ?? (<T>(fn: () => T) => fn());
+    // LoRA dropout masks come from a key drawn here, so a recomputed layer drops what its forward did.
+    const ad = this.adapter;
+    const key = ad && ad.settings.lora_dropout > 0 ? torch.scope(() => torch.randint(0, 2 ** 31, [1]).item()) : null;
+    const run = key === null ? outer : <T>(fn: () => T) => ad!.withDropoutKey(key, () => outer(fn));
     const fwd = { positionIds: o.positionIds, attentionMask: o.attentionMask };
     if (!o.checkpoint) {
       const full = run(() => this.hidden(ids, fwd));
@@ -395,8 +411,10 @@ export class CausalLM {
               gIn.dispose();
               inputs[i + 1]!.dispose(); // consumed: peak memory falls as backward walks down
             }
-            // The embedding: recomputed with a graph so its (or the tied head's) weight gets the gradient.
-            run(() => F.embedding(ids, this.p('model.embed_tokens.weight'))).backward(g);
+            // The embedding: recomputed with a graph so its (or the tied head's) weight gets the gradient
+            // (not when frozen, as under LoRA: nothing below the first layer needs a gradient then).
+            const embed = this.p('model.embed_tokens.weight');
+            if (embed.requiresGrad) run(() => F.embedding(ids, embed)).backward(g);
           });
         } finally {
           release();

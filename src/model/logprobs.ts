@@ -2,6 +2,7 @@
 // never materialises float32 logits for the whole batch at once.
 import * as torch from '../torch/index.js';
 import type { CausalLM } from './decoder.js';
+import { frozenHeadLogprobs } from './frozen-head.js';
 
 export interface TokenLogprobs {
   /** log p(target) [B,T] in float32 */
@@ -24,6 +25,9 @@ export function tokenLogprobs(
   const V = model.config.vocab_size;
   const chunk = Math.max(1, o.chunk ?? Math.floor((32 * 2 ** 20) / Math.max(1, B * V)));
   const temp = o.temperature ?? 1;
+  // Under autograd with a frozen head (LoRA): no [T, V] logits saved for backward (frozen-head.ts).
+  if (torch.isGradEnabled() && hidden.requiresGrad && !model.lmHead.requiresGrad)
+    return frozenHeadLogprobs(model, hidden, targets, { ...o, chunk });
   return torch.scope(() => {
     const lps: torch.Tensor[] = [];
     const ents: torch.Tensor[] = [];
@@ -111,3 +115,72 @@ export function chunkedTokenLoss(
 
 /** float32 for half-precision logits; float64 models keep float64 (exact gradient checks). */
 const atLeastFloat32 = (t: torch.Tensor) => (t.dtype === 'float64' ? t : t.float());
+
+/** What a training forward holds for backward (the trainers' gradient_checkpointing / chunked_loss). */
+export interface MemorySettings {
+  gradient_checkpointing: boolean;
+  chunked_loss: boolean;
+  loss_chunk_size: number | null;
+}
+
+export interface TokenLossBackwardOptions {
+  positionIds?: torch.Tensor;
+  attentionMask?: torch.Tensor;
+  /** targets[:, t] is predicted by the hidden state at input position offset + t (default 0). */
+  offset?: number;
+  temperature?: number;
+  entropy?: boolean;
+  /** Wraps every forward computation (the trainers' autocast), recomputations included. */
+  forward?: <T>(fn: () => T) => T;
+}
+
+/**
+ * Forward and backward of a loss Σ lossOf(chunk) over the log-probs of `targets` given `ids`,
+ * holding what `m` asks for: with gradient_checkpointing only each decoder layer's input is kept
+ * and layers are recomputed in backward; with chunked_loss the LM head runs chunk by chunk, each
+ * chunk back-propagated at once (chunkedTokenLoss). Without chunking lossOf sees one chunk of all
+ * positions. Same loss and gradients either way (lossOf must be a sum of per-position terms).
+ * Returns the loss value.
+ */
+export function tokenLossBackward(
+  model: CausalLM,
+  ids: torch.Tensor,
+  targets: torch.Tensor,
+  lossOf: (c: LogprobChunk) => torch.Tensor,
+  m: MemorySettings,
+  o: TokenLossBackwardOptions = {},
+): number {
+  const run = o.forward ?? (<T>(fn: () => T) => fn());
+  return torch.scope(() => {
+    const th = model.trainingHidden(ids, {
+      checkpoint: m.gradient_checkpointing,
+      forward: run,
+      ...(o.positionIds ? { positionIds: o.positionIds } : {}),
+      ...(o.attentionMask ? { attentionMask: o.attentionMask } : {}),
+    });
+    const offset = o.offset ?? 0;
+    let value: number;
+    if (m.chunked_loss)
+      value = chunkedTokenLoss(model, th.hidden, targets, lossOf, {
+        chunk: m.loss_chunk_size,
+        offset,
+        forward: run,
+        ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+        ...(o.entropy ? { entropy: true } : {}),
+      });
+    else {
+      const T = targets.shape[1]!;
+      const loss = run(() => {
+        const lp = tokenLogprobs(model, th.hidden.narrow(1, offset, T), targets, {
+          ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+          ...(o.entropy ? { entropy: true } : {}),
+        });
+        return lossOf({ logprobs: lp.logprobs, start: 0, length: T, ...(lp.entropy ? { entropy: lp.entropy } : {}) });
+      });
+      loss.backward();
+      value = loss.item();
+    }
+    th.backward();
+    return value;
+  });
+}

@@ -120,11 +120,40 @@ export class LoraAdapter {
     const a = this.params.get(loraKey(module, 'A'))!;
     const b = this.params.get(loraKey(module, 'B'))!;
     let h = x.dtype === a.dtype ? x : x.to({ dtype: a.dtype });
-    // Dropout only while training (a forward with gradient), as nn.Dropout in train mode.
-    if (this.settings.lora_dropout > 0 && torch.isGradEnabled())
-      h = torch.nn.functional.dropout(h, this.settings.lora_dropout, true);
+    // Dropout only while training (a forward with gradient, as nn.Dropout in train mode, or a
+    // checkpointed forward replaying its masks).
+    const p = this.settings.lora_dropout;
+    if (p > 0 && this.#dropoutKey !== null) h = this.#replayableDropout(h, p, module, this.#dropoutKey);
+    else if (p > 0 && torch.isGradEnabled()) h = torch.nn.functional.dropout(h, p, true);
     const y = h.matmul(a.t()).matmul(b.t()).mul(this.scaling);
     return y.dtype === x.dtype ? y : y.to({ dtype: x.dtype });
+  }
+
+  #dropoutKey: number | null = null;
+  #generator: torch.Generator | null = null;
+
+  /**
+   * Runs fn (a forward, with or without gradient) with dropout masks drawn from a generator seeded
+   * by (key, module): a gradient-checkpointed layer recomputed under the same key drops exactly what
+   * its forward dropped, as torch.utils.checkpoint's RNG-state replay guarantees.
+   */
+  withDropoutKey<T>(key: number, fn: () => T): T {
+    const prev = this.#dropoutKey;
+    this.#dropoutKey = key;
+    try {
+      return fn();
+    } finally {
+      this.#dropoutKey = prev;
+    }
+  }
+
+  #replayableDropout(h: Tensor, p: number, module: string, key: number): Tensor {
+    let seed = key >>> 0;
+    for (let i = 0; i < module.length; i++) seed = Math.imul(seed ^ module.charCodeAt(i), 16777619) >>> 0;
+    const g = (this.#generator ??= new torch.Generator(0, h.device));
+    g.manualSeed(seed);
+    const keep = torch.rand(h.shape, { generator: g, device: h.device, dtype: h.dtype }).ge(p);
+    return h.mul(keep).div(1 - p);
   }
 
   /** s·B·A [out,in] in float32 (what merging adds to the base weight). */

@@ -381,7 +381,8 @@ async function streamAnswer(
   } catch (e) {
     if (!(e instanceof AbortedError) && sse.open) {
       // Headers are out: the failure is an error event, then the end of the stream.
-      const err = e instanceof ApiError ? e : new ApiError(500, `internal error: ${(e as Error).message}`, 'server_error');
+      const err =
+        e instanceof ApiError ? e : new ApiError(500, `internal error: ${(e as Error).message}`, 'server_error');
       sse.send(err.body());
       sse.done();
     }

@@ -25,10 +25,7 @@ export async function parseBody(req: IncomingMessage, maxBytes: number): Promise
     }
   } catch (e) {
     if (e instanceof ApiError) throw e;
-    throw bad(
-      `the request body ended early after ${size} bytes (${(e as Error).message})`,
-      'incomplete_body',
-    );
+    throw bad(`the request body ended early after ${size} bytes (${(e as Error).message})`, 'incomplete_body');
   }
   const bytes = Buffer.concat(chunks);
   const badAt = invalidUtf8At(bytes);
@@ -43,7 +40,8 @@ export async function parseBody(req: IncomingMessage, maxBytes: number): Promise
   } catch (e) {
     throw bad(`the request body is not valid JSON: ${(e as Error).message}`, 'invalid_json');
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('the request body must be a JSON object', 'invalid_json');
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw bad('the request body must be a JSON object', 'invalid_json');
   return v as Body;
 }
 

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join, resolve } from 'node:path';
+import { isAdapterFolder, resolveBaseModel, tokenizerFolder } from '../model/adapter-io.js';
 import { readConfig } from '../model/config.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { tokenName } from '../tokenizer/tokenizer-config.js';
@@ -20,8 +21,10 @@ import { samplingDefaults } from './sampling-defaults.js';
 import { SseWriter } from './stream.js';
 
 export interface ServeOptions {
-  /** A Hugging Face model folder (config.json, safetensors, tokenizer files). */
+  /** A Hugging Face model folder (config.json, safetensors, tokenizer files), or a PEFT adapter folder. */
   modelDir: string;
+  /** For an adapter folder: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string;
   host?: string;
   /** 0 picks a free port (see RunningServer.port). Default 8000. */
   port?: number;
@@ -74,15 +77,18 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const dir = resolve(o.modelDir);
   if (!existsSync(dir)) throw new Error(`model folder ${o.modelDir} does not exist`);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const config = readConfig(join(dir, 'config.json'));
-  const tokenizer = loadTokenizer(dir, 'model');
+  // An adapter folder serves merged on its base: config and generation defaults are the base's.
+  const modelFolder = isAdapterFolder(dir) ? resolveBaseModel(dir, o.base) : dir;
+  const tokDir = tokenizerFolder(dir, o.base);
+  const config = readConfig(join(modelFolder, 'config.json'));
+  const tokenizer = loadTokenizer(tokDir, 'model');
   if (tokenizer.vocabSize > config.vocab_size)
     throw new Error(
       `${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocab_size}`,
     );
   let chat: ChatRenderer | null = null;
   let chatError: string | null = null;
-  const cfgFile = join(dir, 'tokenizer_config.json');
+  const cfgFile = join(tokDir, 'tokenizer_config.json');
   if (tokenizer.chatTemplate === null) chatError = `${cfgFile} has no chat_template`;
   else {
     try {
@@ -105,6 +111,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     throw new Error(`batching must be 'continuous' or 'static', got ${JSON.stringify(o.batching)}`);
   const worker = await ModelWorker.start({
     modelDir: dir,
+    ...(o.base ? { base: o.base } : {}),
     device: o.device ?? 'cpu',
     ...(o.dtype ? { dtype: o.dtype } : {}),
     maxRows: maxBatch,
@@ -137,7 +144,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     tokenizer,
     chat,
     chatError,
-    defaults: samplingDefaults(dir),
+    defaults: samplingDefaults(modelFolder),
     batcher,
   };
   const maxBody = o.maxBodyBytes ?? 32 * 2 ** 20;

@@ -3,6 +3,8 @@
 
 export interface WorkerInit {
   modelDir: string;
+  /** For an adapter folder: its base model folder. */
+  base?: string;
   device: string;
   dtype?: string;
   /** Continuous batching: most rows decoded together. */

@@ -5,7 +5,7 @@
 // Off the main thread, the HTTP server keeps accepting, validating and queueing requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Completion, DecodeSession, generate, type SessionRequest } from '../generate/index.js';
-import { type CausalLM, loadModel } from '../model/index.js';
+import { type CausalLM, loadModel, tokenizerFolder } from '../model/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import * as torch from '../torch/index.js';
 import type {
@@ -26,9 +26,10 @@ const init = workerData as WorkerInit;
 let model: CausalLM;
 let tokenizer: ReturnType<typeof loadTokenizer>;
 try {
-  tokenizer = loadTokenizer(init.modelDir, 'model');
+  tokenizer = loadTokenizer(tokenizerFolder(init.modelDir, init.base), 'model');
   model = loadModel(init.modelDir, {
     device: init.device,
+    base: init.base ?? null,
     ...(init.dtype ? { dtype: init.dtype as torch.DType } : {}),
   });
   for (const p of model.parameters()) p.requiresGrad_(false);

@@ -4,6 +4,7 @@ export * from './creation.js';
 export * as distributed from './distributed.js';
 export * from './dtype.js';
 export * from './info.js';
+export * from './memory.js';
 export * as nn from './nn.js';
 export * from './ops.js';
 export * as optim from './optim.js';

@@ -51,4 +51,26 @@ export const loraFields = {
   lora_target_modules: z.union([z.string(), z.array(z.string()).min(1)]).default('all-linear'),
   /** rsLoRA: scale by lora_alpha / √r instead of lora_alpha / r. */
   use_rslora: z.boolean().default(false),
+  /** PEFT's full-weight trainable modules beside the adapter: not supported (only null or []). */
+  modules_to_save: z
+    .array(z.string())
+    .nullable()
+    .default(null)
+    .refine((v) => !v?.length, {
+      message:
+        'modules_to_save is not supported: kindling trains LoRA adapters only (embed_tokens/lm_head would need full-weight copies in the adapter); leave it null or train without use_peft',
+    }),
+};
+
+// ---- memory (issue 18): neither option changes the maths, only what a training forward holds for backward.
+export const memoryFields = {
+  /** Keep only each decoder layer's input in the forward and recompute the layer in backward (transformers' name). */
+  gradient_checkpointing: z.boolean().default(false),
+  /**
+   * The training loss projects `loss_chunk_size` positions to the vocabulary at a time and
+   * back-propagates each chunk at once, so the [T, vocabulary] logits never exist together.
+   */
+  chunked_loss: z.boolean().default(false),
+  /** Positions per LM-head chunk (null: about 32 M logits per chunk). */
+  loss_chunk_size: posInt.nullable().default(null),
 };

@@ -1,11 +1,12 @@
 // The GRPO trainer's configuration (TRL GRPOConfig names where they exist).
 import { z } from 'zod';
-import { loraFields, trainingFields } from './common-config.js';
+import { loraFields, memoryFields, trainingFields } from './common-config.js';
 
 export const GrpoConfigSchema = z
   .object({
     ...trainingFields,
     ...loraFields,
+    ...memoryFields,
     learning_rate: z.number().positive().default(1e-6),
     /** Prompts per optimizer step (the paper: 10). */
     prompts_per_step: z.number().int().positive().default(10),

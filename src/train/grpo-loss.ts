@@ -50,6 +50,11 @@ export interface LossInputs {
   advantages: torch.Tensor;
   /** 1 on completion tokens that count [B,T] */
   mask: torch.Tensor;
+  /**
+   * When the inputs are a range of positions of longer rows (the chunked loss): each row's loss-token
+   * count over all its positions [B] (grpo's per-sequence normaliser). Default: mask.sum(-1).
+   */
+  rowTokens?: torch.Tensor;
 }
 
 export interface LossSettings {
@@ -100,7 +105,12 @@ export function grpoLoss(x: LossInputs, s: LossSettings): LossOutput {
     let loss: torch.Tensor;
     switch (s.lossType) {
       case 'grpo':
-        loss = masked.sum(-1).div(x.mask.sum(-1).clamp(1)).sum().div(B).div(s.microBatches);
+        loss = masked
+          .sum(-1)
+          .div((x.rowTokens ?? x.mask.sum(-1)).clamp(1))
+          .sum()
+          .div(B)
+          .div(s.microBatches);
         break;
       case 'bnpo':
         loss = masked

@@ -10,9 +10,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Completion, generate } from '../generate/generate.js';
+import { isAdapterFolder, tokenizerFolder } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel } from '../model/load.js';
-import { tokenLogprobs } from '../model/logprobs.js';
 import type { Example, Task } from '../tasks/types.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -20,8 +20,9 @@ import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
 import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
 import { type DataParallel, withDataParallel } from './data-parallel.js';
+import { grpoSliceBackward, rolloutLogprobs } from './grpo-batch.js';
 import type { GrpoConfig } from './grpo-config.js';
-import { computeAdvantages, grpoLoss, type LossType } from './grpo-loss.js';
+import { computeAdvantages, type LossType } from './grpo-loss.js';
 import { lengthSlices } from './length-slices.js';
 import { MetricsLog } from './metrics.js';
 import { makeOptimizer } from './optimizer.js';
@@ -36,7 +37,10 @@ import { gradientNorm } from './sft.js';
 export type Evaluator = (model: CausalLM, tokenizer: Tokenizer, step: number) => Promise<Record<string, number>>;
 
 export interface GrpoOptions {
+  /** The starting model folder, or a PEFT adapter folder. */
   model: string;
+  /** For an adapter folder: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string;
   task: Task;
   /** Training rows (at most config.limit are used, in file order). */
   train: Example[];
@@ -69,55 +73,6 @@ interface Rollout {
   keep: number;
 }
 
-/** log π(completion tokens | prompt) [B,Lc] for a micro-batch, with the mask [B,Lc]. */
-function rolloutLogprobs(
-  model: CausalLM,
-  rows: readonly Rollout[],
-  temperature: number,
-  pad: number,
-  withEntropy: boolean,
-) {
-  const Lp = Math.max(...rows.map((r) => r.promptIds.length));
-  const Lc = Math.max(1, ...rows.map((r) => r.completion.tokenIds.length));
-  const ids: number[] = [];
-  const att: number[] = [];
-  const pos: number[] = [];
-  const tgt: number[] = [];
-  const msk: number[] = [];
-  for (const r of rows) {
-    const p = r.promptIds;
-    const c = r.completion.tokenIds;
-    for (let i = 0; i < Lp; i++) {
-      const real = i >= Lp - p.length;
-      ids.push(real ? p[i - (Lp - p.length)]! : pad);
-      att.push(real ? 1 : 0);
-      pos.push(real ? i - (Lp - p.length) : 0);
-    }
-    for (let j = 0; j < Lc; j++) {
-      ids.push(c[j] ?? pad);
-      att.push(j < c.length ? 1 : 0);
-      pos.push(p.length + j);
-      tgt.push(c[j] ?? pad);
-      msk.push(j < c.length ? r.keep : 0);
-    }
-  }
-  const B = rows.length;
-  const dev = model.device;
-  const input = torch.tensor(ids, { dtype: 'int64', shape: [B, Lp + Lc], device: dev });
-  const anyPad = att.includes(0);
-  const h = model.hidden(input, {
-    positionIds: torch.tensor(pos, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }),
-    ...(anyPad ? { attentionMask: torch.tensor(att, { dtype: 'int64', shape: [B, Lp + Lc], device: dev }) } : {}),
-  });
-  const out = tokenLogprobs(
-    model,
-    h.narrow(1, Lp - 1, Lc),
-    torch.tensor(tgt, { dtype: 'int64', shape: [B, Lc], device: dev }),
-    { temperature, entropy: withEntropy },
-  );
-  return { ...out, mask: torch.tensor(msk, { shape: [B, Lc], device: dev }) };
-}
-
 /** Left truncation to max_prompt_length (the paper keeps the end of the prompt, where the question is). */
 function promptIds(tok: Tokenizer, text: string, max: number): number[] {
   const ids = tok.encode(text);
@@ -143,14 +98,18 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const train = cfg.limit ? o.train.slice(0, cfg.limit) : o.train;
   if (train.length === 0) throw new Error('GRPO needs at least one training example');
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
-  const tokenizer = loadTokenizer(ckpt ?? o.model, 'model');
+  const tokenizer = loadTokenizer(ckpt ?? tokenizerFolder(o.model, o.base), 'model');
   const device = dp.device(cfg.device);
   const amp = mixedPrecision(cfg, device);
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
-  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: device, dtype: cfg.dtype }, log);
+  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device, dtype: cfg.dtype, base: o.base ?? null }, log);
   const model = trainable.model;
-  // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none).
-  const ref = cfg.beta > 0 ? loadModel(o.model, { device, dtype: cfg.dtype }) : null;
+  // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none). With a fresh
+  // LoRA adapter the starting policy is the base, i.e. the policy with its adapter set aside (TRL's
+  // disable_adapter): no second copy of the weights.
+  const refIsBase = cfg.beta > 0 && cfg.use_peft && !isAdapterFolder(o.model);
+  const ref =
+    cfg.beta > 0 && !refIsBase ? loadModel(o.model, { device, dtype: cfg.dtype, base: o.base ?? null }) : null;
   if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
   if (dp.isMain)
     writeFileSync(
@@ -369,7 +328,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
         );
       // Old log-probs (μ > 1) and reference log-probs (β > 0) come from frozen passes before the updates.
       const old = cfg.num_iterations > 1 ? frozen(model) : null;
-      const refLp = ref ? frozen(ref) : null;
+      const refLp = ref ? frozen(ref) : refIsBase ? model.withoutAdapter(() => frozen(model)) : null;
       let lossValue = 0;
       let clipLow = 0;
       let clipHigh = 0;
@@ -383,28 +342,23 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
           sliced.forEach((c, ci) =>
             c.slices.forEach((sl, si) =>
               torch.scope(() => {
-                const lp = amp(() => rolloutLogprobs(model, sl, cfg.temperature, pad, it === 0));
-                const out = grpoLoss(
-                  {
-                    logprobs: lp.logprobs,
-                    oldLogprobs: old ? old[ci]![si]! : lp.logprobs.detach(),
-                    refLogprobs: refLp ? refLp[ci]![si]! : null,
-                    advantages: torch.tensor(
-                      sl.map((r) => r.advantage),
-                      { device: model.device },
-                    ),
-                    mask: lp.mask,
-                  },
-                  { ...lossSettings, microBatchRows: c.rows, microBatchTokens: c.tokens },
-                );
-                out.loss.backward();
+                const out = grpoSliceBackward(model, sl, {
+                  pad,
+                  temperature: cfg.temperature,
+                  entropy: it === 0,
+                  old: old ? old[ci]![si]! : null,
+                  ref: refLp ? refLp[ci]![si]! : null,
+                  settings: { ...lossSettings, microBatchRows: c.rows, microBatchTokens: c.tokens },
+                  memory: cfg,
+                  amp,
+                });
                 if (it === 0) {
-                  lossValue += out.loss.item();
+                  lossValue += out.loss;
                   clipLow += out.clippedLow;
                   clipHigh += out.clippedHigh;
                   klSum += out.klSum;
                   tokens += out.tokens;
-                  entropySum += lp.entropy!.mul(lp.mask).sum().item();
+                  entropySum += out.entropySum;
                 }
               }),
             ),

@@ -19,7 +19,8 @@ export function isNoDecay(name: string): boolean {
 export function makeOptimizer(model: CausalLM, s: OptimizerSettings): torch.optim.AdamW {
   const decay: torch.Tensor[] = [];
   const noDecay: torch.Tensor[] = [];
-  for (const [name, p] of model.trainableParams()) (s.no_decay_norms_and_biases && isNoDecay(name) ? noDecay : decay).push(p);
+  for (const [name, p] of model.trainableParams())
+    (s.no_decay_norms_and_biases && isNoDecay(name) ? noDecay : decay).push(p);
   const groups: torch.optim.ParamGroup[] = [{ params: decay, weightDecay: s.weight_decay }];
   if (noDecay.length) groups.push({ params: noDecay, weightDecay: 0 });
   return new torch.optim.AdamW(groups, {

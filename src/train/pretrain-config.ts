@@ -1,10 +1,11 @@
 // Pretraining (next-token prediction on a text corpus) for the small base model the demo makes.
 import { z } from 'zod';
-import { trainingFields } from './common-config.js';
+import { memoryFields, trainingFields } from './common-config.js';
 
 export const PretrainConfigSchema = z
   .object({
     ...trainingFields,
+    ...memoryFields,
     learning_rate: z.number().positive().default(1e-3),
     lr_scheduler_type: z.enum(['constant', 'constant_with_warmup', 'linear', 'cosine']).default('cosine'),
     warmup_steps: z.number().int().min(0).default(100),

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
 import { loadModel, saveModel } from '../model/load.js';
+import { tokenLossBackward } from '../model/logprobs.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
 import { Progress } from '../util/progress.js';
@@ -131,9 +132,21 @@ export async function runPretrain(
     for (let a = 0; a < cfg.gradient_accumulation_steps; a++) {
       const starts = Array.from({ length: B }, () => Math.floor(r() * (train.length - L - 1)));
       torch.scope(() => {
-        const loss = amp(() => lmLoss(model, windowBatch(train, starts, L, cfg.device), L)).div(
-          cfg.gradient_accumulation_steps,
-        );
+        const batch = windowBatch(train, starts, L, cfg.device);
+        if (cfg.gradient_checkpointing || cfg.chunked_loss) {
+          // The mean cross-entropy as a sum over positions, so the LM head can run chunk by chunk.
+          const divisor = B * L * cfg.gradient_accumulation_steps;
+          lossValue += tokenLossBackward(
+            model,
+            batch.narrow(1, 0, L),
+            batch.narrow(1, 1, L),
+            (c) => c.logprobs.sum().neg().div(divisor),
+            cfg,
+            { forward: amp },
+          );
+          return;
+        }
+        const loss = amp(() => lmLoss(model, batch, L)).div(cfg.gradient_accumulation_steps);
         loss.backward();
         lossValue += loss.item();
       });

@@ -1,6 +1,6 @@
 // The SFT trainer's configuration (TRL SFTConfig names where they exist).
 import { z } from 'zod';
-import { loraFields, trainingFields } from './common-config.js';
+import { loraFields, memoryFields, trainingFields } from './common-config.js';
 
 export const SftConfigSchema = z
   .object({
@@ -23,16 +23,7 @@ export const SftConfigSchema = z
     eval_steps: z.number().int().positive().nullable().default(null),
     /** Micro-batches are split further so that (longest sequence × rows) stays under this many tokens. */
     max_tokens_per_microbatch: z.number().int().positive().nullable().default(null),
-    // ---- memory (issue 18): neither changes the maths, only what is held for backward
-    /** Keep only each decoder layer's input in the forward and recompute the layer in backward (transformers' name). */
-    gradient_checkpointing: z.boolean().default(false),
-    /**
-     * The training loss projects `loss_chunk_size` positions to the vocabulary at a time and
-     * back-propagates each chunk at once, so the [T, vocabulary] logits never exist together.
-     */
-    chunked_loss: z.boolean().default(false),
-    /** Positions per LM-head chunk (null: about 32 M logits per chunk). */
-    loss_chunk_size: z.number().int().positive().nullable().default(null),
+    ...memoryFields,
   })
   .strict();
 

@@ -6,8 +6,9 @@
 // the ranks, so losses, checkpoints and resumption do not depend on how many processes ran it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tokenizerFolder } from '../model/adapter-io.js';
 import type { CausalLM } from '../model/decoder.js';
-import { chunkedTokenLoss, tokenLogprobs } from '../model/logprobs.js';
+import { type LogprobChunk, type MemorySettings, tokenLogprobs, tokenLossBackward } from '../model/logprobs.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
@@ -25,8 +26,10 @@ import type { SftConfig } from './sft-config.js';
 import { noUsableRowsMessage, readSftRows, type SftExample, tokenizeSft } from './sft-data.js';
 
 export interface SftOptions {
-  /** Base model folder (HF format, with tokenizer files). */
+  /** Base model folder (HF format, with tokenizer files), or a PEFT adapter folder. */
   model: string;
+  /** For an adapter folder: its base model folder (default: the adapter's base_model_name_or_path). */
+  base?: string;
   /** Training data (JSONL). */
   data: string;
   /** Run folder: config.json, metrics.jsonl, checkpoints/, model/ (the final weights). */
@@ -95,31 +98,18 @@ export function sftBackward(
   rows: readonly SftExample[],
   pad: number,
   divisor: number,
-  o: { gradient_checkpointing: boolean; chunked_loss: boolean; loss_chunk_size: number | null },
+  o: MemorySettings,
   amp: <T>(fn: () => T) => T = (fn) => fn(),
 ): number {
   return torch.scope(() => {
     const { ids, targets, mask } = sftTensors(model, rows, pad);
-    const th = model.trainingHidden(ids, { checkpoint: o.gradient_checkpointing, forward: amp });
-    const lossOf = (lp: torch.Tensor, s: number, n: number) =>
-      lp
-        .mul(mask.narrow(1, s, n))
+    const lossOf = (c: LogprobChunk) =>
+      c.logprobs
+        .mul(mask.narrow(1, c.start, c.length))
         .sum()
         .neg()
         .div(divisor);
-    let value: number;
-    if (o.chunked_loss)
-      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), {
-        chunk: o.loss_chunk_size,
-        forward: amp,
-      });
-    else {
-      const loss = amp(() => lossOf(tokenLogprobs(model, th.hidden, targets).logprobs, 0, targets.shape[1]!));
-      loss.backward();
-      value = loss.item();
-    }
-    th.backward();
-    return value;
+    return tokenLossBackward(model, ids, targets, lossOf, o, { forward: amp });
   });
 }
 
@@ -155,10 +145,15 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   // Rank 0 speaks for the group: it alone logs, shows progress and writes files.
   const log = dp.isMain ? (o.log ?? ((s: string) => console.error(s))) : () => {};
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
-  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? o.model, 'model');
+  const tokenizer: Tokenizer = loadTokenizer(ckpt ?? tokenizerFolder(o.model, o.base), 'model');
   const amp = mixedPrecision(cfg, dp.device(cfg.device));
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
-  const trainable = loadForTraining(ckpt ?? o.model, cfg, { device: dp.device(cfg.device), dtype: cfg.dtype }, log);
+  const trainable = loadForTraining(
+    ckpt ?? o.model,
+    cfg,
+    { device: dp.device(cfg.device), dtype: cfg.dtype, base: o.base ?? null },
+    log,
+  );
   const model = trainable.model;
   if (dp.isMain)
     writeFileSync(

@@ -1,14 +1,16 @@
 // LoRA adapters against peft on transformers: kindling's adapter folders load in peft with the same
 // logits, peft's load in kindling with the same logits, merging changes nothing, and one SFT batch
-// gives peft's loss and A/B gradients.
+// gives peft's loss and A/B gradients. `kindling model merge` writes a plain HF folder with the
+// adapter's logits, in kindling and in transformers.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CausalLM, initModel, LoraAdapter, loadModel, saveAdapter, saveModel } from '../../src/model/index.js';
 import * as torch from '../../src/torch/index.js';
 import { sftLossSum } from '../../src/train/sft.js';
+import { kindling, kindlingOk } from '../cli/run.js';
 import { runPeer } from '../peers.js';
 import { tinyQwen2 } from '../tiny-model.js';
 
@@ -32,6 +34,7 @@ const BATCH = {
 const BASE = join(tmp, 'base');
 const OURS = join(tmp, 'kindling-adapter');
 const PEFT = join(tmp, 'peft-adapter');
+const MERGED = join(tmp, 'merged');
 const TARGETS = ['q_proj', 'v_proj', 'o_proj', 'gate_proj', 'down_proj'];
 
 /** The base with a kindling adapter whose B is random too (a fresh B = 0 would hide a wrong A or scale). */
@@ -90,11 +93,13 @@ describe('LoRA adapters match peft', () => {
     const m = withOurAdapter();
     ourLogits = logitsOf(m);
     saveAdapter(m, OURS, { baseModel: BASE });
+    kindlingOk(['model', 'merge', '--adapter', OURS, '--out', MERGED]);
     const jobs = [
       { create: PEFT, base: BASE, r: 8, alpha: 16, targets: 'all-linear', seed: 4 },
       { logits: OURS, base: BASE, seqs: SEQS },
       { logits: PEFT, base: BASE, seqs: SEQS },
       { grad: OURS, base: BASE, ...BATCH },
+      { hf: MERGED, seqs: SEQS },
     ];
     peer.push(...(JSON.parse(runPeer('peft_lora.py', [], JSON.stringify(jobs))) as Record<string, unknown>[]));
   });
@@ -144,5 +149,17 @@ describe('LoRA adapters match peft', () => {
       for (let i = 0; i < g.length; i++)
         assert.ok(Math.abs(g[i]! - ref[i]!) <= 1e-5 * scale, `${key}[${i}]: ${g[i]} vs peft ${ref[i]}`);
     }
+  });
+
+  it("kindling model merge: a plain HF folder with the adapter's logits, in kindling (1e-5) and transformers (1e-4)", () => {
+    assert.ok(!existsSync(join(MERGED, 'adapter_config.json')) && existsSync(join(MERGED, 'model.safetensors')));
+    assertClose(logitsOf(loadModel(MERGED)), ourLogits, 1e-5, 'merged folder in kindling');
+    assertClose((peer[4] as { logits: number[][][] }).logits, ourLogits, 1e-4, 'merged folder in transformers');
+    assert.equal(JSON.parse(readFileSync(join(MERGED, 'config.json'), 'utf8')).torch_dtype, 'float32');
+    const again = kindling(['model', 'merge', '--adapter', OURS, '--out', MERGED]);
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr, /already holds a model.*--force/);
+    const notAdapter = kindling(['model', 'merge', '--adapter', BASE, '--out', join(tmp, 'x')]);
+    assert.match(notAdapter.stderr, /is not a PEFT adapter folder/);
   });
 });

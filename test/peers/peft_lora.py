@@ -4,6 +4,7 @@ stdin: a list of jobs, one Python start for all of them ->  a list of results:
   {"create": ADAPTER_DIR, "base": DIR, "r": R, "alpha": A, "targets": [...], "seed": S}
       writes a peft adapter with random A and B (init_lora_weights=False) -> null
   {"logits": ADAPTER_DIR, "base": DIR, "seqs": [[...]]}      -> {"logits": [...]} (peft, unmerged)
+  {"hf": MODEL_DIR, "seqs": [[...]]}                          -> {"logits": [...]} (a plain HF folder)
   {"grad": ADAPTER_DIR, "base": DIR, "ids": [[...]], "loss": [[0/1...]]}
       summed completion-token NLL / token count of one right-padded batch, and the gradient of every
       lora_A/lora_B under PEFT's saved key names -> {"loss": x, "grads": {key: flat list}}
@@ -35,6 +36,12 @@ def logits(job):
         return {"logits": [m(torch.tensor([s])).logits[0].tolist() for s in job["seqs"]]}
 
 
+def hf_logits(job):
+    m = base_model(job["hf"]).eval()
+    with torch.no_grad():
+        return {"logits": [m(torch.tensor([s])).logits[0].tolist() for s in job["seqs"]]}
+
+
 def grad(job):
     m = PeftModel.from_pretrained(base_model(job["base"]), job["grad"], is_trainable=True)
     m.eval()  # dropout off; the adapters keep requires_grad
@@ -57,5 +64,5 @@ def grad(job):
 
 out = []
 for job in json.load(sys.stdin):
-    out.append(create(job) if "create" in job else logits(job) if "logits" in job else grad(job))
+    out.append(create(job) if "create" in job else logits(job) if "logits" in job else hf_logits(job) if "hf" in job else grad(job))
 print(json.dumps(out))

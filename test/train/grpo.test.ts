@@ -245,7 +245,7 @@ describe('GRPO trainer', () => {
 });
 
 describe('GRPO CLI and presets', () => {
-  it('the paper and demo presets validate', async () => {
+  it('the paper, demo and LoRA presets validate', async () => {
     const { SftConfigSchema } = await import('../../src/train/sft-config.js');
     const { REPO_ROOT } = await import('../../src/paths.js');
     const paper = resolveConfig(GrpoConfigSchema, join(REPO_ROOT, 'configs/grpo/paper.yaml'), {});
@@ -256,6 +256,13 @@ describe('GRPO CLI and presets', () => {
     resolveConfig(GrpoConfigSchema, join(REPO_ROOT, 'configs/grpo/demo.yaml'), {});
     assert.equal(resolveConfig(SftConfigSchema, join(REPO_ROOT, 'configs/sft/paper.yaml'), {}).learning_rate, 1e-6);
     resolveConfig(SftConfigSchema, join(REPO_ROOT, 'configs/sft/demo.yaml'), {});
+    for (const [schema, file] of [
+      [SftConfigSchema, 'configs/sft/lora.yaml'],
+      [GrpoConfigSchema, 'configs/grpo/lora.yaml'],
+    ] as const) {
+      const c = resolveConfig(schema, join(REPO_ROOT, file), {});
+      assert.ok(c.use_peft && c.gradient_checkpointing && c.chunked_loss, file);
+    }
   });
 
   it('kindling grpo runs a K&K step from the command line with periodic evaluation', async () => {

@@ -51,6 +51,26 @@ describe('pretraining', () => {
     assert.ok(r.evalLoss !== null && r.evalLoss < r.losses[0]!);
   });
 
+  it('gradient_checkpointing and chunked_loss train the same run (losses equal to float32 rounding)', async () => {
+    const run = (out: string, o: Record<string, unknown>) =>
+      runPretrain(
+        {
+          model: base,
+          documents: docs,
+          out: join(tmp, out),
+          config: cfg({ max_steps: 4, ...o }),
+          progress: false,
+          log: () => {},
+        },
+        tok,
+      );
+    const plain = await run('mem-plain', {});
+    const saving = await run('mem-saving', { gradient_checkpointing: true, chunked_loss: true, loss_chunk_size: 16 });
+    saving.losses.forEach((l, i) =>
+      assert.ok(Math.abs(l - plain.losses[i]!) <= 1e-5 * plain.losses[i]!, `step ${i + 1}: ${l} vs ${plain.losses[i]}`),
+    );
+  });
+
   it('resumes exactly from a checkpoint', async () => {
     const full = await runPretrain(
       {

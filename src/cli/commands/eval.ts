@@ -2,10 +2,11 @@
 // protocol over models × tasks, cached per (model, task, example, trial) in DIR/samples.jsonl.
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseFloatOption, parseIntOption } from '../options.js';
+import { BASE_HELP, parseFloatOption, parseIntOption } from '../options.js';
 
 interface EvalCliOptions {
   model: string[];
+  base?: string;
   tasks: string[];
   out: string;
   trials: number;
@@ -90,6 +91,7 @@ export function registerEval(program: Command): Command {
       8,
     )
     .option('--device <name>', 'cpu, cuda, cuda:1, mps', 'cpu')
+    .option('--base <dir>', BASE_HELP)
     .option('--kk-per-size <n>', 'K&K held-out puzzles per size', parseIntOption('--kk-per-size', 1), 100)
     .option(
       '--data-dir <dir>',
@@ -133,7 +135,11 @@ Examples:
       try {
         const r = await runEval({
           out: o.out,
-          models: models.map((m) => ({ ...m, ...(o.device ? { device: o.device } : {}) })),
+          models: models.map((m) => ({
+            ...m,
+            ...(o.device ? { device: o.device } : {}),
+            ...(o.base ? { base: o.base } : {}),
+          })),
           tasks: entries,
           protocol: {
             trials: o.trials,

@@ -2,12 +2,13 @@
 // of a prompt share its prefill). Sampling defaults come from the folder's generation_config.json.
 import type { Command } from 'commander';
 import { Progress } from '../../util/progress.js';
-import { parseFloatOption, parseIntOption } from '../options.js';
+import { BASE_HELP, parseFloatOption, parseIntOption } from '../options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface GenerateCliOptions {
   model: string;
+  base?: string;
   prompt: string[];
   n: number;
   temperature?: number;
@@ -29,7 +30,8 @@ export function registerGenerate(program: Command): Command {
       'sample completions of one or more prompts from a model folder (sampling defaults: the folder’s generation_config.json, else temperature 1); ' +
         'prints the text, or with --json every completion with its token ids, log-probs and finish reason',
     )
-    .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files)')
+    .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files) or PEFT adapter folder')
+    .option('--base <dir>', BASE_HELP)
     .requiredOption('--prompt <text>', 'prompt text (repeat for a batch of prompts)', collect)
     .option('--n <n>', 'samples per prompt (they share the prompt’s prefill)', parseIntOption('--n', 1), 1)
     .option('--temperature <t>', '0 = greedy', parseFloatOption('--temperature', 0))
@@ -49,13 +51,14 @@ export function registerGenerate(program: Command): Command {
       'print {"seed", "completions": [[{text, token_ids, logprobs, finish_reason, stop, prompt_tokens}] per prompt]}',
     )
     .action(async (o: GenerateCliOptions) => {
-      const { loadModel } = await import('../../model/index.js');
+      const { isAdapterFolder, loadModel, resolveBaseModel, tokenizerFolder } = await import('../../model/index.js');
       const { loadTokenizer } = await import('../../tokenizer/index.js');
       const { generate } = await import('../../generate/index.js');
       const { samplingDefaults } = await import('../../serve/sampling-defaults.js');
-      const defaults = samplingDefaults(o.model);
-      const tokenizer = loadTokenizer(o.model, 'model');
-      const model = loadModel(o.model, { device: o.device });
+      // An adapter folder samples with its base's generation_config.json defaults.
+      const defaults = samplingDefaults(isAdapterFolder(o.model) ? resolveBaseModel(o.model, o.base) : o.model);
+      const tokenizer = loadTokenizer(tokenizerFolder(o.model, o.base), 'model');
+      const model = loadModel(o.model, { device: o.device, base: o.base ?? null });
       const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
       const progress = new Progress({
         label: 'generate',

@@ -1,11 +1,16 @@
 // `kindling grpo`: RLVR on ≤ 100 examples of a target domain.
 import type { Command } from 'commander';
+import { BASE_HELP } from '../options.js';
 
 export function registerGrpo(program: Command): void {
   program
     .command('grpo')
     .description('RLVR with GRPO on at most 100 examples of a task (the paper recipe by default); resumable')
-    .requiredOption('--model <dir>', 'starting model folder (base or warmed-up)')
+    .requiredOption(
+      '--model <dir>',
+      'starting model folder (base or warmed-up), or a PEFT adapter folder (e.g. a LoRA SFT run)',
+    )
+    .option('--base <dir>', BASE_HELP)
     .requiredOption('--task <name>', 'math | code | mcq[:physics,history] | kk (or a task the registry knows)')
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, samples.jsonl, checkpoints/, eval/, model/')
     .option(
@@ -37,14 +42,21 @@ Settings (TRL names; any as --key value):
   eval_steps (null = end only; 0 = never) eval_limit eval_trials (1) eval_temperature eval_top_p
   eval_max_total_tokens eval_max_new_tokens (null = kindling eval's defaults) eval_batch_size (32)
   seed device dtype tensorboard threads
+LoRA (TRL/PEFT names; checkpoints and model/ are then PEFT adapter folders):
+  use_peft (false) lora_r (16) lora_alpha (32) lora_dropout (0.05) use_rslora (false)
+  lora_target_modules (all-linear | a list such as [q_proj, v_proj] | a regex)
+Memory (same loss and gradients, less held for backward):
+  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~32 M logits per chunk)
 
-Example:
-  kindling grpo --model runs/warmup/model --task mcq:physics --out runs/rlvr-physics --config configs/grpo/paper.yaml`,
+Examples:
+  kindling grpo --model runs/warmup/model --task mcq:physics --out runs/rlvr-physics --config configs/grpo/paper.yaml
+  kindling grpo --model runs/warmup-lora/model --task kk --out runs/rlvr-kk-lora --config configs/grpo/lora.yaml`,
     )
     .action(
       async (
         o: {
           model: string;
+          base?: string;
           task: string;
           out: string;
           train?: string;
@@ -102,6 +114,7 @@ Example:
         try {
           const r = await runGrpo({
             model: o.model,
+            ...(o.base ? { base: o.base } : {}),
             task,
             train: rows,
             out: o.out,

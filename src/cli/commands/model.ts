@@ -1,11 +1,12 @@
-// `kindling model init|logits`: make a randomly initialised model folder in Hugging Face format
-// (with a byte-level, given or freshly trained tokenizer), and print a folder's logits.
+// `kindling model init|logits|merge`: make a randomly initialised model folder in Hugging Face format
+// (with a byte-level, given or freshly trained tokenizer), print a folder's logits, and merge a PEFT
+// adapter folder into its base.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { Progress } from '../../util/progress.js';
-import { parseIntOption } from '../options.js';
+import { BASE_HELP, parseIntOption } from '../options.js';
 
 /** "1,2,3" → [1, 2, 3]. */
 function parseTokens(value: string): number[] {
@@ -20,7 +21,7 @@ const collectTokens = (v: string, prev: number[][] = []) => [...prev, parseToken
 export function registerModel(program: Command): Command {
   const model = program
     .command('model')
-    .description('create model folders in Hugging Face format and inspect their logits');
+    .description('create model folders in Hugging Face format, inspect their logits, merge LoRA adapters into them');
 
   model
     .command('init')
@@ -149,7 +150,8 @@ export function registerModel(program: Command): Command {
   model
     .command('logits')
     .description('run a model folder on token id sequences and print the logits of every position')
-    .requiredOption('--model <dir>', 'model folder (config.json + safetensors)')
+    .requiredOption('--model <dir>', 'model folder (config.json + safetensors) or PEFT adapter folder')
+    .option('--base <dir>', BASE_HELP)
     .requiredOption(
       '--tokens <ids>',
       'comma-separated token ids, e.g. 1,2,3 (repeat for more sequences)',
@@ -157,10 +159,10 @@ export function registerModel(program: Command): Command {
     )
     .option('--json', 'print {"logits": [[[…vocab floats…] per position] per sequence]}')
     .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
-    .action(async (o: { model: string; tokens: number[][]; json?: boolean; device: string }) => {
+    .action(async (o: { model: string; base?: string; tokens: number[][]; json?: boolean; device: string }) => {
       const torch = await import('../../torch/index.js');
-      const { loadModel } = await import('../../model/index.js');
-      const m = loadModel(o.model, { device: o.device });
+      const { loadModel, tokenizerFolder } = await import('../../model/index.js');
+      const m = loadModel(o.model, { device: o.device, base: o.base ?? null });
       const V = m.config.vocab_size;
       o.tokens.forEach((seq, i) => {
         const bad = seq.find((t) => t >= V);
@@ -186,7 +188,7 @@ export function registerModel(program: Command): Command {
       }
       let tok: import('../../tokenizer/index.js').Tokenizer | null = null;
       try {
-        tok = (await import('../../tokenizer/index.js')).loadTokenizer(o.model, 'model');
+        tok = (await import('../../tokenizer/index.js')).loadTokenizer(tokenizerFolder(o.model, o.base), 'model');
       } catch {
         tok = null; // a folder without tokenizer files still has logits
       }
@@ -198,6 +200,54 @@ export function registerModel(program: Command): Command {
           `sequence ${i + 1}: ${seq.length} positions × ${V} logits; after the last token, the top 5: ${top.map((t) => `${show(t)} (${last[t]!.toFixed(3)})`).join(', ')}`,
         );
       });
+    });
+  model
+    .command('merge')
+    .description(
+      'add a PEFT LoRA adapter folder into its base model (PEFT merge_and_unload) and write a plain Hugging Face folder ' +
+        '(config.json, safetensors, generation_config.json, tokenizer files) that transformers, vLLM or any kindling command loads',
+    )
+    .requiredOption('--adapter <dir>', 'PEFT adapter folder (adapter_config.json + adapter_model.safetensors)')
+    .requiredOption('--out <dir>', 'folder to write')
+    .option('--base <dir>', "the adapter's base model folder (default: its base_model_name_or_path)")
+    .addOption(
+      new Option('--dtype <dtype>', "weight dtype on disk (default: the base's)").choices([
+        'float32',
+        'bfloat16',
+        'float16',
+      ]),
+    )
+    .option('--force', 'overwrite a folder that already holds a model')
+    .addHelpText(
+      'after',
+      `
+The deltas s·B·A are added in float32, then the weights are stored in --dtype. The tokenizer is
+the adapter folder's (kindling's trainers save it there), else the base's.
+
+Example:
+  kindling model merge --adapter runs/warmup-lora/model --out runs/warmup-merged`,
+    )
+    .action(async (o: { adapter: string; out: string; base?: string; dtype?: string; force?: boolean }) => {
+      const { mergeAdapterFolder, tokenizerFolder, readAdapterConfig } = await import('../../model/index.js');
+      const { loadTokenizer } = await import('../../tokenizer/index.js');
+      const t0 = Date.now();
+      let tokenizer: import('../../tokenizer/index.js').Tokenizer | undefined;
+      let tokenizerNote = '';
+      try {
+        tokenizer = loadTokenizer(tokenizerFolder(o.adapter, o.base));
+      } catch (e) {
+        tokenizerNote = `; no tokenizer written (${(e as Error).message})`;
+      }
+      const r = mergeAdapterFolder(o.adapter, o.out, {
+        ...(o.base ? { base: o.base } : {}),
+        ...(o.dtype ? { dtype: o.dtype as 'float32' | 'bfloat16' | 'float16' } : {}),
+        ...(o.force ? { force: true } : {}),
+        ...(tokenizer ? { tokenizer } : {}),
+      });
+      const a = readAdapterConfig(o.adapter);
+      console.log(
+        `model merge: ${o.adapter} (LoRA r=${a.r}, alpha=${a.lora_alpha}) + ${r.base} → ${o.out} (${r.dtype}) in ${((Date.now() - t0) / 1000).toFixed(1)} s${tokenizerNote}`,
+      );
     });
   return model;
 }

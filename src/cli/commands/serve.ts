@@ -1,6 +1,6 @@
 // `kindling serve`: an OpenAI-compatible HTTP server over a model folder (see docs/serve.md).
 import type { Command } from 'commander';
-import { parseIntOption } from '../options.js';
+import { BASE_HELP, parseIntOption } from '../options.js';
 
 export function registerServe(program: Command): Command {
   return program
@@ -11,7 +11,8 @@ export function registerServe(program: Command): Command {
         '(plus /health and /metrics), streamed with stream: true; new requests join the running decode loop between steps ' +
         '(continuous batching) and leave it when their client disconnects; SIGINT/SIGTERM finish in-flight requests, then exit',
     )
-    .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files)')
+    .requiredOption('--model <dir>', 'model folder (config.json, safetensors, tokenizer files) or PEFT adapter folder')
+    .option('--base <dir>', BASE_HELP)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option(
       '--port <n>',
@@ -42,6 +43,7 @@ export function registerServe(program: Command): Command {
     .action(
       async (o: {
         model: string;
+        base?: string;
         host: string;
         port: number;
         maxBatch: number;
@@ -56,6 +58,7 @@ export function registerServe(program: Command): Command {
         const { startServer } = await import('../../serve/index.js');
         const server = await startServer({
           modelDir: o.model,
+          ...(o.base ? { base: o.base } : {}),
           host: o.host,
           port: o.port,
           maxBatch: o.maxBatch,

@@ -1,5 +1,6 @@
 // `kindling sft`: the warmup stage — supervised fine-tuning on teacher traces.
 import type { Command } from 'commander';
+import { BASE_HELP } from '../options.js';
 
 export function registerSft(program: Command): void {
   program
@@ -7,7 +8,11 @@ export function registerSft(program: Command): void {
     .description(
       'supervised fine-tuning (warmup) on prompt/completion JSONL with the loss on completions only; resumable',
     )
-    .requiredOption('--model <dir>', 'base model folder (Hugging Face format, with tokenizer files)')
+    .requiredOption(
+      '--model <dir>',
+      'base model folder (Hugging Face format, with tokenizer files) or PEFT adapter folder',
+    )
+    .option('--base <dir>', BASE_HELP)
     .requiredOption(
       '--data <file>',
       'training rows: {prompt, completion} (what `kindling distill` writes) or {text} with response_template',
@@ -30,13 +35,27 @@ Settings (TRL names; any of them as --key value, e.g. --learning_rate 1e-4 --max
   eval_split (0) eval_data (null) eval_steps (null) save_steps (500) save_total_limit (2)
   logging_steps (1) seed (42) device (cpu) dtype (float32) tensorboard (false) threads (null)
   max_tokens_per_microbatch (null)
+LoRA (TRL/PEFT names; checkpoints and model/ are then PEFT adapter folders):
+  use_peft (false) lora_r (16) lora_alpha (32) lora_dropout (0.05) use_rslora (false)
+  lora_target_modules (all-linear | a list such as [q_proj, v_proj] | a regex)
+Memory (same loss and gradients, less held for backward):
+  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~32 M logits per chunk)
 
-Example:
-  kindling sft --model runs/base --data traces.jsonl --out runs/warmup --config configs/sft/demo.yaml`,
+Examples:
+  kindling sft --model runs/base --data traces.jsonl --out runs/warmup --config configs/sft/demo.yaml
+  kindling sft --model Qwen2.5-1.5B --data traces.jsonl --out runs/warmup-lora --config configs/sft/lora.yaml`,
     )
     .action(
       async (
-        o: { model: string; data: string; out: string; config?: string; resume?: boolean; progress: boolean },
+        o: {
+          model: string;
+          base?: string;
+          data: string;
+          out: string;
+          config?: string;
+          resume?: boolean;
+          progress: boolean;
+        },
         cmd: Command,
       ) => {
         const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
@@ -45,6 +64,7 @@ Example:
         const config = resolveConfig(SftConfigSchema, o.config, parseOverrides(cmd.args));
         const r = await runSft({
           model: o.model,
+          ...(o.base ? { base: o.base } : {}),
           data: o.data,
           out: o.out,
           config,

@@ -99,6 +99,25 @@ function requireString(row: Row, field: string): string {
   return v;
 }
 
+interface MathFlags {
+  in: string;
+  out?: string;
+  timeoutMs: number;
+  concurrency: number;
+  floatRounding: number;
+  strict: boolean;
+  allowSetRelationComp?: boolean;
+  extraction?: ('latex' | 'expr')[];
+  quiet?: boolean;
+}
+
+function parseExtraction(value: string): ('latex' | 'expr')[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p !== 'latex' && p !== 'expr'))
+    throw new InvalidArgumentError(`--extraction must be latex, expr or latex,expr; got '${value}'`);
+  return [...new Set(parts)] as ('latex' | 'expr')[];
+}
+
 function parseChain(value: string): 'paper' | 'official' {
   if (value !== 'paper' && value !== 'official')
     throw new InvalidArgumentError(`--chain must be 'paper' or 'official', got '${value}'`);
@@ -122,14 +141,40 @@ export function registerVerify(program: Command): Command {
       5000,
     )
     .option('--concurrency <n>', 'worker threads', parseIntOption('--concurrency', 1, 64), 1)
+    .option(
+      '--float-rounding <n>',
+      "decimal places floats are rounded to before comparing (math-verify's float_rounding)",
+      parseIntOption('--float-rounding', 0, 15),
+      6,
+    )
+    .option('--no-strict', "math-verify's strict=False: sets equal tuples, variables match by position")
+    .option(
+      '--allow-set-relation-comp',
+      "math-verify's allow_set_relation_comp: a predicted relation (1<x<2) also equals a gold interval",
+    )
+    .option(
+      '--extraction <targets>',
+      "what is searched for in pred: latex, expr or latex,expr (math-verify's extraction_config; default latex,expr)",
+      parseExtraction,
+    )
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nAdds: equivalent (bool), pred_extracted, gold_extracted, reason (equal:<rule> | different | no_answer | gold_unparsed | timeout).',
+      '\nAdds: equivalent (bool), pred_extracted, gold_extracted, reason (equal:<rule> | different | no_answer | gold_unparsed | timeout).' +
+        "\nThe defaults are math-verify's (and the paper's): --float-rounding 6, strict, no set-relation comparison, latex,expr.",
     )
-    .action(async (o: { in: string; out?: string; timeoutMs: number; concurrency: number; quiet?: boolean }) => {
+    .action(async (o: MathFlags) => {
       const { MathCheckPool } = await import('../../tasks/math/pool.js');
-      const pool = new MathCheckPool({ size: o.concurrency, timeoutMs: o.timeoutMs });
+      const pool = new MathCheckPool({
+        size: o.concurrency,
+        timeoutMs: o.timeoutMs,
+        verify: {
+          floatRounding: o.floatRounding,
+          strict: o.strict,
+          allowSetRelationComp: o.allowSetRelationComp ?? false,
+          ...(o.extraction ? { extraction: o.extraction } : {}),
+        },
+      });
       try {
         await processJsonl({
           input: o.in,

@@ -13,7 +13,11 @@ export type MathLiteTaskOptions = LiteTaskOptions & MathTaskOptions;
 
 export function createMathLiteTask(options: MathLiteTaskOptions = {}): Task<MathLiteExample> {
   const style = liteStyle(options);
-  const grader = createMathTask(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  const { timeoutMs, floatRounding, strict, allowSetRelationComp, extraction } = options;
+  const knobs = { timeoutMs, floatRounding, strict, allowSetRelationComp, extraction };
+  const grader = createMathTask(
+    Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)) as MathTaskOptions,
+  );
   return {
     name: 'math-lite',
     splits: LITE_SPLITS,

@@ -6,8 +6,9 @@
 //      negated difference, or (equations) differences that are constant multiples of each other;
 //   4. sets, tuples, intervals, unions: element-wise (a gold set ignores order; a gold tuple does not);
 //   5. words: lower-cased spelling;
-//   6. numbers: a decimal on either side → both rounded to 6 places; two integers → exact (9% = 9);
-//      other number literals → exact rational equality;
+//   6. numbers: a decimal on either side → both rounded to 6 places (a tie to the even digit); two
+//      integers → exact (9% = 9); other number literals → exact rational equality; a decimal inside
+//      an expression → sympy's Float arithmetic (rationalsInFloats);
 //   7. constants → numerically equal (relative 1e-9); expressions → compute-engine simplifies the
 //      difference to 0, else equal values at random points decide.
 import type { Deadline } from './deadline.js';
@@ -19,6 +20,8 @@ import {
   freeSymbols,
   type Rat,
   ratEq,
+  ratFromDouble,
+  ratSub,
   ratToNumber,
   roundRat,
 } from './numeric.js';
@@ -63,7 +66,8 @@ function onlySymbols(v: Value): boolean {
     typeof j === 'string'
       ? !['Pi', 'ExponentialE', 'ImaginaryUnit'].includes(j)
       : Array.isArray(j) &&
-        (j[0] === 'Multiply' || (j[0] === 'Power' && j[2] === -1) || j[0] === 'Divide') &&
+        // a power of symbols counts (f^{\prime}(x) is f(x)^prime): latex2sympy's only-symbols test
+        (j[0] === 'Multiply' || j[0] === 'Power' || j[0] === 'Divide') &&
         j.slice(1).every((x) => x === -1 || ok(x));
   return ok(v.json);
 }
@@ -328,21 +332,44 @@ function compareNumbers(gold: Value & { t: 'expr' }, pred: Value & { t: 'expr' }
     const b = exactRational(pred.json);
     return a && b && ratEq(a, b) ? yes('integer') : NO;
   }
-  const a = exactRational(valueJson(gold));
-  const b = exactRational(valueJson(pred));
+  const g = valueJson(gold);
+  const p = valueJson(pred);
+  const a = exactRational(g);
+  const b = exactRational(p);
   if (a && b) {
-    // an expression holding a decimal (2.2 × 10^2) is computed in binary floating point, as
-    // sympy's Float is, and then compared exactly: 2.2 × 10^2 = 220.00000000000003 ≠ 220
-    if (hasDecimal(gold.json) || hasDecimal(pred.json)) {
-      const x = hasDecimal(gold.json) ? evalComplex(valueJson(gold)) : null;
-      const y = hasDecimal(pred.json) ? evalComplex(valueJson(pred)) : null;
-      const xv = x ? x[0] : ratToNumber(a);
-      const yv = y ? y[0] : ratToNumber(b);
-      return xv === yv ? yes('rational') : NO;
-    }
+    const inFloats = rationalsInFloats(g, p, a, b, false);
+    if (inFloats !== null) return inFloats ? yes('rational') : NO;
     return ratEq(a, b) ? yes('rational') : NO;
   }
   return null;
+}
+
+// evalf(a − b, chop=True) at sympy's 15 digits drops a difference below 2^-54 (absolute)
+const CHOP = { n: 1n, d: 1n << 54n };
+
+/**
+ * Two rational-valued expressions when a decimal is in either, as sympy computes them: the side
+ * holding a decimal in binary floating point (Float), the other exactly (Rational). They are equal
+ * when the two agree once the exact side is rounded to a double (sympy's simplify works in Floats),
+ * or — only when neither is a bare number (`chop`) — when they differ by under 2^-54 (its chopped
+ * evalf). So 2.2 × 10^2 (220.00000000000003) ≠ 220 and ≠ 22 × 10^1, 9.5 × 10^{-1}
+ * (0.9500000000000001) ≠ 95 × 10^{-2} (19/20), but 6.4 × 10^{-5} = 64 × 10^{-6} (they differ by
+ * 1e-20). Null when neither holds a decimal.
+ */
+function rationalsInFloats(g: Json, p: Json, a: Rat, b: Rat, chop: boolean): boolean | null {
+  const dg = hasDecimal(g);
+  const dp = hasDecimal(p);
+  if (!dg && !dp) return null;
+  const x = dg ? evalComplex(g) : null;
+  const y = dp ? evalComplex(p) : null;
+  if ((x && x[1] !== 0) || (y && y[1] !== 0)) return false;
+  if ((x ? x[0] : ratToNumber(a)) === (y ? y[0] : ratToNumber(b))) return true;
+  if (!chop) return false;
+  const ea = x ? ratFromDouble(x[0]) : a;
+  const eb = y ? ratFromDouble(y[0]) : b;
+  if (!ea || !eb) return false;
+  const d = ratSub(ea, eb);
+  return (d.n < 0n ? -d.n : d.n) * CHOP.d < CHOP.n * d.d;
 }
 
 /** A non-integer number literal somewhere inside `j`. */
@@ -358,12 +385,19 @@ function renameVariables(gold: Value, pred: Value): [Value, Value] | null {
     const names: string[] = [];
     const collect = (j: Json) => {
       if (typeof j === 'string') {
-        if (!['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) && !names.includes(j))
+        if (
+          !['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'Half'].includes(j) &&
+          !names.includes(j)
+        )
           names.push(j);
       } else if (Array.isArray(j)) for (const x of j.slice(1)) collect(x);
     };
     const map = (j: Json): Json =>
-      typeof j === 'string' && names.includes(j) ? `v${names.indexOf(j)}` : Array.isArray(j) ? [j[0]!, ...j.slice(1).map(map)] : j;
+      typeof j === 'string' && names.includes(j)
+        ? `v${names.indexOf(j)}`
+        : Array.isArray(j)
+          ? [j[0]!, ...j.slice(1).map(map)]
+          : j;
     const walk = (x: Value): Value => {
       if (x.t === 'expr') {
         collect(x.json);
@@ -399,6 +433,16 @@ function compareExpressions(g: Json, p: Json, dl: Deadline): Comparison {
   if (vars.length === 0) {
     const a = evalComplex(g);
     const b = evalComplex(p);
+    if (a && b && (hasDecimal(g) || hasDecimal(p))) {
+      // rational-valued: sympy's Float/Rational arithmetic (2.2 × 10^2 ≠ 22 × 10^1)
+      const ra = exactRational(g);
+      const rb = exactRational(p);
+      if (ra && rb) return rationalsInFloats(g, p, ra, rb, true) ? yes('numeric') : NO;
+      // with π or a root sympy's exact difference is chopped below 2^-54 (0.1π = π/10); ours is
+      // computed in doubles, so a few units in the last place of the values are rounding too
+      const tol = Math.max(2 ** -49, 1e-15 * Math.max(Math.hypot(a[0], a[1]), Math.hypot(b[0], b[1])));
+      return Math.hypot(a[0] - b[0], a[1] - b[1]) < tol ? yes('numeric') : NO;
+    }
     if (a && b) return closeEnough(a, b) ? yes('numeric') : NO;
   }
   dl.check();

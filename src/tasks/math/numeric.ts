@@ -94,18 +94,37 @@ export function exactRational(j: Json): Rat | null {
   }
 }
 
+/** The exact value of a double (every finite double is a dyadic rational). */
+export function ratFromDouble(x: number): Rat | null {
+  if (!Number.isFinite(x)) return null;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const mant = biased === 0 ? frac : frac | (1n << 52n);
+  const exp = (biased === 0 ? 1 : biased) - 1075;
+  const signed = bits >> 63n ? -mant : mant;
+  return exp >= 0 ? rat(signed << BigInt(exp)) : rat(signed, 1n << BigInt(-exp));
+}
+
+export function ratSub(a: Rat, b: Rat): Rat {
+  return add(a, rat(-b.n, b.d)!)!;
+}
+
 export function ratEq(a: Rat, b: Rat): boolean {
   return a.n === b.n && a.d === b.d;
 }
 
-/** Round half away from zero to `places` decimals (sympy's Float.round), as a rational. */
+/** Round to `places` decimals, a tie to the even digit (sympy's Expr.round: 0.125 → 0.12), as a rational. */
 export function roundRat(a: Rat, places: number): Rat {
   const scale = 10n ** BigInt(places);
   const num = a.n * scale;
   const neg = num < 0n;
   const abs = neg ? -num : num;
   let q = abs / a.d;
-  if ((abs % a.d) * 2n >= a.d) q += 1n;
+  const twice = (abs % a.d) * 2n;
+  if (twice > a.d || (twice === a.d && q % 2n === 1n)) q += 1n;
   return rat(neg ? -q : q, scale)!;
 }
 

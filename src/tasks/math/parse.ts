@@ -33,6 +33,10 @@ function splitTop(s: string, sep: RegExp): { parts: string[]; seps: string[] } {
         depth += s[i + 1] === '{' ? 1 : -1;
         i++;
         continue;
+      } else if (s[i + 1] !== undefined && /[,;:! ]/.test(s[i + 1]!)) {
+        // a spacing command (`99\,\mathrm{kg}`, `5\;m`) is not a list separator
+        i++;
+        continue;
       }
     }
     if (OPENERS.has(c)) depth++;
@@ -260,8 +264,16 @@ function matrix(body: string): Value {
 
 // ---- scalars ----------------------------------------------------------------------------------
 
-// `°` is left alone: math-verify keeps `321°` as an unparsed string (never equal to 321)
-const DEGREES = /(?:\\[,;:]|\s)*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ)/g;
+// Degree marks as math-verify's lexer has them: a superscript `^\circ`, `^{\circ}`, `^\degree`,
+// `^\circle`, `^°` (each also braced), written exactly so, dropped without converting to radians.
+const DEGREES = /(?:\\[,;:]|\s)*\^(?:\{(?:\\circ(?:le)?|\\degree|°)\}|(?:\\circ(?:le)?|\\degree)(?![a-zA-Z])|°)/g;
+// Any other degree mark (`321°`, `74\circ`, `^ \circ`) is a lexer error there: the answer does not parse
+const STRAY_DEGREE = /°|\\circ(?![a-zA-Z])|\\circle|\\degree/;
+const ACCENT =
+  /\\(hat|widehat|dot|ddot|bar|vec|tilde|widetilde|check|breve|acute|grave|mathring)\s*\{\s*([A-Za-z])\s*\}/g;
+// `a.b \times 10^{k}`: the compute engine's parser folds it into one exact number; math-verify keeps
+// the product and sympy computes it in binary floating point. `{10}` keeps it a product.
+const TIMES_TEN = /(\d)\s*(\\times|\\cdot)\s*10\s*\^/g;
 
 /** Lower-cases symbol names (math-verify does), turns x_1 into one symbol, base subscripts into the number. */
 function cleanJson(j: Json): Json {
@@ -307,16 +319,49 @@ function hasError(j: Json): boolean {
   return j.some((x, i) => i > 0 && hasError(x));
 }
 
+// Recently read scalars: a gold answer is read again for every completion graded against it (a
+// GRPO group shares one), and the compute engine's parse is most of a check's cost. Values are
+// never mutated after parsing, so they can be shared. An error is remembered as its message.
+const SCALARS = new Map<string, Value | string>();
+const SCALARS_MAX = 4096;
+
 /** Reads one scalar with the compute engine. */
 export function scalar(src: string): Value {
+  const hit = SCALARS.get(src);
+  if (hit !== undefined) {
+    if (typeof hit === 'string') throw new ParseError(hit);
+    return hit;
+  }
+  try {
+    const v = readScalar(src);
+    remember(src, v);
+    return v;
+  } catch (e) {
+    if (e instanceof ParseError) remember(src, e.message);
+    throw e;
+  }
+}
+
+function remember(src: string, v: Value | string): void {
+  // dropping the oldest entry keeps the cache bounded (Map iterates in insertion order)
+  if (SCALARS.size >= SCALARS_MAX) SCALARS.delete(SCALARS.keys().next().value!);
+  SCALARS.set(src, v);
+}
+
+function readScalar(src: string): Value {
   let s = src
     .trim()
     .replace(DEGREES, '')
     // a thin space left behind by a removed unit (99\,\mathrm{kg} → 99\,)
     .replace(/(?:\\[,;:]|\s)+$/, '')
-    // f^{\prime}(x) is f'(x)
-    .replace(/\^\s*\{?\s*\\prime\s*\}?/g, "'")
+    // \prime is a symbol named "prime", as latex2sympy reads it: f^{\prime}(x) is f(x)^prime
+    .replace(/\^\s*\\prime(?![a-zA-Z])/g, '^{\\prime}')
+    .replace(/\\prime(?![a-zA-Z])/g, '\\operatorname{prime}')
+    .replace(TIMES_TEN, '$1$2{10}^')
     .trim();
+  if (STRAY_DEGREE.test(s)) throw new ParseError('a degree mark that is not a superscript');
+  // `~` (a LaTeX non-breaking space) is no token of math-verify's lexer either: 408~\text{kg} does not parse
+  if (/(?<!\\)~/.test(s)) throw new ParseError('a ~ in the answer');
   let pct = false;
   if (/\\?%$/.test(s)) {
     pct = true;
@@ -334,6 +379,8 @@ export function scalar(src: string): Value {
   s = s.replace(/(?<![A-Za-z\\\d])(\d+)_\{?\d+\}?/g, '$1');
   // letters side by side: a word ("Navin", "east") that is also a product of symbols
   if (/^[A-Za-z]{2,}$/.test(s) && !pct) return { t: 'word', name: s.toLowerCase(), product: true };
+  // an accented letter (\hat{f}, \dot{x}, \bar{y}) is one symbol, as latex2sympy reads it
+  s = s.replace(ACCENT, '\\operatorname{$1$2}');
   // \text{…} inside an expression is a symbol named by its letters
   s = s.replace(/\\(?:text|mbox)\{([^{}]*)\}/g, (_, t: string) => {
     const letters = t.replace(/[^A-Za-z]/g, '');

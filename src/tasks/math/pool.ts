@@ -3,7 +3,7 @@
 // long), the worker is terminated and replaced, and the check reports reason 'timeout'.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { MathVerdict } from './verify.js';
+import { checkVerifyOptions, type MathVerdict, type VerifyOptions } from './verify.js';
 
 export interface MathCheckPoolOptions {
   /** Worker threads (default: available cores, at most 4). */
@@ -12,13 +12,15 @@ export interface MathCheckPoolOptions {
   timeoutMs?: number;
   /** Extra wait before a worker is terminated (default 1000). */
   graceMs?: number;
+  /** The verifier's other knobs for every check (floatRounding, strict, …; math-verify's defaults). */
+  verify?: Omit<VerifyOptions, 'timeoutMs'>;
 }
 
 interface Job {
   id: number;
   gold: string;
   pred: string;
-  timeoutMs: number;
+  options: VerifyOptions;
   resolve: (v: MathVerdict) => void;
 }
 
@@ -35,6 +37,7 @@ export class MathCheckPool {
   private closed = false;
   readonly timeoutMs: number;
   private readonly graceMs: number;
+  private readonly knobs: Omit<VerifyOptions, 'timeoutMs'>;
   /** Workers terminated because a check overran (for tests and logs). */
   terminated = 0;
 
@@ -42,6 +45,8 @@ export class MathCheckPool {
     const size = options.size ?? Math.min(4, availableParallelism());
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.graceMs = options.graceMs ?? 1000;
+    this.knobs = options.verify ?? {};
+    checkVerifyOptions({ ...this.knobs, timeoutMs: this.timeoutMs });
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -93,16 +98,22 @@ export class MathCheckPool {
         this.terminated++;
         this.finish(slot, { equivalent: false, goldExtracted: null, predExtracted: null, reason: 'timeout' });
         this.replace(slot);
-      }, job.timeoutMs + this.graceMs);
-      slot.worker.postMessage({ id: job.id, gold: job.gold, pred: job.pred, timeoutMs: job.timeoutMs });
+      }, job.options.timeoutMs! + this.graceMs);
+      slot.worker.postMessage({ id: job.id, gold: job.gold, pred: job.pred, options: job.options });
     }
   }
 
-  /** Verifies one (gold, prediction) pair in a worker (`timeoutMs` overrides the pool's limit). Rejects only after close(). */
-  verify(gold: string, pred: string, options: { timeoutMs?: number } = {}): Promise<MathVerdict> {
+  /** Verifies one (gold, prediction) pair in a worker (`options` override the pool's knobs). Rejects only after close(). */
+  verify(gold: string, pred: string, options: VerifyOptions = {}): Promise<MathVerdict> {
     if (this.closed) return Promise.reject(new Error('MathCheckPool is closed'));
+    const merged = { ...this.knobs, ...options, timeoutMs: options.timeoutMs ?? this.timeoutMs };
+    try {
+      checkVerifyOptions(merged);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, gold, pred, timeoutMs: options.timeoutMs ?? this.timeoutMs, resolve });
+      this.queue.push({ id: this.nextId++, gold, pred, options: merged, resolve });
       this.pump();
     });
   }

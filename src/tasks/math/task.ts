@@ -10,7 +10,7 @@ import { fillTemplate, PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Reward, Score, Task } from '../types.js';
 import { lastBoxed } from './boxed.js';
 import { loadMath500, type MathExample, parseMathJsonl } from './data.js';
-import { verifyMath } from './verify.js';
+import { checkVerifyOptions, type VerifyOptions, verifyMath } from './verify.js';
 
 export const MATH_REWARDS = { correct: 2, wrong: -0.5, noBoxed: -1, format: FORMAT_PENALTY } as const;
 
@@ -19,13 +19,17 @@ export interface MathLoadOptions extends LoadOptions {
   file?: string;
 }
 
-export interface MathTaskOptions {
-  /** Time limit per equivalence check in ms (default 5000). */
-  timeoutMs?: number;
-}
+/**
+ * The verifier's knobs (VerifyOptions: timeoutMs, floatRounding, strict, allowSetRelationComp,
+ * extraction), defaulting to math-verify's defaults, which the paper used. `extraction` applies to
+ * score() only: reward() always grades the last \\boxed{} inside <answer>.
+ */
+export type MathTaskOptions = VerifyOptions;
 
 export function createMathTask(options: MathTaskOptions = {}): Task<MathExample> {
-  const timeoutMs = options.timeoutMs ?? 5000;
+  checkVerifyOptions(options);
+  const { extraction, ...compare } = options;
+  const scoring: VerifyOptions = { ...compare, ...(extraction ? { extraction } : {}) };
   return {
     name: 'math',
     splits: ['test'],
@@ -47,13 +51,13 @@ export function createMathTask(options: MathTaskOptions = {}): Task<MathExample>
       if (!f.ok) return { score: MATH_REWARDS.format, reason: f.reason };
       const boxed = lastBoxed(f.answer);
       if (boxed === null) return { score: MATH_REWARDS.noBoxed, reason: 'no_boxed' };
-      const v = verifyMath(example.answer, `\\boxed{${boxed}}`, { timeoutMs });
+      const v = verifyMath(example.answer, `\\boxed{${boxed}}`, compare);
       return v.equivalent
         ? { score: MATH_REWARDS.correct, reason: 'correct' }
         : { score: MATH_REWARDS.wrong, reason: v.reason === 'timeout' ? 'wrong_timeout' : 'wrong' };
     },
     score(completion: string, example: MathExample): Score {
-      const v = verifyMath(example.answer, completion, { timeoutMs });
+      const v = verifyMath(example.answer, completion, scoring);
       return { correct: v.equivalent, extracted: v.predExtracted, reason: v.reason };
     },
   };

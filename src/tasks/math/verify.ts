@@ -44,7 +44,7 @@ export function extractGold(gold: string): Extraction {
 }
 
 export function verifyMath(gold: string, pred: string, options: VerifyOptions = {}): MathVerdict {
-  compareOptions(options); // bad knobs are the caller's error, not a verdict
+  checkVerifyOptions(options); // bad knobs are the caller's error, not a verdict
   const dl = new Deadline(options.timeoutMs ?? 5000);
   let g: Extraction | null = null;
   let p: Extraction | null = null;
@@ -58,6 +58,14 @@ export function verifyMath(gold: string, pred: string, options: VerifyOptions = 
     const reason = e instanceof CheckTimeout ? 'timeout' : `error:${e instanceof Error ? e.message : String(e)}`;
     return { equivalent: false, goldExtracted: g?.text ?? null, predExtracted: p?.text ?? null, reason };
   }
+}
+
+/** Throws a RangeError naming the knob when `options` holds a value verifyMath cannot use. */
+export function checkVerifyOptions(options: VerifyOptions): void {
+  compareOptions(options);
+  const x = options.extraction;
+  if (x !== undefined && (x.length === 0 || x.some((k) => k !== 'latex' && k !== 'expr')))
+    throw new RangeError(`extraction must list 'latex' and/or 'expr', got ${JSON.stringify(x)}`);
 }
 
 /** The comparison knobs of `options`, math-verify's defaults for those not given. */

@@ -60,3 +60,39 @@ test('cli: verify math names the file, line and field of bad input', () => {
   const help = run(['verify', 'math', '--help']);
   assert.match(help.stdout, /--timeout-ms/);
 });
+
+test("cli: verify math's knobs change verdicts as math-verify's do; a bad knob is named", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-verify-'));
+  const input = join(dir, 'knobs.jsonl');
+  const rows = [
+    { gold: '0.125', pred: '\\boxed{0.12}' }, // equal only at --float-rounding 2 (a tie goes to the even digit)
+    { gold: 'x+1', pred: '\\boxed{y+1}' }, // equal only with --no-strict
+    { gold: '(1,2)', pred: '\\boxed{1<x<2}' }, // equal only with --allow-set-relation-comp
+    { gold: '12', pred: 'The count is 12.' }, // found only when plain expressions are searched
+  ];
+  writeFileSync(input, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const verdicts = (...flags: string[]) => {
+    const r = run(['verify', 'math', '--in', input, '--quiet', ...flags]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).equivalent);
+  };
+  assert.deepEqual(verdicts(), [false, false, false, true]);
+  assert.deepEqual(
+    verdicts('--float-rounding', '2', '--no-strict', '--allow-set-relation-comp', '--extraction', 'latex'),
+    [true, true, true, false],
+  );
+  assert.deepEqual(verdicts('--extraction', 'expr,latex', '--concurrency', '2'), [false, false, false, true]);
+  const bad = run(['verify', 'math', '--in', input, '--float-rounding', '16']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--float-rounding must be an integer in \[0, 15\], got '16'/);
+  assert.match(
+    run(['verify', 'math', '--in', input, '--extraction', 'boxed']).stderr,
+    /--extraction must be latex, expr or latex,expr; got 'boxed'/,
+  );
+  const help = run(['verify', 'math', '--help']).stdout;
+  for (const flag of ['--float-rounding', '--no-strict', '--allow-set-relation-comp', '--extraction'])
+    assert.match(help, new RegExp(flag));
+});

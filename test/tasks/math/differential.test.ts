@@ -3,24 +3,11 @@
 // Agreement must be ≥ 98 %, and every disagreement must be listed, with the reason we differ, in
 // fixtures/mathverify-disagreements.json.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO_ROOT } from '../../../src/paths.js';
 import { verifyMath } from '../../../src/tasks/math/index.js';
+import { Disagreements } from './disagreements.js';
 import { mathVerifyBatch } from './oracle.js';
 import { buildPairs } from './pairs.js';
-
-interface Listed {
-  id: string;
-  gold: string;
-  pred: string;
-  math_verify: boolean;
-  kindling: boolean;
-  reason: string;
-}
-
-const FIXTURE = join(REPO_ROOT, 'test', 'tasks', 'math', 'fixtures', 'mathverify-disagreements.json');
 
 test('math: agreement with math-verify on ≥ 2,000 MATH-500 pairs is ≥ 98 %, every disagreement listed', () => {
   const pairs = buildPairs();
@@ -41,10 +28,8 @@ test('math: agreement with math-verify on ≥ 2,000 MATH-500 pairs is ≥ 98 %, 
     assert.ok(kinds.has(k), `no pairs of kind ${k}`);
 
   const oracle = mathVerifyBatch(pairs);
-  const listed = new Map((JSON.parse(readFileSync(FIXTURE, 'utf8')) as Listed[]).map((d) => [d.id, d]));
+  const listed = new Disagreements('mathverify-disagreements.json');
   let agree = 0;
-  const unlisted: string[] = [];
-  const seen = new Set<string>();
   let bothTrue = 0;
   let bothFalse = 0;
   for (const p of pairs) {
@@ -56,26 +41,15 @@ test('math: agreement with math-verify on ≥ 2,000 MATH-500 pairs is ≥ 98 %, 
       else bothFalse++;
       continue;
     }
-    seen.add(p.id);
-    const d = listed.get(p.id);
-    if (
-      !d ||
-      d.gold !== p.gold ||
-      d.pred !== p.pred ||
-      d.math_verify !== theirs ||
-      d.kindling !== ours ||
-      !d.reason.trim()
-    )
-      unlisted.push(JSON.stringify({ id: p.id, gold: p.gold, pred: p.pred, math_verify: theirs, kindling: ours }));
+    listed.add(p, theirs, ours);
   }
-  const stale = [...listed.keys()].filter((id) => !seen.has(id));
-  if (stale.length) console.log(`fixture entries that now agree (remove them): ${stale.join(', ')}`);
+  listed.reportStale();
   const rate = agree / pairs.length;
   console.log(
     `math-verify agreement: ${agree}/${pairs.length} = ${(100 * rate).toFixed(2)} % (both equal ${bothTrue}, both different ${bothFalse})`,
   );
   // both verdicts must be well represented, or agreement would be cheap
   assert.ok(bothTrue > 1000 && bothFalse > 1000, `unbalanced pairs: ${bothTrue} equal, ${bothFalse} different`);
-  assert.deepEqual(unlisted, [], 'disagreements missing from the fixture');
+  assert.deepEqual(listed.unlisted, [], 'disagreements missing from the fixture');
   assert.ok(rate >= 0.98, `agreement ${(100 * rate).toFixed(2)} % < 98 %`);
 });

@@ -133,6 +133,10 @@ export function buildHardPairs(): HardPair[] {
     '\\,\\mathrm{kg}',
     ' hours',
     '\\text{ km/h}',
+    '\\;\\mathrm{kg}',
+    '\\:\\text{km}',
+    '\\,\\text{m}^2',
+    '~\\text{kg}',
   ];
   for (let k = 0; k < 120; k++) {
     const n = int(2, 999);
@@ -226,6 +230,9 @@ export function buildHardPairs(): HardPair[] {
     add('scientific', 'eq:gold-sci', `${m} \\times 10^{${e}}`, wrap(exact));
     add('scientific', 'ne:exponent', exact, wrap(`${m} \\times 10^{${e + 1}}`));
     add('scientific', 'ne:mantissa', `${m} \\times 10^{${e}}`, wrap(`${(m + 0.1).toFixed(1)} \\times 10^{${e}}`));
+    // the same number written with an integer mantissa, and negated: sympy's binary floats decide
+    add('scientific', 'eq:int-mantissa', `${m} \\times 10^{${e}}`, wrap(`${Math.round(m * 10)} \\times 10^{${e - 1}}`));
+    add('scientific', 'eq:negative', e >= 0 ? `-${exact}` : `-${exact}`, wrap(`-${m}\\times10^{${e}}`));
   }
 
   // 9. intervals and unions
@@ -310,7 +317,21 @@ export function buildHardPairs(): HardPair[] {
       'degrees',
       'eq:form',
       gold,
-      wrap(pick([`${d}^\\circ`, `${d}°`, `${d}^{\\circ}`, `${d} degrees`, `${d}\\text{ degrees}`, `${d}\\,^\\circ`])),
+      wrap(
+        pick([
+          `${d}^\\circ`,
+          `${d}°`,
+          `${d}^{\\circ}`,
+          `${d} degrees`,
+          `${d}\\text{ degrees}`,
+          `${d}\\,^\\circ`,
+          `${d}^{\\degree}`,
+          `${d}^\\circle`,
+          `${d}\\circ`,
+          `${d}^ \\circ`,
+          `${d}^{\\circ}\\text{C}`,
+        ]),
+      ),
     );
     add('degrees', 'ne:form', gold, wrap(`${d + int(1, 30)}^\\circ`));
   }
@@ -346,12 +367,25 @@ export function buildHardPairs(): HardPair[] {
       'derivatives',
       'eq:fprime',
       d,
-      wrap(pick([`f'(x) = ${2 * a}x + ${b}`, `f^{\\prime}(x)=${2 * a}x+${b}`, `y' = ${2 * a}x + ${b}`])),
+      wrap(
+        pick([
+          `f'(x) = ${2 * a}x + ${b}`,
+          `f^{\\prime}(x)=${2 * a}x+${b}`,
+          `y' = ${2 * a}x + ${b}`,
+          `f^\\prime(x) = ${2 * a}x + ${b}`,
+          `y^{\\prime}=${2 * a}x+${b}`,
+          `\\frac{d}{dx}f(x) = ${2 * a}x + ${b}`,
+          `\\dot{y} = ${2 * a}x + ${b}`,
+        ]),
+      ),
     );
     add('derivatives', 'eq:dydx', d, wrap(`\\frac{dy}{dx} = ${2 * a}x + ${b}`));
     add('derivatives', 'eq:gold-fprime', `f'(x)=${d}`, wrap(`${2 * a}x+${b}`));
     add('derivatives', 'ne:fprime', d, wrap(`f'(x) = ${a}x + ${b}`));
     add('derivatives', 'ne:second', `f''(x)=${2 * a}`, wrap(`f''(x) = ${a}`));
+    add('derivatives', 'eq:gold-prime-cmd', `f^{\\prime}(x)=${d}`, wrap(d));
+    // f^{\prime} is f to the power "prime" for math-verify, f' is f: the two left sides differ
+    add('derivatives', 'ne:prime-vs-quote', `f^{\\prime}(x)=${d}`, wrap(`f'(x)=${d}`));
   }
 
   // 17. text answers

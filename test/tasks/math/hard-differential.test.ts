@@ -4,24 +4,12 @@
 // disagreement must be listed with its reason in fixtures/hard-disagreements.json.
 // MATH_HARD_DUMP=file writes every disagreement as JSON (to update the fixture by hand).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { REPO_ROOT } from '../../../src/paths.js';
 import { type VerifyOptions, verifyMath } from '../../../src/tasks/math/index.js';
+import { Disagreements } from './disagreements.js';
 import { buildHardPairs, HARD_CATEGORIES, type PairOptions } from './hard-corpus.js';
 import { mathVerifyBatch } from './oracle.js';
-
-interface Listed {
-  id: string;
-  gold: string;
-  pred: string;
-  math_verify: boolean;
-  kindling: boolean;
-  reason: string;
-}
-
-const FIXTURE = join(REPO_ROOT, 'test', 'tasks', 'math', 'fixtures', 'hard-disagreements.json');
 
 /** math-verify's knob names → verifyMath's options. */
 export function toVerifyOptions(o: PairOptions | undefined): VerifyOptions {
@@ -34,18 +22,12 @@ export function toVerifyOptions(o: PairOptions | undefined): VerifyOptions {
   };
 }
 
-/** Categories below the 98 % target, at the agreement measured on 2026-12-02. */
-const BELOW_TARGET: Record<string, number> = { units: 0.973, scientific: 0.97, degrees: 0.916, derivatives: 0.944 };
-
-test('math hard corpus: agreement with live math-verify ≥ 98 % per category (four held at their measured floor), false accepts ≤ 0.5 %', () => {
+test('math hard corpus: agreement with live math-verify ≥ 98 % in every category, false accepts ≤ 0.5 %', () => {
   const pairs = buildHardPairs();
   assert.ok(pairs.length >= 3000, `only ${pairs.length} pairs`);
   const oracle = mathVerifyBatch(pairs);
-  const listed = new Map((JSON.parse(readFileSync(FIXTURE, 'utf8')) as Listed[]).map((d) => [d.id, d]));
+  const listed = new Disagreements('hard-disagreements.json');
   const stats = new Map<string, { n: number; agree: number; fr: number; fa: number; eq: number }>();
-  const unlisted: string[] = [];
-  const all: Listed[] = [];
-  const seen = new Set<string>();
   for (const p of pairs) {
     const s = stats.get(p.category) ?? { n: 0, agree: 0, fr: 0, fa: 0, eq: 0 };
     stats.set(p.category, s);
@@ -59,23 +41,10 @@ test('math hard corpus: agreement with live math-verify ≥ 98 % per category (f
     }
     if (ours) s.fa++;
     else s.fr++;
-    seen.add(p.id);
-    const d = listed.get(p.id);
-    const row = { id: p.id, gold: p.gold, pred: p.pred, math_verify: theirs, kindling: ours, reason: d?.reason ?? '' };
-    all.push(row);
-    if (
-      !d ||
-      d.gold !== p.gold ||
-      d.pred !== p.pred ||
-      d.math_verify !== theirs ||
-      d.kindling !== ours ||
-      !d.reason.trim()
-    )
-      unlisted.push(JSON.stringify(row));
+    listed.add(p, theirs, ours);
   }
-  if (process.env.MATH_HARD_DUMP) writeFileSync(process.env.MATH_HARD_DUMP, `${JSON.stringify(all, null, 1)}\n`);
-  const stale = [...listed.keys()].filter((id) => !seen.has(id));
-  if (stale.length) console.log(`fixture entries that now agree (remove them): ${stale.join(', ')}`);
+  if (process.env.MATH_HARD_DUMP) writeFileSync(process.env.MATH_HARD_DUMP, `${JSON.stringify(listed.all, null, 1)}\n`);
+  listed.reportStale();
 
   let n = 0;
   let agree = 0;
@@ -99,16 +68,10 @@ test('math hard corpus: agreement with live math-verify ≥ 98 % per category (f
     `${'all'.padEnd(20)}${String(n).padStart(5)}  ${''.padStart(12)}  ${String(agree).padStart(5)}  ${((100 * agree) / n).toFixed(2).padStart(5)}  ${String(fr).padStart(9)}  ${String(fa).padStart(9)}`,
   );
   console.log(lines.join('\n'));
-  assert.deepEqual(unlisted, [], 'disagreements missing from fixtures/hard-disagreements.json');
+  assert.deepEqual(listed.unlisted, [], 'disagreements missing from fixtures/hard-disagreements.json');
   for (const c of HARD_CATEGORIES) {
     const s = stats.get(c)!;
-    // The target is 98 % everywhere (issue #24); four categories are still below it, so they are held
-    // at their measured level (no regression) until their gaps, listed in the fixture, are closed.
-    const floor = BELOW_TARGET[c] ?? 0.98;
-    assert.ok(
-      s.agree / s.n >= floor,
-      `category ${c}: agreement ${((100 * s.agree) / s.n).toFixed(1)} % < ${100 * floor} %`,
-    );
+    assert.ok(s.agree / s.n >= 0.98, `category ${c}: agreement ${((100 * s.agree) / s.n).toFixed(1)} % < 98 %`);
   }
   assert.ok(fa / n <= 0.005, `false accepts ${fa}/${n} > 0.5 %`);
 });

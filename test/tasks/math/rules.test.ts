@@ -94,8 +94,20 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   // scientific notation
   ['0.0005', '\\boxed{5 \\times 10^{-4}}', true, 'scientific notation'],
   ['0.0005', '\\boxed{5 \\times 10^{-3}}', false, 'wrong exponent'],
+  ['880', '\\boxed{8.8\\cdot 10^{2}}', false, 'a decimal times 10^k is computed in binary floats: 880.0000000000001'],
+  ['150', '\\boxed{1.5 \\times 10^{2}}', true, 'a product exact in binary floats'],
+  ['2.2 \\times 10^{2}', '\\boxed{22 \\times 10^{1}}', false, 'the float side is 3e-14 off the exact side'],
+  ['9.5 \\times 10^{-1}', '\\boxed{95 \\times 10^{-2}}', false, '0.9500000000000001 (floats) vs 19/20 (exact)'],
+  ['6.4 \\times 10^{-5}', '\\boxed{64 \\times 10^{-6}}', true, "they differ by 1e-20: below evalf's chop"],
+  ['\\frac{\\pi}{10}', '\\boxed{0.1\\pi}', true, 'a decimal coefficient of π'],
   // units and degrees
   ['30^\\circ', '\\boxed{30}', true, 'degrees dropped'],
+  ['74', '\\boxed{74\\,^\\circ}', true, 'a thin space before the degree mark'],
+  ['74', '\\boxed{74^{\\degree}}', true, 'braced \\degree'],
+  ['74', '\\boxed{74°}', false, "a bare ° does not parse (math-verify's lexer)"],
+  ['74', 'So the answer is $74°$.', true, 'the $74°$ fails, the number 74 after it is taken'],
+  ['74', '\\boxed{74\\circ}', false, 'a bare \\circ does not parse'],
+  ['99', '\\boxed{99\\,\\mathrm{kg}}', true, '\\, before a unit is a space, not a list comma'],
   ['864 \\mbox{ inches}^2', '\\boxed{864}', true, 'units dropped'],
   ['5', '\\boxed{5\\text{ cm}}', true, 'units dropped'],
   ['\\$36', '\\boxed{36}', true, 'dollar sign dropped'],
@@ -110,6 +122,11 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   // relations
   ['x=5', '\\boxed{5}', true, 'assignment vs value'],
   ['5', '\\boxed{x=5}', true, 'prediction equation keeps its right side'],
+  ['8x+8', '\\boxed{f^{\\prime}(x)=8x+8}', true, 'f^{\\prime}(x) = … keeps its right side'],
+  ['f^{\\prime}(x)=8x+8', '\\boxed{8x+8}', true, 'f^{\\prime}(x) is symbols only: an assignment'],
+  ['8x+8', '\\boxed{\\dot{f}(x)=8x+8}', true, 'an accented letter is one symbol'],
+  ['\\hat{x}', '\\boxed{x}', false, '\\hat{x} is not x'],
+  ['f^{\\prime}(x)=8x+8', "\\boxed{f'(x)=8x+8}", false, "f^{\\prime} is f to the power prime; f' is f"],
   ['y=2x+1', '\\boxed{2x+1=y}', true, 'flipped equation'],
   ['x+1=3', '\\boxed{x=2}', true, 'same solution'],
   ['x<2', '\\boxed{2>x}', true, 'flipped inequality'],
@@ -144,12 +161,13 @@ const EQUIVALENCE: [string, string, boolean, string][] = [
   ['5', 'I do not know', false, 'nothing to extract'],
 ];
 
-test('math: equivalence rules, one or more cases each', () => {
+test('math: equivalence rules, one or more cases each (twice: the second pass reads cached scalars)', () => {
   const wrong: string[] = [];
-  for (const [gold, pred, want, why] of EQUIVALENCE) {
-    const v = verifyMath(gold, pred);
-    if (v.equivalent !== want) wrong.push(`${why}: ${gold} vs ${pred} → ${v.equivalent} (${v.reason})`);
-  }
+  for (const pass of [1, 2])
+    for (const [gold, pred, want, why] of EQUIVALENCE) {
+      const v = verifyMath(gold, pred);
+      if (v.equivalent !== want) wrong.push(`pass ${pass}, ${why}: ${gold} vs ${pred} → ${v.equivalent} (${v.reason})`);
+    }
   assert.deepEqual(wrong, []);
 });
 
@@ -160,4 +178,18 @@ test('math: verdicts say what was compared and which rule decided', () => {
   assert.equal(v.predExtracted, '0.333333');
   assert.equal(v.reason, 'equal:float-6-places');
   assert.equal(verifyMath('5', 'no idea').reason, 'no_answer');
+});
+
+test('math: the knobs — float rounding ties go to the even digit (sympy), strict, set-relation comparison', () => {
+  const two = { floatRounding: 2 };
+  assert.equal(verifyMath('0.125', '\\boxed{0.12}', two).equivalent, true); // 0.125 → 0.12
+  assert.equal(verifyMath('0.135', '\\boxed{0.14}', two).equivalent, true); // 0.135 → 0.14
+  assert.equal(verifyMath('911.145', '\\boxed{911.149}', two).equivalent, false); // 911.14 vs 911.15
+  assert.equal(verifyMath('911.145', '\\boxed{911.149}').equivalent, false);
+  assert.equal(verifyMath('x+1', '\\boxed{y+1}', { strict: false }).equivalent, true);
+  assert.equal(verifyMath('x+1', '\\boxed{y+1}').equivalent, false);
+  assert.equal(verifyMath('(1,2)', '\\boxed{1<x<2}', { allowSetRelationComp: true }).equivalent, true);
+  assert.equal(verifyMath('(1,2)', '\\boxed{1<x<2}').equivalent, false);
+  assert.equal(verifyMath('12', 'The count is 12.', { extraction: ['latex'] }).equivalent, false);
+  assert.throws(() => verifyMath('1', '1', { floatRounding: 16 }), /floatRounding must be an integer in \[0, 15\]/);
 });

@@ -64,3 +64,21 @@ test('mathTask: loads a MATH-format file; bad rows name file, line and field', a
   await assert.rejects(mathTask.load('train'), /unknown split 'train'/);
   await assert.rejects(createMathTask().load('test', { dataDir: dir }), /MATH-500 not found/);
 });
+
+test("createMathTask: math-verify's knobs reach reward and score; bad knobs fail at creation", async () => {
+  const half = { id: 't2', problem: 'p', answer: '0.125' };
+  const answer = ' x </think> <answer> \\boxed{0.12} </answer>';
+  assert.equal((await mathTask.reward(answer, half)).score, MATH_REWARDS.wrong);
+  assert.equal((await createMathTask({ floatRounding: 2 }).reward(answer, half)).score, MATH_REWARDS.correct);
+  const rename = { id: 't3', problem: 'p', answer: 'x+1' };
+  assert.equal((await mathTask.score('\\boxed{y+1}', rename)).correct, false);
+  assert.equal((await createMathTask({ strict: false }).score('\\boxed{y+1}', rename)).correct, true);
+  const interval = { id: 't4', problem: 'p', answer: '(1,2)' };
+  assert.equal((await createMathTask({ allowSetRelationComp: true }).score('\\boxed{1<x<2}', interval)).correct, true);
+  // extraction targets apply to score(); reward() always grades the boxed answer
+  const latexOnly = createMathTask({ extraction: ['latex'] });
+  assert.equal((await latexOnly.score('The count is 4.', ex)).correct, false);
+  assert.equal((await latexOnly.reward(' x </think> <answer> \\boxed{4} </answer>', ex)).score, MATH_REWARDS.correct);
+  assert.throws(() => createMathTask({ floatRounding: -1 }), /floatRounding must be an integer in \[0, 15\], got -1/);
+  assert.throws(() => createMathTask({ extraction: [] }), /extraction must list 'latex' and\/or 'expr'/);
+});
