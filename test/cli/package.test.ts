@@ -7,7 +7,7 @@
 // stage (several CPU minutes).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -31,7 +31,7 @@ function sh(cmd: string, args: string[], cwd: string) {
 function ok(cmd: string, args: string[], cwd: string): string {
   const r = sh(cmd, args, cwd);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}\n${r.stdout}`);
-  return r.stdout + r.stderr;
+  return r.stdout;
 }
 
 test('npm pack → npm i in an empty project → npx kindling demo runs from the installed copy', async (t) => {
@@ -52,7 +52,7 @@ test('npm pack → npm i in an empty project → npx kindling demo runs from the
   assert.ok(![...files].some((f) => f.startsWith('test/') || f.startsWith('dist/test/')), 'no tests in the package');
 
   const project = join(tmp, 'project');
-  ok('mkdir', ['-p', project], tmp);
+  mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{"name": "empty", "version": "1.0.0", "private": true}\n');
   const install = sh(
     'npm',
