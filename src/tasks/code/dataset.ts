@@ -18,11 +18,12 @@ export function defaultHumanEvalPath(dataDir = sharedDataDir()): string {
 
 /**
  * evalplus's MBPP+ release file (MbppPlus.jsonl, or MbppPlus-v0.2.0.jsonl.gz as downloaded): no
- * copy ships with kindling. $KINDLING_MBPPPLUS names the file; otherwise `<data>/mbppplus/`.
+ * copy ships with kindling. $KINDLING_MBPPPLUS names the file (it wins over any data folder);
+ * otherwise `<data>/mbppplus/`.
  */
 export function defaultMbppPlusPath(dataDir?: string): string {
   const env = process.env.KINDLING_MBPPPLUS;
-  if (env && dataDir === undefined) return env;
+  if (env) return env;
   return join(dataDir ?? sharedDataDir(), 'mbppplus', 'MbppPlus.jsonl');
 }
 
