@@ -4,6 +4,7 @@
 // generation time (prompt ids, then sampled completion ids). Splitting on tokens instead (TRL's
 // response-template collator) silently misses the boundary when BPE merges across it.
 
+import { readSourceRows, rowWhere } from '../util/rows.js';
 import { readJsonl } from './jsonl.js';
 import type { SftConfig } from './sft-config.js';
 
@@ -37,30 +38,45 @@ export interface PromptCompletion {
   source: string;
 }
 
+/** One {prompt, completion} or {text} row; errors name `where` and the field. */
+function sftRow(value: Record<string, unknown>, where: string, responseTemplate: string | null): PromptCompletion {
+  if (typeof value.prompt === 'string' || typeof value.completion === 'string') {
+    if (typeof value.prompt !== 'string') throw new Error(`${where}: field 'prompt' must be a string`);
+    if (typeof value.completion !== 'string') throw new Error(`${where}: field 'completion' must be a string`);
+    return { prompt: value.prompt, completion: value.completion, source: where };
+  }
+  if (typeof value.text === 'string') {
+    if (!responseTemplate)
+      throw new Error(`${where}: a 'text' row needs response_template in the config (or use prompt/completion rows)`);
+    const at = value.text.lastIndexOf(responseTemplate);
+    if (at < 0)
+      throw new Error(
+        `${where}: field 'text' does not contain the response template ${JSON.stringify(responseTemplate)}`,
+      );
+    const cut = at + responseTemplate.length;
+    return { prompt: value.text.slice(0, cut), completion: value.text.slice(cut), source: where };
+  }
+  // K&K puzzles are what traces are made from, not traces: say how to make them.
+  const hint =
+    typeof value.quiz === 'string'
+      ? ' — these are K&K puzzles; make traces from them with `kindling distill --puzzles FILE` or `kindling kk teach --in FILE`'
+      : '';
+  throw new Error(
+    `${where}: expected fields 'prompt' and 'completion' (or 'text'), found ${Object.keys(value).join(', ') || 'none'}${hint}`,
+  );
+}
+
 /** Reads prompt/completion pairs from JSONL; errors name file, line and field. */
 export function readSftRows(path: string, responseTemplate: string | null): PromptCompletion[] {
-  return readJsonl(path).map(({ line, value }) => {
-    const where = `${path}:${line}`;
-    if (typeof value.prompt === 'string' || typeof value.completion === 'string') {
-      if (typeof value.prompt !== 'string') throw new Error(`${where}: field 'prompt' must be a string`);
-      if (typeof value.completion !== 'string') throw new Error(`${where}: field 'completion' must be a string`);
-      return { prompt: value.prompt, completion: value.completion, source: where };
-    }
-    if (typeof value.text === 'string') {
-      if (!responseTemplate)
-        throw new Error(`${where}: a 'text' row needs response_template in the config (or use prompt/completion rows)`);
-      const at = value.text.lastIndexOf(responseTemplate);
-      if (at < 0)
-        throw new Error(
-          `${where}: field 'text' does not contain the response template ${JSON.stringify(responseTemplate)}`,
-        );
-      const cut = at + responseTemplate.length;
-      return { prompt: value.text.slice(0, cut), completion: value.text.slice(cut), source: where };
-    }
-    throw new Error(
-      `${where}: expected fields 'prompt' and 'completion' (or 'text'), found ${Object.keys(value).join(', ') || 'none'}`,
-    );
-  });
+  return readJsonl(path).map(({ line, value }) => sftRow(value, `${path}:${line}`, responseTemplate));
+}
+
+/** readSftRows, and also .jsonl.gz and .parquet files (errors then name `file: row N`). */
+export async function loadSftRows(path: string, responseTemplate: string | null): Promise<PromptCompletion[]> {
+  const lower = path.toLowerCase();
+  if (!lower.endsWith('.parquet') && !lower.endsWith('.gz')) return readSftRows(path, responseTemplate);
+  const rows = await readSourceRows(path);
+  return rows.map(({ line, value }) => sftRow(value, rowWhere(path, line), responseTemplate));
 }
 
 export function tokenizeSft(

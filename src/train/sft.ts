@@ -23,7 +23,7 @@ import { mixedPrecision } from './precision.js';
 import { permutation } from './rng.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import type { SftConfig } from './sft-config.js';
-import { noUsableRowsMessage, readSftRows, type SftExample, tokenizeSft } from './sft-data.js';
+import { loadSftRows, noUsableRowsMessage, type SftExample, tokenizeSft } from './sft-data.js';
 
 export interface SftOptions {
   /** Base model folder (HF format, with tokenizer files), or a PEFT adapter folder. */
@@ -162,8 +162,8 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
     );
 
   // ---- data: a seeded held-out split, then tokenisation with exact loss-mask boundaries
-  let rows = readSftRows(o.data, cfg.response_template);
-  let evalRows = cfg.eval_data ? readSftRows(cfg.eval_data, cfg.response_template) : [];
+  let rows = await loadSftRows(o.data, cfg.response_template);
+  let evalRows = cfg.eval_data ? await loadSftRows(cfg.eval_data, cfg.response_template) : [];
   if (!cfg.eval_data && cfg.eval_split > 0) {
     const order = permutation(rows.length, cfg.seed, -1);
     const nEval = Math.max(1, Math.round(rows.length * cfg.eval_split));

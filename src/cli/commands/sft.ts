@@ -15,7 +15,7 @@ export function registerSft(program: Command): void {
     .option('--base <dir>', BASE_HELP)
     .requiredOption(
       '--data <file>',
-      'training rows: {prompt, completion} (what `kindling distill` writes) or {text} with response_template',
+      'training rows (.jsonl, .jsonl.gz or .parquet): {prompt, completion} (what `kindling distill` writes) or {text} with response_template',
     )
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, checkpoints/, model/')
     .option('--config <file>', 'YAML/JSON settings (e.g. configs/sft/paper.yaml); --key value flags override it')
