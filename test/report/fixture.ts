@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEval } from '../../src/eval/harness.js';
-import { computeVerdicts } from '../../src/pipeline/verdict.js';
 import { periodicEval } from '../../src/eval/periodic.js';
+import { computeVerdicts } from '../../src/pipeline/verdict.js';
 import type { TaskEntry } from '../../src/tasks/registry.js';
 import { resolveTask } from '../../src/tasks/registry.js';
 import type { Example, Task } from '../../src/tasks/types.js';
@@ -58,9 +58,7 @@ export const RUNS = [
   ['grpo-math-warmup', 'warmup+rlvr:math', 'warmup'],
 ] as const;
 
-export async function buildReportInputs(
-  root: string,
-): Promise<{ evalDir: string; runs: string[]; verdicts: string }> {
+export async function buildReportInputs(root: string): Promise<{ evalDir: string; runs: string[]; verdicts: string }> {
   mkdirSync(root, { recursive: true });
   const models = LABELS.map((label, i) => ({
     label,
@@ -76,7 +74,7 @@ export async function buildReportInputs(
   for (const [run, label, start] of RUNS) {
     const runDir = join(root, run);
     // Real GRPO steps on the tiny model: 4 steps, evaluated at steps 0, 2 and 4.
-      await runGrpo({
+    await runGrpo({
       model: models.find((m) => m.label === start)!.dir,
       task: byte.task,
       train,

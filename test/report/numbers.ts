@@ -231,7 +231,10 @@ export function readBackChecks(
     assert.deepEqual(sortRows(figs.transfer!), sortRows(transfer));
     const texts = chartMarks(html, 'transfer').filter((k) => 'delta' in k);
     assert.deepEqual(
-      texts.map((k) => [k.task, k['RLVR on'], vegaNumber(k.delta)]).map((x) => JSON.stringify(x)).sort(),
+      texts
+        .map((k) => [k.task, k['RLVR on'], vegaNumber(k.delta)])
+        .map((x) => JSON.stringify(x))
+        .sort(),
       transfer.map((r) => JSON.stringify([r.task, r.train, r.delta])).sort(),
     );
 
@@ -290,7 +293,12 @@ export function readBackChecks(
     assert.equal(lines.length, drawn.filter((m) => training.some((r) => r.metric === m)).length * 2 + 3 * 2);
     for (const k of lines)
       assert.ok(
-        training.some((r) => r.run === k.run && r.step === vegaNumber(k.step) && Math.abs(r.value - vegaNumber(k.value)) < 1e-3 * Math.max(1, Math.abs(r.value))),
+        training.some(
+          (r) =>
+            r.run === k.run &&
+            r.step === vegaNumber(k.step) &&
+            Math.abs(r.value - vegaNumber(k.value)) < 1e-3 * Math.max(1, Math.abs(r.value)),
+        ),
         `training mark ${JSON.stringify(k)} is a metrics.jsonl value`,
       );
   });
@@ -299,10 +307,18 @@ export function readBackChecks(
     const { html, md } = raw();
     const v = json(get().inputs.verdicts) as {
       seeds: number[];
-      claims: { claim: string; verdict: string; effect: RawEffect | null; parts: { what: string; effect: RawEffect }[] }[];
+      claims: {
+        claim: string;
+        verdict: string;
+        effect: RawEffect | null;
+        parts: { what: string; effect: RawEffect }[];
+      }[];
     };
     const interval = (e: RawEffect) => `${signed(e.mean)} [${signed(e.lo)}, ${signed(e.hi)}]`;
-    assert.ok(v.claims.every((c) => c.effect !== null), 'the fixture measures all four claims');
+    assert.ok(
+      v.claims.every((c) => c.effect !== null),
+      'the fixture measures all four claims',
+    );
     assert.deepEqual(
       markdownTable(md, '| claim | effect (points, 95 % CI) | verdict |'),
       v.claims.map((c) => [c.claim, interval(c.effect!), `**${c.verdict}**`]),

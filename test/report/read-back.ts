@@ -17,11 +17,11 @@ export function htmlTitles(html: string, start: string): string[][] {
   const at = html.indexOf(start);
   const table = html.slice(at, html.indexOf('</table>', at));
   return [...table.matchAll(/<tr>(.*?)<\/tr>/gs)]
-    .map((row) => [...row[1]!.matchAll(/<td[^>]*title="([^"]*)"/g)].map((c) => unescape(c[1]!)))
+    .map((row) => [...row[1]!.matchAll(/<td[^>]*title="([^"]*)"/g)].map((c) => unescapeHtml(c[1]!)))
     .filter((r) => r.length);
 }
 
-const unescape = (s: string) =>
+const unescapeHtml = (s: string) =>
   s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -29,7 +29,7 @@ const unescape = (s: string) =>
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&');
 const cellText = (s: string) =>
-  unescape(
+  unescapeHtml(
     s
       .replace(/<br>/g, ' / ')
       .replace(/<[^>]+>/g, '')
@@ -58,8 +58,12 @@ export function markdownTable(md: string, header: string): string[][] {
 export function chartMarks(html: string, figureId: string): Record<string, string>[] {
   const m = new RegExp(`<figure class="chart" id="fig-${figureId}".*?</figure>`, 's').exec(html);
   if (!m) throw new Error(`figure ${figureId} is not drawn`);
-  return [...m[0].matchAll(/aria-roledescription="([^"]*)"[^>]*aria-label="([^"]*)"|aria-label="([^"]*)"[^>]*aria-roledescription="([^"]*)"/g)]
-    .map((x) => ({ role: x[1] ?? x[4]!, label: unescape(x[2] ?? x[3]!) }))
+  return [
+    ...m[0].matchAll(
+      /aria-roledescription="([^"]*)"[^>]*aria-label="([^"]*)"|aria-label="([^"]*)"[^>]*aria-roledescription="([^"]*)"/g,
+    ),
+  ]
+    .map((x) => ({ role: x[1] ?? x[4]!, label: unescapeHtml(x[2] ?? x[3]!) }))
     .filter((x) => !/axis|legend|title/i.test(x.role) && x.label.includes(': '))
     .map((x) => ({
       _mark: x.role,
@@ -69,4 +73,11 @@ export function chartMarks(html: string, figureId: string): Record<string, strin
 
 /** A number as Vega prints it on a mark ("−6.25", "+12.5", "1,024"). */
 export const vegaNumber = (s: string | undefined): number =>
-  s === undefined ? Number.NaN : Number(s.replace(/\u2212/g, '-').replace(/,/g, '').replace(/^\+/, ''));
+  s === undefined
+    ? Number.NaN
+    : Number(
+        s
+          .replace(/\u2212/g, '-')
+          .replace(/,/g, '')
+          .replace(/^\+/, ''),
+      );

@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeReport, type ReportSummary } from '../../src/report/report.js';
 import { kindling } from '../cli/run.js';
-import { readBackChecks } from './numbers.js';
 import { buildReportInputs } from './fixture.js';
+import { readBackChecks } from './numbers.js';
 
 const CHROMIUM = process.env.KINDLING_CHROMIUM ?? '/usr/bin/chromium';
 const FIGURES = ['accuracy', 'gains', 'transfer', 'length', 'sample-efficiency', 'training'];
