@@ -34,9 +34,10 @@ describe('elementwise math with broadcasting', () => {
     ['pow', (a, b) => a.abs().pow(b), (x, y) => Math.abs(x) ** y],
     ['gt', (a, b) => a.gt(b).float(), (x, y) => Number(x > y)],
     ['le', (a, b) => a.le(b).float(), (x, y) => Number(x <= y)],
-    // floor() makes equal elements likely (a ∈ [−1, 1), b ∈ [0.5, 2)): eq and ne see both outcomes
-    ['eq', (a, b) => a.floor().eq(b.floor()).float(), (x, y) => Number(Math.floor(x) === Math.floor(y))],
-    ['ne', (a, b) => a.floor().ne(b.floor()).float(), (x, y) => Number(Math.floor(x) !== Math.floor(y))],
+    // floor() makes equal elements likely (⌊2a⌋ ∈ {−2…1}, ⌊b⌋ ∈ {0, 1}): eq and ne see both outcomes,
+    // and a comparison that is not equality (≥, ≤) gives other answers
+    ['eq', (a, b) => a.mul(2).floor().eq(b.floor()).float(), (x, y) => Number(Math.floor(2 * x) === Math.floor(y))],
+    ['ne', (a, b) => a.mul(2).floor().ne(b.floor()).float(), (x, y) => Number(Math.floor(2 * x) !== Math.floor(y))],
   ];
   for (const [sa, sb] of shapes) {
     for (const [name, op, ref] of ops) {
