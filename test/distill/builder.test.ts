@@ -108,10 +108,14 @@ describe('dataset builder under faults', () => {
       );
       assert.equal(server.requests.filter((r) => r.body.prompt === prompts[REJECTED]).length, 1);
 
-      // Retry-After: 1 is a floor for the retry of the rate-limited prompt, and it was logged.
+      // Retry-After: 1 pauses every request and the rate-limited prompt is retried once, successfully,
+      // and the pause was logged (that Retry-After is a floor on the delay is backoffDelay's, tested
+      // without a clock in teacher.test.ts).
       const limited = server.requests.filter((r) => r.body.prompt === prompts[0]);
-      assert.equal(limited[0]!.fault, 'rate_limit');
-      assert.ok(limited[1]!.at - limited[0]!.at >= 1000, `retried after ${limited[1]!.at - limited[0]!.at} ms`);
+      assert.deepEqual(
+        limited.map((r) => r.fault),
+        ['rate_limit', 'ok'],
+      );
       assert.ok(logs.some((l) => /server asked to wait 1\.0 s, pausing all requests/.test(l)));
       assert.ok(server.maxInFlight <= 4 && server.maxInFlight >= 2, `max in flight ${server.maxInFlight}`);
       // The server that answered n=3 with one choice was asked again for the other two.

@@ -1,11 +1,13 @@
 """TRL's GRPO advantages and loss on given rewards, log-probs and masks.
 
 The loss is TRL's own GRPOTrainer._compute_loss, called on a stand-in trainer whose model returns the
-given log-probs; advantages follow GRPOTrainer's formula with TRL's own nanstd.
+given log-probs. The advantages are TRL's own lines too: GRPOTrainer computes them inline in
+_generate_and_score_completions, so the 'sum_then_normalize' block is cut out of that method's source
+and run on the given rewards (one reward function, weight 1); if TRL moves that code, this fails loudly.
 stdin: a list of {rewards, G, scale_rewards, loss_type, beta, epsilon, epsilon_high, max_completion_length,
         logprobs [B][T], old_logprobs [B][T] | null, ref_logprobs [B][T] | null, mask [B][T]}
 stdout: a list of {advantages: [...], loss: float} (one Python start for every case: importing TRL is slow)"""
-import json, sys, types, warnings
+import inspect, json, sys, textwrap, types, warnings
 from collections import defaultdict
 
 warnings.filterwarnings("ignore")
@@ -13,17 +15,38 @@ import torch
 from trl.trainer.grpo_trainer import GRPOTrainer
 from trl.trainer.utils import nanstd
 
+def _advantage_block():
+    src = inspect.getsource(GRPOTrainer._generate_and_score_completions)
+    start = src.index('        if self.multi_objective_aggregation == "sum_then_normalize":')
+    end = src.index('        elif self.multi_objective_aggregation == "normalize_then_sum":', start)
+    return compile(textwrap.dedent(src[start:end]), "trl-grpo-advantages", "exec")
+
+
+ADVANTAGES = _advantage_block()
+
+
+def trl_advantages(rewards, G, scale_rewards):
+    scope = {
+        "self": types.SimpleNamespace(
+            multi_objective_aggregation="sum_then_normalize",
+            reward_weights=torch.ones(1, dtype=torch.float64),
+            scale_rewards=scale_rewards,
+        ),
+        "rewards_per_func": rewards.unsqueeze(1),
+        "unscorable_mask": torch.zeros(rewards.shape[0], dtype=torch.bool),
+        "num_generations": G,
+        "device": "cpu",
+        "torch": torch,
+        "nanstd": nanstd,
+    }
+    exec(ADVANTAGES, scope)
+    return torch.nan_to_num(scope["advantages"], nan=0.0)
+
+
 def run(req):
     G = req["G"]
     rewards = torch.tensor(req["rewards"], dtype=torch.float64)
-    mean = rewards.view(-1, G).mean(1).repeat_interleave(G)
-    if req["scale_rewards"] == "batch":
-        std = nanstd(rewards).expand_as(rewards)
-    else:
-        std = nanstd(rewards.view(-1, G), dim=1).repeat_interleave(G)
-    adv = rewards - mean
-    if req["scale_rewards"] != "none":
-        adv = adv / (std + 1e-4)
+    adv = trl_advantages(rewards, G, req["scale_rewards"])
 
     logps = torch.tensor(req["logprobs"], dtype=torch.float64)
     mask = torch.tensor(req["mask"], dtype=torch.float64)

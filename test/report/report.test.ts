@@ -1,7 +1,9 @@
 // The report from real evaluation folders and training runs: every figure drawn (SVG in the page,
 // PNG beside it), the Markdown summary, and the page rendered by headless Chromium (Debian's
 // chromium, --headless --no-sandbox --disable-gpu) with every chart present, no console errors, no
-// network request, a working sample browser, and a screenshot.
+// network request, a working sample browser, and a screenshot; and every number in its tables and
+// charts read back and compared with the results.json, eval/step-N/results.json, metrics.jsonl and
+// verdicts.json it was made from.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { makeReport, type ReportSummary } from '../../src/report/report.js';
 import { kindling } from '../cli/run.js';
 import { buildReportInputs } from './fixture.js';
+import { readBackChecks } from './numbers.js';
 
 const CHROMIUM = process.env.KINDLING_CHROMIUM ?? '/usr/bin/chromium';
 const FIGURES = ['accuracy', 'gains', 'transfer', 'length', 'sample-efficiency', 'training'];
@@ -24,7 +27,7 @@ const pngSize = (file: string) => {
 
 describe('kindling report', () => {
   const root = mkdtempSync(join(tmpdir(), 'kindling-report-'));
-  let inputs: { evalDir: string; runs: string[] };
+  let inputs: { evalDir: string; runs: string[]; verdicts: string };
   let report: ReportSummary;
 
   before(async () => {
@@ -33,6 +36,7 @@ describe('kindling report', () => {
       dirs: [inputs.evalDir, ...inputs.runs],
       out: join(root, 'out', 'report.html'),
       notes: ['Tables show seed 0, the first of 3.'],
+      verdicts: inputs.verdicts,
     });
   });
 
@@ -50,14 +54,16 @@ describe('kindling report', () => {
     for (const id of FIGURES) assert.match(html, new RegExp(`<figure class="chart" id="fig-${id}"[^>]*>.*?<svg`, 's'));
     assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no external resource');
     const md = readFileSync(report.markdown!, 'utf8');
-    assert.match(md, /\| model \| arith \| math500 \| kk:3,4 \|/);
+    assert.match(md, /\| model \| arith \| byte \| math500 \| kk:3,4 \|/);
     assert.match(md, /\| warmup\+rlvr:math \| [\d.]+ ± [\d.]+<br>\d+ ± \d+ tok/);
     assert.match(md, /!\[gains\]\(report-gains\.png\)/);
     assert.match(md, /warmup − base/);
     assert.match(md, /## Notes\n\n- Tables show seed 0, the first of 3\./);
     assert.match(html, /<li>Tables show seed 0, the first of 3\.<\/li>/);
-    assert.equal(report.samples.embedded, 6 * 3 * 4 * 4);
+    assert.equal(report.samples.embedded, 6 * 4 * 4 * 4);
   });
+
+  readBackChecks(() => ({ root, inputs, report }));
 
   it('renders in headless Chromium with every chart, no console errors, a working sample browser and a screenshot', async (t) => {
     assert.ok(
@@ -114,7 +120,7 @@ describe('kindling report', () => {
       );
       assert.equal(picked.length, 16);
       assert.ok(picked.every((p) => p === 'warmup/kk'));
-      assert.match((await page.locator('#sample-count').textContent()) ?? '', /^16 of 288 embedded samples match/);
+      assert.match((await page.locator('#sample-count').textContent()) ?? '', /^16 of 384 embedded samples match/);
       await page.selectOption('#f-task', '');
       await page.selectOption('#f-model', '');
 
@@ -135,7 +141,7 @@ describe('kindling report', () => {
     const out = join(root, 'cli', 'only-eval.html');
     const r = kindling(['report', inputs.evalDir, '--out', out, '--no-png', '--max-samples', '50']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /only-eval\.html \(4\/6 figures, \d+ of 288 samples embedded\)/);
+    assert.match(r.stdout, /only-eval\.html \(4\/6 figures, \d+ of 384 samples embedded\)/);
     assert.match(r.stderr, /figure 'sample-efficiency' not drawn \(needs periodic evaluations/);
     assert.match(r.stderr, /figure 'training' not drawn \(needs metrics\.jsonl/);
     assert.ok(existsSync(out) && existsSync(join(root, 'cli', 'only-eval.md')));

@@ -141,7 +141,9 @@ describe('kindling serve through the openai client', () => {
       assert.ok(Math.abs(v - ref!.logprobs[t]!) < 1e-4, `token ${t}: ${v} vs ${ref!.logprobs[t]}`);
     lp.top_logprobs!.forEach((top, t) => {
       const values = Object.values(top);
-      assert.ok(values.length >= 1 && values.length <= 4);
+      // 3 asked, greedy (the chosen token is the top one, so never a 4th entry); fewer only when two
+      // byte tokens decode to the same replacement character and share a key
+      assert.ok(values.length === 3 || (values.length < 3 && Object.keys(top).some((k) => k.includes('\uFFFD'))));
       // greedy: the chosen token is the most likely one
       assert.ok(Math.abs(Math.max(...values) - lp.token_logprobs![t]!) < 1e-4);
       assert.ok(lp.tokens![t]! in top);

@@ -34,7 +34,10 @@ describe('elementwise math with broadcasting', () => {
     ['pow', (a, b) => a.abs().pow(b), (x, y) => Math.abs(x) ** y],
     ['gt', (a, b) => a.gt(b).float(), (x, y) => Number(x > y)],
     ['le', (a, b) => a.le(b).float(), (x, y) => Number(x <= y)],
-    ['eq', (a, b) => a.eq(a).logicalAnd(a.ne(b)).float(), (x, y) => Number(x !== y)],
+    // floor() makes equal elements likely (⌊2a⌋ ∈ {−2…1}, ⌊b⌋ ∈ {0, 1}): eq and ne see both outcomes,
+    // and a comparison that is not equality (≥, ≤) gives other answers
+    ['eq', (a, b) => a.mul(2).floor().eq(b.floor()).float(), (x, y) => Number(Math.floor(2 * x) === Math.floor(y))],
+    ['ne', (a, b) => a.mul(2).floor().ne(b.floor()).float(), (x, y) => Number(Math.floor(2 * x) !== Math.floor(y))],
   ];
   for (const [sa, sb] of shapes) {
     for (const [name, op, ref] of ops) {
@@ -47,6 +50,16 @@ describe('elementwise math with broadcasting', () => {
       });
     }
   }
+
+  it('eq and ne on known equal and unequal elements, and against a scalar', () => {
+    torch.scope(() => {
+      const a = torch.tensor([1, 2, 3, -0, Number.NaN]);
+      const b = torch.tensor([1, 0, 3, 0, Number.NaN]);
+      assert.deepEqual(a.eq(b).float().toArray(), [1, 0, 1, 1, 0], 'NaN equals nothing; −0 equals 0');
+      assert.deepEqual(a.ne(b).float().toArray(), [0, 1, 0, 0, 1]);
+      assert.deepEqual(a.eq(3).float().toArray(), [0, 0, 1, 0, 0]);
+    });
+  });
 
   it('scalar operands on either side', () => {
     torch.scope(() => {

@@ -1,4 +1,5 @@
-// GRPO advantages and losses: hand-computed values and TRL's own GRPOTrainer._compute_loss.
+// GRPO advantages and losses: hand-computed values and TRL's own code — the advantage lines cut from
+// GRPOTrainer._generate_and_score_completions and GRPOTrainer._compute_loss (test/peers/trl_grpo_loss.py).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as torch from '../../src/torch/index.js';

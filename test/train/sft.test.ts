@@ -273,10 +273,28 @@ describe('SFT interruption', () => {
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const metrics = join(out, 'metrics.jsonl');
-    await new Promise<void>((resolve) => {
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr = (stderr + d).slice(-4000);
+    });
+    // Poll for the first logged step, with a deadline and an early exit that fail instead of hanging.
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        clearInterval(t);
+        clearTimeout(deadline);
+      };
+      const deadline = setTimeout(() => {
+        stop();
+        child.kill('SIGKILL');
+        reject(new Error(`no metrics.jsonl row within 120 s; stderr: ${stderr}`));
+      }, 120_000);
+      child.once('exit', (c) => {
+        stop();
+        reject(new Error(`kindling sft exited (${c}) before it logged a step; stderr: ${stderr}`));
+      });
       const t = setInterval(() => {
         if (existsSync(metrics) && readFileSync(metrics, 'utf8').trim()) {
-          clearInterval(t);
+          stop();
           child.kill('SIGINT');
           resolve();
         }

@@ -1,0 +1,139 @@
+// The advertised experiment plans through the CLI, without running them: `kindling run
+// configs/paper/qwen2.5-3b.yaml --dry-run` (the paper's setting validates and plans on any machine),
+// the full `kindling demo --dry-run` (configs/demo.yaml; only demo-quick runs in CI), and `--seeds N`
+// on both: every stage, and the settings each stage's command carries, read against the YAML.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../../src/paths.js';
+import { kindling } from './run.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'kindling-plans-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const PAPER = join(REPO_ROOT, 'configs', 'paper', 'qwen2.5-3b.yaml');
+
+/** Stage id → [status, command] from a --dry-run plan. */
+function plan(args: string[]): { header: string; stages: Map<string, [string, string]> } {
+  const r = kindling(args);
+  assert.equal(r.status, 0, r.stderr);
+  const stages = new Map<string, [string, string]>();
+  const lines = r.stdout.split('\n');
+  lines.forEach((l, i) => {
+    const m = /^ {2}(cached|resume|run) +(\S+)/.exec(l);
+    if (m) stages.set(m[2]!, [m[1]!, (lines[i + 1] ?? '').trim()]);
+  });
+  return { header: lines[0]!, stages };
+}
+
+const slug = (label: string) => label.replace(/[+:]/g, '_');
+/** The stage ids a config plans: K&K puzzles (generated ones only), traces, warmup, RLVR and evaluations per seed, pools, report. */
+function expectedStages(cfg: Record<string, any>, seeds: number[]): string[] {
+  const domains = cfg.rlvr.domains.map((d: { domain: string }) => d.domain) as string[];
+  const labels = ['base', 'warmup', ...cfg.rlvr.starts.flatMap((s: string) => domains.map((d) => `${s}+rlvr:${d}`))];
+  return [
+    ...(cfg.kk.files ? [] : ['kk-puzzles']),
+    'traces',
+    'warmup',
+    ...seeds.flatMap((s) => cfg.rlvr.starts.flatMap((st: string) => domains.map((d) => `rlvr-${st}-${d}-s${s}`))),
+    ...seeds.flatMap((s) => labels.map((l) => `eval-${slug(l)}-s${s}`)),
+    ...(seeds.length > 1 ? labels.map((l) => `pool-${slug(l)}`) : []),
+    'report',
+  ];
+}
+
+describe('kindling run configs/paper/qwen2.5-3b.yaml --dry-run', () => {
+  const cfg = parse(readFileSync(PAPER, 'utf8'));
+
+  it("plans every stage of the paper's setting with the YAML's teacher, trainers, device and evaluation protocol", () => {
+    const out = join(tmp, 'paper');
+    const { header, stages } = plan(['run', PAPER, '--dry-run', '--out', out]);
+    assert.match(header, new RegExp(`^plan for ${cfg.name} → ${out} \\(17 stages\\)$`));
+    assert.deepEqual([...stages.keys()], expectedStages(cfg, [0]));
+    assert.ok(
+      [...stages.values()].every(([s]) => s === 'run'),
+      'nothing cached in a fresh folder',
+    );
+    const cmd = (id: string) => stages.get(id)![1];
+    const t = cfg.teacher;
+    assert.ok(cmd('traces').startsWith(`kindling distill --teacher ${t.spec} `), cmd('traces'));
+    for (const f of cfg.kk.files)
+      assert.ok(cmd('traces').includes(`--puzzles ${join(REPO_ROOT, 'configs', 'paper', f)} `));
+    for (const [flag, v] of [
+      ['--samples-per-puzzle', t.samples_per_puzzle],
+      ['--temperature', t.options.temperature],
+      ['--max-tokens', t.options.max_tokens],
+      ['--concurrency', t.options.concurrency],
+    ])
+      assert.match(cmd('traces'), new RegExp(`${flag} ${v}( |$)`));
+    assert.match(cmd('warmup'), /^kindling sft .*--config \S+\/configs\/sft\/paper\.yaml --device cuda /);
+    assert.match(
+      cmd('rlvr-base-math-s0'),
+      /^kindling grpo --model \S+\/models\/Qwen2\.5-3B --task math .*--train \S+\/data\/math-train-100\.jsonl --config \S+\/configs\/grpo\/paper\.yaml --eval-tasks math500 --eval-label base\+rlvr:math --seed 0 --device cuda /,
+    );
+    assert.match(
+      cmd('rlvr-warmup-mmlu-pro-s0'),
+      /--model \S+\/warmup\/model --task mcq:physics .*--eval-tasks mmlu-pro:physics /,
+    );
+    const e = cfg.eval;
+    assert.ok(
+      cmd('eval-warmup_rlvr_code-s0').includes(
+        `--tasks ${e.tasks.join(',')} --out ${out}/eval/eval-warmup_rlvr_code-s0 --trials ${e.trials} --temperature ${e.temperature} --top-p ${e.top_p} --max-total-tokens ${e.max_total_tokens}`,
+      ),
+      cmd('eval-warmup_rlvr_code-s0'),
+    );
+  });
+
+  it('--seeds 2 repeats RLVR and evaluation per seed and pools each model over the seeds', () => {
+    const { header, stages } = plan(['run', PAPER, '--dry-run', '--seeds', '2', '--out', join(tmp, 'paper2')]);
+    const ids = expectedStages(cfg, [0, 1]);
+    assert.equal(ids.length, 39);
+    assert.match(header, /\(39 stages\)$/);
+    assert.deepEqual([...stages.keys()], ids);
+    assert.match(stages.get('rlvr-warmup-code-s1')![1], / --seed 1 /);
+    // the evaluation of seed s samples with seed 1000·s (src/pipeline/plan.ts)
+    assert.match(stages.get('eval-base-s1')![1], / --seed 1000 /);
+  });
+
+  it('--seeds must be a positive integer, and the error says so', () => {
+    const r = kindling(['run', PAPER, '--dry-run', '--seeds', '0']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--seeds/);
+  });
+});
+
+describe('kindling demo --dry-run (the full configs/demo.yaml)', () => {
+  const cfg = parse(readFileSync(join(REPO_ROOT, 'configs', 'demo.yaml'), 'utf8'));
+
+  it('plans the full demo with its RLVR settings and evaluation protocol', () => {
+    const out = join(tmp, 'demo');
+    const { header, stages } = plan(['demo', '--dry-run', '--out', out]);
+    assert.match(header, new RegExp(`^plan for ${cfg.name} → ${out} \\(18 stages\\)$`));
+    assert.deepEqual([...stages.keys()], expectedStages(cfg, [0]));
+    const s = cfg.rlvr.settings;
+    for (const [id, [, c]] of stages)
+      if (id.startsWith('rlvr-'))
+        assert.ok(
+          c.includes(
+            `--max-steps ${s.max_steps} --eval-steps ${s.eval_steps} --eval-limit ${s.eval_limit} --max-completion-length ${s.max_completion_length}`,
+          ),
+          `${id}: ${c}`,
+        );
+    const e = cfg.eval;
+    assert.ok(stages.get('eval-base-s0')![1].includes(`--tasks ${e.tasks.join(',')} `));
+    assert.match(stages.get('eval-base-s0')![1], new RegExp(`--trials ${e.trials} `));
+    assert.match(
+      stages.get('traces')![1],
+      new RegExp(`--teacher ${cfg.teacher.spec} .*--samples-per-puzzle ${cfg.teacher.samples_per_puzzle} `),
+    );
+  });
+
+  it('--seeds 3: 54 stages, RLVR and evaluations per seed, one pool per model', () => {
+    const { header, stages } = plan(['demo', '--dry-run', '--seeds', '3', '--out', join(tmp, 'demo3')]);
+    assert.match(header, /\(54 stages\)$/);
+    assert.deepEqual([...stages.keys()], expectedStages(cfg, [0, 1, 2]));
+    assert.match(stages.get('report')![1], /\/eval\/pool-warmup_rlvr_mcq-lite /);
+  });
+});
