@@ -20,22 +20,25 @@ after(() => pool.close());
 const problems = loadHumanEvalPlus();
 const byId = new Map(problems.map((p) => [p.task_id, p]));
 
-// CI time: seven tasks have extreme plus inputs that take ~90% of the reference solutions' time
-// (measured: HumanEval/15, 139, 36, 130, 59, 94 and 83 ≈ 137 of 151 s in the sandbox); CI judges
-// the other 157 canonical solutions and mutants of a fixed subset of 10 tasks. KINDLING_CODE_FULL=1
-// runs every task for both; bench/humanevalplus.mjs times the full canonical run.
+// Every canonical solution is judged in CI (all 164: ≈55 s of the sandbox here; the seven tasks with
+// extreme plus inputs — HumanEval/15, 36, 59, 83, 94, 130, 139 — add ≈20 s of it). Mutants are judged
+// on a fixed subset of 10 tasks; KINDLING_CODE_FULL=1 mutates every task (≈1,800 samples, ≈10 min on
+// 2 cores against ≈2.5 min, measured; README "Tests"). bench/humanevalplus.mjs times the canonical run.
 const FULL = Boolean(process.env.KINDLING_CODE_FULL);
-const HEAVY = new Set([15, 36, 59, 83, 94, 130, 139].map((i) => `HumanEval/${i}`));
 const MUTANT_TASKS = FULL
   ? problems.map((p) => p.task_id)
   : [0, 2, 21, 32, 45, 53, 108, 137, 148, 155].map((i) => `HumanEval/${i}`);
 // Kinds judged with strictOutputTypes off: they return a non-built-in value on purpose, and the
 // differential compares with evalplus, which accepts anything that compares equal.
 const NOT_STRICT = new Set(['custom_eq', 'counter']);
+// Mutants that are still correct programs (found by the KINDLING_CODE_FULL run, which mutates every
+// task): they pass, here and under evalplus.
+const EQUIVALENT_MUTANTS: Record<string, string> = {
+  'HumanEval/75#swapped_branch':
+    'negating `if isprime[i]` only switches the sieve off; the trial division that follows still counts prime factors with multiplicity',
+};
 
-const canonical = problems
-  .filter((p) => FULL || !HEAVY.has(p.task_id))
-  .map((p) => sample(p, 'canonical', referenceProgram(p)));
+const canonical = problems.map((p) => sample(p, 'canonical', referenceProgram(p)));
 const mutants = MUTANT_TASKS.flatMap((id) => {
   const p = byId.get(id)!;
   return mutantsOf(p)
@@ -102,9 +105,9 @@ const judge = (s: Sample): Promise<CodeVerdict> => {
   return v;
 };
 
-test('humanevalplus: every canonical solution passes base + plus in the sandbox (all 164 with KINDLING_CODE_FULL=1)', async () => {
+test('humanevalplus: every canonical solution (all 164) passes base + plus in the sandbox', async () => {
   assert.equal(problems.length, 164);
-  assert.equal(canonical.length, FULL ? 164 : 157);
+  assert.equal(canonical.length, 164);
   const results = await Promise.all(canonical.map(async (s) => [s.id, await judge(s)] as const));
   const failed = results.filter(([, v]) => !v.passed).map(([id, v]) => `${id}: ${v.status} ${v.detail}`);
   assert.deepEqual(failed, []);
@@ -124,7 +127,11 @@ test('humanevalplus: mutants (return None, raise, off-by-one, stdin reads) fail 
   assert.ok(swapped.length >= 3, `${swapped.length} swapped-branch mutants`);
   const swappedPassed = [];
   for (const s of swapped) if ((await judge(s)).passed) swappedPassed.push(s.id);
-  assert.deepEqual(swappedPassed, []);
+  // Equivalent mutants (still correct programs) must pass; every other swapped branch must fail.
+  assert.deepEqual(
+    swappedPassed,
+    swapped.filter((s) => EQUIVALENT_MUTANTS[s.id]).map((s) => s.id),
+  );
 });
 
 test('humanevalplus: an infinite loop times out on base and on plus, each in a fresh interpreter', async () => {
