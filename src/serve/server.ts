@@ -146,7 +146,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let inFlight = 0;
   let pending = 0;
 
-  const server = createServer((req, res) => {
+  const headersTimeout = o.headersTimeoutMs ?? 10_000;
+  const requestTimeout = o.requestTimeoutMs ?? 60_000;
+  // Node checks those timeouts every connectionsCheckingInterval (30 s by default), which would let a
+  // slow client hold a connection far past a short limit.
+  const checkEvery = Math.max(100, Math.min(30_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)));
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     inFlight++;
     // handle() answers every failure itself; this catch is the last guard that keeps the process up.
     handle(req, res)
@@ -158,8 +163,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       })
       .finally(() => inFlight--);
   });
-  server.headersTimeout = o.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = o.requestTimeoutMs ?? 60_000;
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   server.maxConnections = o.maxConnections ?? 512;
   server.on('drop', () => metrics.refusedConnections++);
   // Malformed HTTP, oversized headers, timeouts: a 400/408/431 if the socket still takes one, then close.
