@@ -28,7 +28,7 @@ export interface ServeOptions {
   /** Most sequences (prompts × n) decoded together (per generate() call when static). Default 64. */
   maxBatch?: number;
   /**
-   * 'continuous' (opt-in, experimental): new requests join the running decode loop between steps; a request
+   * 'continuous' (default): new requests join the running decode loop between steps; a request
    * whose client goes away leaves it at the next step. 'static': concurrent requests with the same
    * sampling options share one generate() call, run to the end.
    */
@@ -111,9 +111,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     maxKvBytes: maxKv * 2 ** 20,
   });
   const metrics: Metrics = new Metrics(() => ({ queued: batcher.queued, running: batcher.running }));
-  // Static stays the default until the continuous loop's intermittent use-after-dispose under
-  // concurrent mixed-sampling joins is found (see docs/serve.md); continuous is opt-in.
-  const batching = o.batching ?? 'static';
+  const batching = o.batching ?? 'continuous';
   const batcher: Scheduler =
     batching === 'static'
       ? new Batcher(worker, {
