@@ -94,8 +94,10 @@ export class DecodeSession {
   readonly #reqs = new Map<number, Req>();
   /** Rows removed because their request was cancelled (they stopped before their budget). */
   cancelledRows = 0;
-  /** Merges that rebuilt the cache (the rest wrote newcomers into spare slots). */
+  /** Merges that rebuilt the cache (the rest wrote newcomers into free slots). */
   rebuilds = 0;
+  /** Newcomer rows written into the slot of a finished row. */
+  reusedSlots = 0;
 
   constructor(
     private readonly model: CausalLM,
@@ -314,13 +316,22 @@ export class DecodeSession {
       const newRemaining = Math.max(...reqs.map((r) => r.maxNewTokens));
       // Fast path: the newcomers fit right-aligned at the current length, in spare slots and room;
       // the running rows stay where they are (finished ones included, until compaction).
+      // Fast path: the newcomers fit right-aligned at the current length, in the slots of finished
+      // rows and in spare slots, with room for their tokens; the running rows stay where they are.
+      const deadSlots = this.#rows.flatMap((r, i) => (r.done !== null ? [i] : []));
       const fits =
-        kv !== null && this.#rows.length + newRows.length <= kv.slots && newMax <= S && S + newRemaining <= kv.capacity;
-      let base: number;
+        kv !== null &&
+        this.#rows.length - deadSlots.length + newRows.length <= kv.slots &&
+        newMax <= S &&
+        S + newRemaining <= kv.capacity;
+      /** The slot each newcomer row takes. */
+      let slots: number[];
       let len: number;
       let keepLogits: torch.Tensor | null = null;
       if (fits) {
-        base = this.#rows.length;
+        const R = this.#rows.length;
+        slots = newRows.map((_, j) => (j < deadSlots.length ? deadSlots[j]! : R + j - deadSlots.length));
+        this.reusedSlots += Math.min(deadSlots.length, newRows.length);
         len = S;
         if (this.#logits) keepLogits = this.#logits;
       } else {
@@ -356,45 +367,63 @@ export class DecodeSession {
         this.#rows = live;
         this.#len = L;
         this.rebuilds++;
-        base = live.length;
+        slots = newRows.map((_, j) => live.length + j);
         len = L;
       }
-      // ---- write the newcomers' prefill into their slots, right-aligned at `len`
+      // ---- write the newcomers' prefill into their slots, right-aligned at `len` (runs of
+      // consecutive slots in one copy). A reused slot keeps its old row's keys before the prompt:
+      // finite values under the mask, so they get weight exactly 0.
       const buf = this.#kv!;
       torch.scope(() => {
-        let at = base;
+        let j = 0;
         for (const g of groupRows) {
-          const expandT = torch.tensor(g.expand, { dtype: 'int64', device });
-          for (const [dsts, pre] of [
-            [buf.keys, g.cache.keys],
-            [buf.values, g.cache.values],
-          ] as const)
-            dsts.forEach((dst, l) =>
-              dst
-                .narrow(0, at, g.expand.length)
-                .narrow(2, len - g.L, g.L)
-                .copy_(pre[l]!.indexSelect(0, expandT)),
-            );
-          at += g.expand.length;
+          for (let a = 0; a < g.expand.length; ) {
+            let b = a + 1;
+            while (b < g.expand.length && slots[j + b] === slots[j + a]! + (b - a)) b++;
+            const src = torch.tensor(g.expand.slice(a, b), { dtype: 'int64', device });
+            for (const [dsts, pre] of [
+              [buf.keys, g.cache.keys],
+              [buf.values, g.cache.values],
+            ] as const)
+              dsts.forEach((dst, l) =>
+                dst
+                  .narrow(0, slots[j + a]!, b - a)
+                  .narrow(2, len - g.L, g.L)
+                  .copy_(pre[l]!.indexSelect(0, src)),
+              );
+            a = b;
+          }
+          j += g.expand.length;
         }
       });
       for (const r of newRows) r.padLen = len - r.req.promptLen;
-      const parts = [...(keepLogits ? [keepLogits] : []), ...groupRows.map((g) => ({ g, idx: g.expand }))];
+      const rows = [...this.#rows];
+      newRows.forEach((r, j) => {
+        rows[slots[j]!] = r;
+      });
+      // logits in slot order: the kept rows', then the newcomers' (a newcomer in a reused slot
+      // takes that row's place)
       const logits = torch.keep(
-        torch.scope(() =>
-          torch.cat(
-            parts.map((p) =>
-              p instanceof torch.Tensor
-                ? p
-                : p.g.logits.indexSelect(0, torch.tensor(p.idx, { dtype: 'int64', device })),
-            ),
+        torch.scope(() => {
+          const all = torch.cat(
+            [
+              ...(keepLogits ? [keepLogits] : []),
+              ...groupRows.map((g) => g.logits.indexSelect(0, torch.tensor(g.expand, { dtype: 'int64', device }))),
+            ],
             0,
-          ),
-        ),
+          );
+          const kept = keepLogits ? keepLogits.shape[0]! : 0;
+          const order = rows.map((_, i) => i);
+          slots.forEach((slot, j) => {
+            order[slot] = kept + j;
+          });
+          const identity = order.every((o, i) => o === i);
+          return identity ? all : all.indexSelect(0, torch.tensor(order, { dtype: 'int64', device }));
+        }),
       );
       keepLogits?.dispose();
       this.#logits = logits;
-      this.#rows = [...this.#rows, ...newRows];
+      this.#rows = rows;
     } finally {
       for (const g of groups) {
         disposeCache(g.cache);

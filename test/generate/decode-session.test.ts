@@ -50,7 +50,8 @@ describe('DecodeSession', () => {
       [5, [req('The knave said', { maxNewTokens: 8, seed: 3, topP: 0.9 })]],
       // longer than the running length: the cache is rebuilt
       [8, [req('A very long prompt that is longer than everything running so far, by a lot', { seed: 5 })]],
-      [14, [req('late', { maxNewTokens: 6, seed: 8, stop: ['e'] })]],
+      // after a row finished and before compaction: it takes that row's slot
+      [12, [req('late', { maxNewTokens: 6, seed: 8, stop: ['e'] })]],
     ]);
     const want = new Map<number, Completion[]>();
     const got = new Map<number, Completion[]>();
@@ -77,8 +78,9 @@ describe('DecodeSession', () => {
       );
       g.forEach((c, k) => assert.ok(c.logprobs.every((x, t) => Math.abs(x - w[k]!.logprobs[t]!) < 1e-4)));
     }
-    // both join paths ran
+    // both join paths ran, and a newcomer took a finished row's slot
     assert.ok(s.rebuilds >= 2 && s.rebuilds < adds, `rebuilds ${s.rebuilds} of ${adds} joins`);
+    assert.ok(s.reusedSlots > 0, 'no newcomer reused a finished row');
     s.dispose();
     assert.equal(torch.liveTensors(), live0, 'the session leaves no tensors behind');
   });
