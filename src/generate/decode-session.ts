@@ -5,9 +5,11 @@
 // seeded stream (sample k of a request uses seed + k), per-row sampling options, EOS ids, stop
 // strings and token budget, so a request samples what it would alone in generate().
 //
-// Layout: one plain KV cache [R, K, capacity, E] whose rows are right-aligned at the common length
-// (left padding masked), as in generate(). A merge rebuilds the cache: the padding every row shares
-// is cut, old rows and newcomers are placed at the new common length. The shared-prefix ("cascade")
+// Layout: plain KV buffers [slots, K, capacity, E]; the batch is slots 0…R−1, right-aligned at the
+// common length (left padding masked), as in generate(). A newcomer whose prompt fits before the
+// common length goes into a finished row's slot or a spare one, so joining copies only its own
+// prefill; otherwise the buffers are rebuilt (live rows and newcomers at a new common length, the
+// padding every row shares cut, spare slots and room added). The shared-prefix ("cascade")
 // cache is not used here: its prefix tensor has one length for all prompts, and prompts join at
 // different times with different lengths; n samples copy their prompt's prefill instead.
 import type { CausalLM } from '../model/decoder.js';
