@@ -316,8 +316,6 @@ export class DecodeSession {
       const S = this.length;
       const newMax = Math.max(...reqs.map((r) => r.prompt.length));
       const newRemaining = Math.max(...reqs.map((r) => r.maxNewTokens));
-      // Fast path: the newcomers fit right-aligned at the current length, in spare slots and room;
-      // the running rows stay where they are (finished ones included, until compaction).
       // Fast path: the newcomers fit right-aligned at the current length, in the slots of finished
       // rows and in spare slots, with room for their tokens; the running rows stay where they are.
       const deadSlots = this.#rows.flatMap((r, i) => (r.done !== null ? [i] : []));
