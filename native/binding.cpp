@@ -19,6 +19,7 @@
 #include <optional>
 #include <unordered_set>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@
 
 // ---------------------------------------------------------------- handles
 
-// Box, g_boxes, wrap and box_at live in namespace kindling (declared in handles.h) so that
+// Box, the live-box set, wrap and box_at live in namespace kindling (declared in handles.h) so that
 // distributed.cpp can take and return tensor handles too.
 namespace kindling {
 
@@ -34,8 +35,33 @@ namespace kindling {
 // finalizers to the event loop, so a long synchronous training loop would pile up millions of
 // them. Instead the JS side frees boxes explicitly (dispose(), scopes) and, for tensors nobody
 // disposed, through a FinalizationRegistry. Live boxes are kept in a set so a stale handle is
-// reported as "used after dispose()" instead of touching freed memory.
-std::unordered_set<Box*> g_boxes;
+// reported as "used after dispose()" instead of touching freed memory. Worker threads load this
+// same library, so the set is shared by every thread that runs tensors: an unlocked insert racing an
+// erase corrupted it (live handles reported as disposed, then heap corruption in the allocator).
+// A handle never crosses threads (an External belongs to one isolate), so only the set needs the lock.
+static std::unordered_set<Box*> g_boxes;
+static std::mutex g_boxes_mutex;
+
+bool box_live(Box* b) {
+  std::lock_guard<std::mutex> lock(g_boxes_mutex);
+  return g_boxes.count(b) != 0;
+}
+
+static void box_insert(Box* b) {
+  std::lock_guard<std::mutex> lock(g_boxes_mutex);
+  g_boxes.insert(b);
+}
+
+// Removes b from the live set; false when it was not live (already disposed).
+static bool box_erase(Box* b) {
+  std::lock_guard<std::mutex> lock(g_boxes_mutex);
+  return g_boxes.erase(b) != 0;
+}
+
+static size_t box_count() {
+  std::lock_guard<std::mutex> lock(g_boxes_mutex);
+  return g_boxes.size();
+}
 
 static int64_t accountable_bytes(const torch::Tensor& t) {
   if (!t.defined() || t.is_view() || !t.has_storage()) return 0;
@@ -48,7 +74,7 @@ Napi::Value wrap(Napi::Env env, torch::Tensor t) {
   auto* box = new Box{std::move(t), 0};
   box->accounted = accountable_bytes(box->t);
   if (box->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, box->accounted);
-  g_boxes.insert(box);
+  box_insert(box);
   return Napi::External<Box>::New(env, box);
 }
 
@@ -56,7 +82,7 @@ Box* box_at(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || !info[i].IsExternal())
     throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " is not a tensor handle");
   Box* b = info[i].As<Napi::External<Box>>().Data();
-  if (!g_boxes.count(b))
+  if (!box_live(b))
     throw Napi::Error::New(info.Env(), "tensor used after dispose() (argument " + std::to_string(i) + ")");
   return b;
 }
@@ -67,7 +93,7 @@ namespace {
 
 using kindling::Box;
 using kindling::box_at;
-using kindling::g_boxes;
+using kindling::box_live;
 using kindling::guarded;
 using kindling::wrap;
 
@@ -146,7 +172,7 @@ std::vector<torch::Tensor> tensors(const Napi::CallbackInfo& info, size_t i) {
     Napi::Value x = a.Get(k);
     if (!x.IsExternal()) throw Napi::TypeError::New(info.Env(), "element " + std::to_string(k) + " is not a tensor");
     Box* b = x.As<Napi::External<Box>>().Data();
-    if (!g_boxes.count(b)) throw Napi::Error::New(info.Env(), "tensor used after dispose() (element " + std::to_string(k) + ")");
+    if (!box_live(b)) throw Napi::Error::New(info.Env(), "tensor used after dispose() (element " + std::to_string(k) + ")");
     v.push_back(b->t);
   }
   return v;
@@ -285,13 +311,13 @@ FN(item) {
 FN(dispose) {
   if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(ENV, "dispose: not a tensor handle");
   Box* b = info[0].As<Napi::External<Box>>().Data();
-  if (g_boxes.erase(b)) {
+  if (kindling::box_erase(b)) {
     if (b->accounted) Napi::MemoryManagement::AdjustExternalMemory(ENV, -b->accounted);
     delete b;
   }
   return ENV.Undefined();
 }
-FN(liveTensors) { return Napi::Number::New(ENV, static_cast<double>(g_boxes.size())); }
+FN(liveTensors) { return Napi::Number::New(ENV, static_cast<double>(kindling::box_count())); }
 
 // ---------------------------------------------------------------- host memory accounting
 // libtorch's CPU allocator reports each allocation and free to the calling thread's memory-profiling
@@ -454,7 +480,7 @@ FN(index) { SERIAL_IF_SMALL(0)
     if (x.IsNull() || x.IsUndefined()) idx.push_back(std::nullopt);
     else {
       Box* b = x.As<Napi::External<Box>>().Data();
-      if (!g_boxes.count(b)) throw Napi::Error::New(ENV, "tensor used after dispose() (index " + std::to_string(k) + ")");
+      if (!box_live(b)) throw Napi::Error::New(ENV, "tensor used after dispose() (index " + std::to_string(k) + ")");
       idx.push_back(b->t);
     }
   }
@@ -829,7 +855,7 @@ FN(adamwNew) {
     std::vector<torch::Tensor> params;
     for (uint32_t j = 0; j < ps.Length(); j++) {
       Box* b = ps.Get(j).As<Napi::External<Box>>().Data();
-      if (!g_boxes.count(b)) throw Napi::Error::New(ENV, "AdamW: a parameter tensor was disposed");
+      if (!box_live(b)) throw Napi::Error::New(ENV, "AdamW: a parameter tensor was disposed");
       params.push_back(b->t);
     }
     groups.emplace_back(params, std::make_unique<AdamWOptions>(adamw_options(g)));

@@ -7,17 +7,18 @@
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
 
-#include <unordered_set>
 
 namespace kindling {
 
-// A tensor handle is a Napi::External<Box>; live boxes are in g_boxes (binding.cpp explains why).
+// A tensor handle is a Napi::External<Box>; the live boxes are kept in one set (binding.cpp explains why).
 struct Box {
   at::Tensor t;
   int64_t accounted = 0;  // bytes reported to V8 as external memory
 };
 
-extern std::unordered_set<Box*> g_boxes;
+// Whether b is a live box (not disposed). The set is process-wide and every JS thread (the main
+// thread, worker threads) uses it, so it is only touched under a lock.
+bool box_live(Box* b);
 
 // A new handle for t (null for an undefined tensor).
 Napi::Value wrap(Napi::Env env, at::Tensor t);

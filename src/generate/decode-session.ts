@@ -5,9 +5,11 @@
 // seeded stream (sample k of a request uses seed + k), per-row sampling options, EOS ids, stop
 // strings and token budget, so a request samples what it would alone in generate().
 //
-// Layout: one plain KV cache [R, K, capacity, E] whose rows are right-aligned at the common length
-// (left padding masked), as in generate(). A merge rebuilds the cache: the padding every row shares
-// is cut, old rows and newcomers are placed at the new common length. The shared-prefix ("cascade")
+// Layout: plain KV buffers [slots, K, capacity, E]; the batch is slots 0…R−1, right-aligned at the
+// common length (left padding masked), as in generate(). A newcomer whose prompt fits before the
+// common length goes into a finished row's slot or a spare one, so joining copies only its own
+// prefill; otherwise the buffers are rebuilt (live rows and newcomers at a new common length, the
+// padding every row shares cut, spare slots and room added). The shared-prefix ("cascade")
 // cache is not used here: its prefix tensor has one length for all prompts, and prompts join at
 // different times with different lengths; n samples copy their prompt's prefill instead.
 import type { CausalLM } from '../model/decoder.js';
@@ -67,20 +69,42 @@ interface SRow {
   padLen: number;
 }
 
+export interface SessionOptions {
+  /** Most rows the session will hold at once (the scheduler's bound): spare row slots are kept up to it. */
+  maxRows?: number;
+  /** Most cache positions (rows × capacity) the buffers may take: spare room never goes past it. */
+  maxPositions?: number;
+}
+
+/** Per layer [slots, K, capacity, E]; rows 0…R−1 are the batch, the rest are spare slots. */
+interface KVBuffers {
+  keys: torch.Tensor[];
+  values: torch.Tensor[];
+  slots: number;
+  capacity: number;
+}
+
 export class DecodeSession {
   /** Rows in the cache, in cache order (finished ones stay until the next compaction). */
   #rows: SRow[] = [];
-  #cache: KVCache | null = null;
+  #kv: KVBuffers | null = null;
+  /** Positions filled in every row (the common length; rows are right-aligned at it). */
+  #len = 0;
   /** Logits [R, V] (float32) each row samples its next token from. */
   #logits: torch.Tensor | null = null;
   #nextHandle = 1;
   readonly #reqs = new Map<number, Req>();
   /** Rows removed because their request was cancelled (they stopped before their budget). */
   cancelledRows = 0;
+  /** Merges that rebuilt the cache (the rest wrote newcomers into free slots). */
+  rebuilds = 0;
+  /** Newcomer rows written into the slot of a finished row. */
+  reusedSlots = 0;
 
   constructor(
     private readonly model: CausalLM,
     private readonly tokenizer: TextCodec,
+    private readonly options: SessionOptions = {},
   ) {}
 
   /** Rows still generating. */
@@ -94,14 +118,14 @@ export class DecodeSession {
   }
 
   get length(): number {
-    return this.#cache?.length ?? 0;
+    return this.#kv ? this.#len : 0;
   }
 
   get capacity(): number {
-    return this.#cache?.capacity ?? 0;
+    return this.#kv?.capacity ?? 0;
   }
 
-  /** Cache positions (rows × capacity) the session would hold after admitting these requests. */
+  /** Cache positions (rows × capacity) the session needs after admitting these requests. */
   positionsWith(reqs: readonly SessionRequest[]): number {
     const live = this.#rows.filter((r) => r.done === null);
     return (live.length + reqs.reduce((s, r) => s + r.n, 0)) * this.#layout(live, reqs).cap;
@@ -129,7 +153,7 @@ export class DecodeSession {
     return { len, cap: len + remaining, minPad };
   }
 
-  /** Prefills the requests (one forward) and merges their rows into the batch. Returns one handle per request. */
+  /** Prefills the requests and merges their rows into the batch. Returns one handle per request. */
   add(reqs: readonly SessionRequest[]): number[] {
     if (reqs.length === 0) return [];
     const eosDefault = this.tokenizer.eosTokenIds;
@@ -170,114 +194,259 @@ export class DecodeSession {
     return made.map((r) => r.handle);
   }
 
-  #merge(reqs: readonly SessionRequest[], made: Req[]): void {
+  /**
+   * Prefills prompts in groups of similar length (one forward each, left-padded within the group as
+   * generate() pads), so a short prompt joining with a long one is not padded to its length.
+   * Returns the groups in order: their requests, prefill caches and last-position logits per row.
+   */
+  #prefill(reqs: readonly SessionRequest[]): { members: number[]; L: number; cache: KVCache; logits: torch.Tensor }[] {
     const model = this.model;
     const device = model.device;
-    // ---- prefill the newcomers: left-padded together, one row per prompt (as generate())
-    const P = reqs.length;
-    const L = Math.max(...reqs.map((r) => r.prompt.length));
     const pad = this.tokenizer.padTokenId ?? this.tokenizer.eosTokenIds[0] ?? 0;
-    const flat: number[] = [];
-    const maskFlat: number[] = [];
-    const posFlat: number[] = [];
-    for (const r of reqs) {
-      const padLen = L - r.prompt.length;
-      for (let i = 0; i < L; i++) {
-        flat.push(i < padLen ? pad : r.prompt[i - padLen]!);
-        maskFlat.push(i < padLen ? 0 : 1);
-        posFlat.push(Math.max(0, i - padLen));
+    // longest first; a group grows while its padded size stays within 5/4 of its real tokens
+    const order = reqs.map((_, i) => i).sort((a, b) => reqs[b]!.prompt.length - reqs[a]!.prompt.length);
+    const groups: number[][] = [];
+    let real = 0;
+    for (const i of order) {
+      const g = groups[groups.length - 1];
+      const len = reqs[i]!.prompt.length;
+      if (g && (g.length + 1) * reqs[g[0]!]!.prompt.length * 4 <= (real + len) * 5) {
+        g.push(i);
+        real += len;
+      } else {
+        groups.push([i]);
+        real = len;
       }
     }
-    const prefill = model.newCache(P, L);
-    let newLogits: torch.Tensor;
+    const out: { members: number[]; L: number; cache: KVCache; logits: torch.Tensor }[] = [];
     try {
-      newLogits = torch.keep(
-        torch.scope(() => {
-          const ids = torch.tensor(flat, { dtype: 'int64', shape: [P, L], device });
-          const padding = maskFlat.includes(0)
-            ? torch.tensor(maskFlat, { dtype: 'int64', shape: [P, L], device })
-            : null;
-          const h = model.hidden(ids, {
-            cache: prefill,
-            positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, L], device }),
-            ...(padding ? { attentionMask: padding } : {}),
-          });
-          const rowsOf = made.flatMap((q, p) => Array.from({ length: q.n }, () => p));
-          const logits = model.logits(h.select(1, L - 1)).float();
-          return logits.indexSelect(0, torch.tensor(rowsOf, { dtype: 'int64', device }));
-        }),
-      );
+      for (const members of groups) {
+        const P = members.length;
+        const L = reqs[members[0]!]!.prompt.length;
+        const flat: number[] = [];
+        const maskFlat: number[] = [];
+        const posFlat: number[] = [];
+        for (const m of members) {
+          const r = reqs[m]!;
+          const padLen = L - r.prompt.length;
+          for (let i = 0; i < L; i++) {
+            flat.push(i < padLen ? pad : r.prompt[i - padLen]!);
+            maskFlat.push(i < padLen ? 0 : 1);
+            posFlat.push(Math.max(0, i - padLen));
+          }
+        }
+        const cache = model.newCache(P, L);
+        let logits: torch.Tensor;
+        try {
+          logits = torch.keep(
+            torch.scope(() => {
+              const ids = torch.tensor(flat, { dtype: 'int64', shape: [P, L], device });
+              const padding = maskFlat.includes(0)
+                ? torch.tensor(maskFlat, { dtype: 'int64', shape: [P, L], device })
+                : null;
+              const h = model.hidden(ids, {
+                cache,
+                positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, L], device }),
+                ...(padding ? { attentionMask: padding } : {}),
+              });
+              return model.logits(h.select(1, L - 1)).float();
+            }),
+          );
+        } catch (e) {
+          disposeCache(cache);
+          throw e;
+        }
+        out.push({ members, L, cache, logits });
+      }
     } catch (e) {
-      disposeCache(prefill);
+      for (const g of out) {
+        disposeCache(g.cache);
+        g.logits.dispose();
+      }
       throw e;
     }
+    return out;
+  }
 
-    // ---- the new layout: shared leading padding cut, everyone right-aligned at `len`
-    const live = this.#rows.filter((r) => r.done === null);
-    const liveIdx = this.#rows.flatMap((r, i) => (r.done === null ? [i] : []));
-    const { len, cap, minPad } = this.#layout(live, reqs);
-    const S = this.length;
-    const oldSpan = live.length > 0 ? S - minPad : 0;
-    const newRows: SRow[] = [];
-    const expand: number[] = [];
-    made.forEach((req, p) => {
-      for (let k = 0; k < req.n; k++) {
-        const row: SRow = {
-          req,
-          sample: k,
-          gen: new UniformStream(reqs[p]!.seed + k),
-          ids: [],
-          logprobs: [],
-          done: null,
-          padLen: len - reqs[p]!.prompt.length,
-        };
-        req.rows.push(row);
-        newRows.push(row);
-        expand.push(p);
+  /**
+   * Buffer sizes for a rebuild that needs `rows` rows and `cap` positions: spare slots and room
+   * (so the next newcomers can be written in without copying the batch), within the options' bounds.
+   */
+  #bufferSize(rows: number, cap: number): { slots: number; capacity: number } {
+    const maxRows = Math.max(rows, this.options.maxRows ?? rows);
+    const maxPositions = Math.max(rows * cap, this.options.maxPositions ?? rows * cap);
+    let slots = Math.min(maxRows, rows * 2);
+    let capacity = cap + Math.max(64, cap);
+    if (slots * capacity > maxPositions) capacity = Math.max(cap, Math.floor(maxPositions / slots));
+    if (slots * capacity > maxPositions) slots = Math.max(rows, Math.floor(maxPositions / capacity));
+    return { slots, capacity };
+  }
+
+  #merge(reqs: readonly SessionRequest[], made: Req[]): void {
+    const device = this.model.device;
+    const groups = this.#prefill(reqs);
+    try {
+      // New rows in group order (each group's rows are copied in one piece); a request's n samples
+      // copy its prefill.
+      const newRows: SRow[] = [];
+      const groupRows: { L: number; cache: KVCache; expand: number[]; logits: torch.Tensor }[] = [];
+      for (const g of groups) {
+        const expand: number[] = [];
+        g.members.forEach((p, j) => {
+          const req = made[p]!;
+          for (let k = 0; k < req.n; k++) {
+            const row: SRow = {
+              req,
+              sample: k,
+              gen: new UniformStream(reqs[p]!.seed + k),
+              ids: [],
+              logprobs: [],
+              done: null,
+              padLen: 0,
+            };
+            req.rows.push(row);
+            newRows.push(row);
+            expand.push(j);
+          }
+        });
+        groupRows.push({ L: g.L, cache: g.cache, expand, logits: g.logits });
       }
-    });
-    const R = live.length + newRows.length;
-    const old = this.#cache;
-    const c = model.config;
-    const cache = model.newCache(R, cap);
-    torch.scope(() => {
-      const liveT = live.length > 0 ? torch.tensor(liveIdx, { dtype: 'int64', device }) : null;
-      const expandT = torch.tensor(expand, { dtype: 'int64', device });
-      for (let l = 0; l < c.num_hidden_layers; l++) {
-        for (const [dst, src, pre] of [
-          [cache.keys[l]!, old?.keys[l], prefill.keys[l]!],
-          [cache.values[l]!, old?.values[l], prefill.values[l]!],
-        ] as const) {
-          if (liveT && src)
-            dst
-              .narrow(0, 0, live.length)
-              .narrow(2, len - oldSpan, oldSpan)
-              .copy_(src.indexSelect(0, liveT).narrow(2, minPad, oldSpan));
-          dst
-            .narrow(0, live.length, newRows.length)
-            .narrow(2, len - L, L)
-            .copy_(pre.indexSelect(0, expandT));
+
+      const kv = this.#kv;
+      const S = this.length;
+      const newMax = Math.max(...reqs.map((r) => r.prompt.length));
+      const newRemaining = Math.max(...reqs.map((r) => r.maxNewTokens));
+      // Fast path: the newcomers fit right-aligned at the current length, in the slots of finished
+      // rows and in spare slots, with room for their tokens; the running rows stay where they are.
+      const deadSlots = this.#rows.flatMap((r, i) => (r.done !== null ? [i] : []));
+      const fits =
+        kv !== null &&
+        this.#rows.length - deadSlots.length + newRows.length <= kv.slots &&
+        newMax <= S &&
+        S + newRemaining <= kv.capacity;
+      /** The slot each newcomer row takes. */
+      let slots: number[];
+      let len: number;
+      let keepLogits: torch.Tensor | null = null;
+      if (fits) {
+        const R = this.#rows.length;
+        slots = newRows.map((_, j) => (j < deadSlots.length ? deadSlots[j]! : R + j - deadSlots.length));
+        this.reusedSlots += Math.min(deadSlots.length, newRows.length);
+        len = S;
+        if (this.#logits) keepLogits = this.#logits;
+      } else {
+        const live = this.#rows.filter((r) => r.done === null);
+        const liveIdx = this.#rows.flatMap((r, i) => (r.done === null ? [i] : []));
+        const { len: L, cap, minPad } = this.#layout(live, reqs);
+        const oldSpan = live.length > 0 ? S - minPad : 0;
+        const size = this.#bufferSize(live.length + newRows.length, cap);
+        const fresh = this.model.newCache(size.slots, size.capacity);
+        if (kv && live.length > 0)
+          torch.scope(() => {
+            const liveT = torch.tensor(liveIdx, { dtype: 'int64', device });
+            for (const [dsts, srcs] of [
+              [fresh.keys, kv.keys],
+              [fresh.values, kv.values],
+            ] as const)
+              dsts.forEach((dst, l) =>
+                dst
+                  .narrow(0, 0, live.length)
+                  .narrow(2, L - oldSpan, oldSpan)
+                  .copy_(srcs[l]!.narrow(2, minPad, oldSpan).indexSelect(0, liveT)),
+              );
+          });
+        for (const r of live) r.padLen = r.padLen - minPad + (L - oldSpan);
+        if (this.#logits && live.length > 0)
+          keepLogits = torch.keep(
+            torch.scope(() => this.#logits!.indexSelect(0, torch.tensor(liveIdx, { dtype: 'int64', device }))),
+          );
+        this.#logits?.dispose();
+        this.#logits = null;
+        if (kv) this.#disposeBuffers(kv);
+        this.#kv = { keys: fresh.keys, values: fresh.values, slots: size.slots, capacity: size.capacity };
+        this.#rows = live;
+        this.#len = L;
+        this.rebuilds++;
+        slots = newRows.map((_, j) => live.length + j);
+        len = L;
+      }
+      // ---- write the newcomers' prefill into their slots, right-aligned at `len` (runs of
+      // consecutive slots in one copy). A reused slot keeps its old row's keys before the prompt:
+      // finite values under the mask, so they get weight exactly 0.
+      const buf = this.#kv!;
+      torch.scope(() => {
+        let j = 0;
+        for (const g of groupRows) {
+          for (let a = 0; a < g.expand.length; ) {
+            let b = a + 1;
+            while (b < g.expand.length && slots[j + b] === slots[j + a]! + (b - a)) b++;
+            const src = torch.tensor(g.expand.slice(a, b), { dtype: 'int64', device });
+            for (const [dsts, pre] of [
+              [buf.keys, g.cache.keys],
+              [buf.values, g.cache.values],
+            ] as const)
+              dsts.forEach((dst, l) =>
+                dst
+                  .narrow(0, slots[j + a]!, b - a)
+                  .narrow(2, len - g.L, g.L)
+                  .copy_(pre[l]!.indexSelect(0, src)),
+              );
+            a = b;
+          }
+          j += g.expand.length;
         }
-      }
-    });
-    cache.length = len;
-    for (const r of live) r.padLen = r.padLen - minPad + (len - oldSpan);
-    let logits = newLogits;
-    if (this.#logits && live.length > 0) {
-      const prev = this.#logits;
-      logits = torch.keep(
-        torch.scope(() =>
-          torch.cat([prev.indexSelect(0, torch.tensor(liveIdx, { dtype: 'int64', device })), newLogits], 0),
-        ),
+      });
+      for (const r of newRows) r.padLen = len - r.req.promptLen;
+      const rows = [...this.#rows];
+      newRows.forEach((r, j) => {
+        rows[slots[j]!] = r;
+      });
+      // logits in slot order: the kept rows', then the newcomers' (a newcomer in a reused slot
+      // takes that row's place)
+      const logits = torch.keep(
+        torch.scope(() => {
+          const all = torch.cat(
+            [
+              ...(keepLogits ? [keepLogits] : []),
+              ...groupRows.map((g) => g.logits.indexSelect(0, torch.tensor(g.expand, { dtype: 'int64', device }))),
+            ],
+            0,
+          );
+          const kept = keepLogits ? keepLogits.shape[0]! : 0;
+          const order = rows.map((_, i) => i);
+          slots.forEach((slot, j) => {
+            order[slot] = kept + j;
+          });
+          const identity = order.every((o, i) => o === i);
+          return identity ? all : all.indexSelect(0, torch.tensor(order, { dtype: 'int64', device }));
+        }),
       );
-      newLogits.dispose();
+      keepLogits?.dispose();
+      this.#logits = logits;
+      this.#rows = rows;
+    } finally {
+      for (const g of groups) {
+        disposeCache(g.cache);
+        g.logits.dispose();
+      }
     }
-    this.#logits?.dispose();
-    if (old) disposeCache(old);
-    disposeCache(prefill);
-    this.#cache = cache;
-    this.#logits = logits;
-    this.#rows = [...live, ...newRows];
+  }
+
+  #disposeBuffers(kv: KVBuffers): void {
+    for (const t of kv.keys) t.dispose();
+    for (const t of kv.values) t.dispose();
+  }
+
+  /** The batch's view of the buffers: its R rows, filled up to the common length. */
+  #cacheView(): KVCache {
+    const kv = this.#kv!;
+    const R = this.#rows.length;
+    return {
+      keys: kv.keys.map((k) => k.narrow(0, 0, R)),
+      values: kv.values.map((v) => v.narrow(0, 0, R)),
+      length: this.#len,
+      capacity: kv.capacity,
+    };
   }
 
   /** The request's rows leave the batch at the next step; its completions are never reported. */
@@ -297,7 +466,7 @@ export class DecodeSession {
   /** Samples one token per live row, reports finished requests, and runs the next forward. */
   step(): StepResult {
     const out: StepResult = { tokens: [], finished: [] };
-    if (!this.#cache || !this.#logits || this.#rows.length === 0) return out;
+    if (!this.#kv || !this.#logits || this.#rows.length === 0) return out;
     torch.noGrad(() => {
       const logits = this.#logits!;
       const rows = this.#rows;
@@ -370,29 +539,32 @@ export class DecodeSession {
     return { handle: req.handle, completions };
   }
 
+  /** Moves the live rows to the front slots, cutting the leading padding they all share. */
   #compact(): void {
     const keep = this.#rows.flatMap((r, i) => (r.done === null ? [i] : []));
-    const cache = this.#cache!;
-    const out = torch.scope(() => {
+    const rows = keep.map((i) => this.#rows[i]!);
+    const kv = this.#kv!;
+    const S = this.#len;
+    const minPad = Math.min(...rows.map((r) => r.padLen));
+    torch.scope(() => {
       const idx = torch.tensor(keep, { dtype: 'int64', device: this.model.device });
-      return {
-        keys: cache.keys.map((k) => torch.keep(k.indexSelect(0, idx))),
-        values: cache.values.map((v) => torch.keep(v.indexSelect(0, idx))),
-        length: cache.length,
-        capacity: cache.capacity,
-      };
+      // indexSelect copies first, so moving rows and positions within the same buffer is safe
+      for (const t of [...kv.keys, ...kv.values])
+        t.narrow(0, 0, keep.length)
+          .narrow(2, 0, S - minPad)
+          .copy_(t.narrow(2, minPad, S - minPad).indexSelect(0, idx));
     });
-    disposeCache(cache);
-    this.#cache = out;
-    this.#rows = keep.map((i) => this.#rows[i]!);
+    for (const r of rows) r.padLen -= minPad;
+    this.#len = S - minPad;
+    this.#rows = rows;
   }
 
   #forward(): void {
     const model = this.model;
-    const cache = this.#cache!;
     const rows = this.#rows;
     this.#logits = torch.keep(
       torch.scope(() => {
+        const cache = this.#cacheView();
         const R = rows.length;
         const S = cache.length + 1;
         const device = model.device;
@@ -417,15 +589,17 @@ export class DecodeSession {
               )
           : undefined;
         const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+        this.#len = cache.length;
         return model.logits(h.select(1, 0)).float();
       }),
     );
   }
 
   #reset(): void {
-    if (this.#cache) disposeCache(this.#cache);
+    if (this.#kv) this.#disposeBuffers(this.#kv);
     this.#logits?.dispose();
-    this.#cache = null;
+    this.#kv = null;
+    this.#len = 0;
     this.#logits = null;
     this.#rows = [];
   }

@@ -31,7 +31,7 @@ export interface ServeOptions {
   /** Most sequences (prompts × n) decoded together (per generate() call when static). Default 64. */
   maxBatch?: number;
   /**
-   * 'continuous' (opt-in, experimental): new requests join the running decode loop between steps; a request
+   * 'continuous' (default): new requests join the running decode loop between steps; a request
    * whose client goes away leaves it at the next step. 'static': concurrent requests with the same
    * sampling options share one generate() call, run to the end.
    */
@@ -118,9 +118,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     maxKvBytes: maxKv * 2 ** 20,
   });
   const metrics: Metrics = new Metrics(() => ({ queued: batcher.queued, running: batcher.running }));
-  // Static stays the default until the continuous loop's intermittent use-after-dispose under
-  // concurrent mixed-sampling joins is found (see docs/serve.md); continuous is opt-in.
-  const batching = o.batching ?? 'static';
+  const batching = o.batching ?? 'continuous';
   const batcher: Scheduler =
     batching === 'static'
       ? new Batcher(worker, {
@@ -153,7 +151,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let inFlight = 0;
   let pending = 0;
 
-  const server = createServer((req, res) => {
+  const headersTimeout = o.headersTimeoutMs ?? 10_000;
+  const requestTimeout = o.requestTimeoutMs ?? 60_000;
+  // Node checks those timeouts every connectionsCheckingInterval (30 s by default), which would let a
+  // slow client hold a connection far past a short limit.
+  const checkEvery = Math.max(100, Math.min(30_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)));
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     inFlight++;
     // handle() answers every failure itself; this catch is the last guard that keeps the process up.
     handle(req, res)
@@ -165,8 +168,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       })
       .finally(() => inFlight--);
   });
-  server.headersTimeout = o.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = o.requestTimeoutMs ?? 60_000;
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   server.maxConnections = o.maxConnections ?? 512;
   server.on('drop', () => metrics.refusedConnections++);
   // Malformed HTTP, oversized headers, timeouts: a 400/408/431 if the socket still takes one, then close.

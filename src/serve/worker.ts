@@ -4,7 +4,13 @@
 //   loop yields to the event loop after every step, so new jobs and cancellations arrive meanwhile.
 // Off the main thread, the HTTP server keeps accepting, validating and queueing requests.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type Completion, DecodeSession, generate, type SessionRequest } from '../generate/index.js';
+import {
+  type Completion,
+  DecodeSession,
+  generate,
+  type SessionOptions,
+  type SessionRequest,
+} from '../generate/index.js';
 import { type CausalLM, loadModel, tokenizerFolder } from '../model/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import * as torch from '../torch/index.js';
@@ -116,7 +122,13 @@ function runGenerate(m: GenerateMessage): void {
 // ---- continuous batching
 const maxRows = init.maxRows ?? 64;
 const maxKvBytes = init.maxKvBytes ?? 2 ** 31;
-let session = new DecodeSession(model, tokenizer);
+// The session keeps spare row slots and room within these bounds, so newcomers usually join
+// without the batch being copied.
+const sessionOptions: SessionOptions = {
+  maxRows,
+  maxPositions: Math.floor(maxKvBytes / new DecodeSession(model, tokenizer).bytesPerPosition()),
+};
+let session = new DecodeSession(model, tokenizer, sessionOptions);
 const waiting: SubmitMessage[] = [];
 /** Running jobs: session handle → the job's message. */
 const running = new Map<number, SubmitMessage>();
@@ -178,7 +190,7 @@ function failAll(e: unknown): void {
   firstPending.clear();
   cancelledRowsBefore += session.cancelledRows;
   session.dispose();
-  session = new DecodeSession(model, tokenizer);
+  session = new DecodeSession(model, tokenizer, sessionOptions);
 }
 
 async function loop(): Promise<void> {

@@ -23,8 +23,8 @@ export function registerServe(program: Command): Command {
     .option('--max-batch <n>', 'most sequences (prompts × n) decoded together', parseIntOption('--max-batch', 1), 64)
     .option(
       '--batching <policy>',
-      'static (one generate() call per batch, run to the end) | continuous (experimental: requests join the running decode loop between steps)',
-      'static',
+      'continuous (requests join the running decode loop between steps) | static (one generate() call per batch, run to the end)',
+      'continuous',
     )
     .option(
       '--max-kv-cache-mib <n>',
