@@ -395,8 +395,10 @@ export class CausalLM {
               gIn.dispose();
               inputs[i + 1]!.dispose(); // consumed: peak memory falls as backward walks down
             }
-            // The embedding: recomputed with a graph so its (or the tied head's) weight gets the gradient.
-            run(() => F.embedding(ids, this.p('model.embed_tokens.weight'))).backward(g);
+            // The embedding: recomputed with a graph so its (or the tied head's) weight gets the gradient
+            // (not when frozen, as under LoRA: nothing below the first layer needs a gradient then).
+            const embed = this.p('model.embed_tokens.weight');
+            if (embed.requiresGrad) run(() => F.embedding(ids, embed)).backward(g);
           });
         } finally {
           release();
