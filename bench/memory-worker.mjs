@@ -124,13 +124,17 @@ function grpoStep() {
 }
 
 const times = [];
+const cpu = [];
 let lossValue = null;
 for (let s = 0; s < Number(a.steps); s++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   lossValue = a.mode === 'grpo' ? grpoStep() : sftStep();
   opt.step();
   opt.zeroGrad();
   times.push((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1e6);
 }
 console.log(
   JSON.stringify({
@@ -144,6 +148,8 @@ console.log(
     trainable_params: model.numParameters(),
     loss: lossValue,
     step_s: times.map((t) => +t.toFixed(2)),
+    // CPU seconds of the step (user + system, all threads): steadier than wall time on a shared machine.
+    step_cpu_s: cpu.map((t) => +t.toFixed(2)),
     load_rss_gb: loadRssGb,
     peak_rss_gb: gb(process.resourceUsage().maxRSS),
   }),

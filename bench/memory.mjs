@@ -134,6 +134,7 @@ for (const k of results.filter((r) => r.engine === 'kindling' && r.fits)) {
     peer: `${p.engine} ${p.variant}`,
     peak_over_peer: +(k.peak_rss_gb / p.peak_rss_gb).toFixed(3),
     time_over_peer: +(k.step_s.at(-1) / p.step_s.at(-1)).toFixed(3),
+    cpu_time_over_peer: +(k.step_cpu_s.at(-1) / p.step_cpu_s.at(-1)).toFixed(3),
     loss_diff: Math.abs(k.loss - p.loss),
   });
 }

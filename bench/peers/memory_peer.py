@@ -70,13 +70,15 @@ def grpo_step():
     return loss.item()
 
 
-times, loss = [], None
+cpu_s = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+times, cpu, loss = [], [], None
 for _ in range(a.steps):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     loss = grpo_step() if a.mode == "grpo" else sft_step()
     opt.step()
     opt.zero_grad(set_to_none=True)
     times.append(time.perf_counter() - t0)
+    cpu.append(cpu_s() - c0)
 
 print(json.dumps({
     "engine": "transformers" + ("+peft" if "lora" in features else ""),
@@ -89,6 +91,7 @@ print(json.dumps({
     "trainable_params": sum(q.numel() for q in params),
     "loss": loss,
     "step_s": [round(t, 2) for t in times],
+    "step_cpu_s": [round(t, 2) for t in cpu],
     "load_rss_gb": load_rss,
     "peak_rss_gb": gb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
 }))
