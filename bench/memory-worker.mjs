@@ -2,11 +2,13 @@
 // model folder, run `--steps` SFT steps or GRPO updates (forward + backward + AdamW) on the row in
 // `--row`, print one JSON line with step times, the loss and this process's peak RSS.
 //   node bench/memory-worker.mjs --model DIR --row row.json --mode sft|grpo --variant ckpt+chunk [--steps 1]
+//   node bench/memory-worker.mjs --config C.json --tokens 4096 --device cuda --dtype bfloat16 …   (random
+//     weights and a random row: the GPU check, scripts/gpu-check.sh; peak = max_memory_allocated there)
 // Variants are '+'-joined features: full (none), ckpt (gradient checkpointing), chunk (chunked
 // LM-head loss), lora (r=16, alpha 32, all-linear; base frozen).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadModel } from '../dist/src/model/load.js';
+import { initModel, loadModel } from '../dist/src/model/load.js';
 import { chunkedTokenLoss, tokenLogprobs } from '../dist/src/model/logprobs.js';
 import { LoraAdapter } from '../dist/src/model/lora.js';
 import * as torch from '../dist/src/torch/index.js';
@@ -16,7 +18,11 @@ import { makeOptimizer } from '../dist/src/train/optimizer.js';
 const { values: a } = parseArgs({
   options: {
     model: { type: 'string' },
+    config: { type: 'string' },
     row: { type: 'string' },
+    tokens: { type: 'string' },
+    device: { type: 'string', default: 'cpu' },
+    dtype: { type: 'string', default: 'float32' },
     mode: { type: 'string', default: 'sft' },
     variant: { type: 'string', default: 'full' },
     steps: { type: 'string', default: '1' },
@@ -25,12 +31,21 @@ const { values: a } = parseArgs({
 });
 const features = new Set(a.variant.split('+').filter((f) => f !== 'full'));
 for (const f of features) if (!['ckpt', 'chunk', 'lora'].includes(f)) throw new Error(`--variant: unknown feature '${f}'`);
-const row = JSON.parse(readFileSync(a.row, 'utf8')); // { ids: number[], prompt_len: number }
+const onCuda = a.device.startsWith('cuda');
 const ckpt = features.has('ckpt');
 const chunk = features.has('chunk');
 
 const gb = (kb) => +(kb / 2 ** 20).toFixed(2);
-const model = loadModel(a.model);
+const model = a.model
+  ? loadModel(a.model, { device: a.device, dtype: a.dtype })
+  : initModel(JSON.parse(readFileSync(a.config, 'utf8')), { seed: 0, device: a.device, dtype: a.dtype });
+// { ids: number[], prompt_len: number }: the parent's tokenised text, or seeded random ids.
+const row = a.row
+  ? JSON.parse(readFileSync(a.row, 'utf8'))
+  : torch.scope(() => ({
+      ids: torch.randint(0, model.config.vocab_size, [Number(a.tokens)], { generator: new torch.Generator(1) }).tolist(),
+      prompt_len: Math.round(Number(a.tokens) / 10),
+    }));
 if (features.has('lora')) {
   for (const t of model.params.values()) t.requiresGrad_(false);
   const r = Number(a['lora-r']);
@@ -40,7 +55,7 @@ if (features.has('lora')) {
     lora_dropout: 0,
     target_modules: 'all-linear',
     use_rslora: false,
-  });
+  }, { device: a.device });
 }
 const loadRssGb = gb(process.resourceUsage().maxRSS);
 const opt = makeOptimizer(model, {
@@ -60,9 +75,9 @@ const lossTokens = T - P;
 // SFT: the token-mean loss over the completion tokens (what kindling sft computes for one row).
 function sftStep() {
   return torch.scope(() => {
-    const ids = torch.tensor(row.ids.slice(0, T - 1), { dtype: 'int64', shape: [1, T - 1] });
-    const targets = torch.tensor(row.ids.slice(1), { dtype: 'int64', shape: [1, T - 1] });
-    const mask = torch.tensor(loss.slice(1), { shape: [1, T - 1] });
+    const ids = torch.tensor(row.ids.slice(0, T - 1), { dtype: 'int64', shape: [1, T - 1], device: a.device });
+    const targets = torch.tensor(row.ids.slice(1), { dtype: 'int64', shape: [1, T - 1], device: a.device });
+    const mask = torch.tensor(loss.slice(1), { shape: [1, T - 1], device: a.device });
     const lossOf = (lp, s, n) => lp.mul(mask.narrow(1, s, n)).sum().neg().div(lossTokens);
     if (!ckpt && !chunk) {
       const l = lossOf(tokenLogprobs(model, model.hidden(ids), targets).logprobs, 0, T - 1);
@@ -86,10 +101,10 @@ function sftStep() {
 // detached), β = 0, loss_type dapo, advantage 1: TRL's defaults apart from the loss type.
 function grpoStep() {
   return torch.scope(() => {
-    const ids = torch.tensor(row.ids, { dtype: 'int64', shape: [1, T] });
+    const ids = torch.tensor(row.ids, { dtype: 'int64', shape: [1, T], device: a.device });
     const C = T - P;
     const targets = ids.narrow(1, P, C);
-    const advantages = torch.tensor([1]);
+    const advantages = torch.tensor([1], { device: a.device });
     const settings = {
       lossType: 'dapo',
       epsilonLow: 0.2,
@@ -103,18 +118,18 @@ function grpoStep() {
       grpoLoss({ logprobs: lp, oldLogprobs: lp.detach(), advantages, mask }, settings).loss;
     if (!ckpt && !chunk) {
       const hidden = model.hidden(ids).narrow(1, P - 1, C);
-      const l = lossOf(tokenLogprobs(model, hidden, targets).logprobs, torch.ones([1, C]));
+      const l = lossOf(tokenLogprobs(model, hidden, targets).logprobs, torch.ones([1, C], { device: a.device }));
       l.backward();
       return l.item();
     }
     const th = model.trainingHidden(ids, { checkpoint: ckpt });
     let value;
     if (chunk)
-      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, torch.ones([1, c.length])), {
+      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, torch.ones([1, c.length], { device: a.device })), {
         offset: P - 1,
       });
     else {
-      const l = lossOf(tokenLogprobs(model, th.hidden.narrow(1, P - 1, C), targets).logprobs, torch.ones([1, C]));
+      const l = lossOf(tokenLogprobs(model, th.hidden.narrow(1, P - 1, C), targets).logprobs, torch.ones([1, C], { device: a.device }));
       l.backward();
       value = l.item();
     }
@@ -127,11 +142,13 @@ const times = [];
 const cpu = [];
 let lossValue = null;
 for (let s = 0; s < Number(a.steps); s++) {
+  torch.cuda.synchronize();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   lossValue = a.mode === 'grpo' ? grpoStep() : sftStep();
   opt.step();
   opt.zeroGrad();
+  torch.cuda.synchronize();
   times.push((performance.now() - t0) / 1000);
   const c = process.cpuUsage(c0);
   cpu.push((c.user + c.system) / 1e6);
@@ -152,5 +169,9 @@ console.log(
     step_cpu_s: cpu.map((t) => +t.toFixed(2)),
     load_rss_gb: loadRssGb,
     peak_rss_gb: gb(process.resourceUsage().maxRSS),
+    device: a.device,
+    dtype: a.dtype,
+    tokens_per_s: +(T / times.at(-1)).toFixed(1),
+    ...(onCuda ? { max_memory_allocated_gb: +(torch.cuda.maxMemoryAllocated() / 2 ** 30).toFixed(2) } : {}),
   }),
 );
