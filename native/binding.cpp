@@ -17,6 +17,9 @@
 #include <ATen/DeviceAccelerator.h>
 
 #include <map>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <optional>
 #include <unordered_set>
 #include <cstring>
@@ -816,6 +819,15 @@ FN(adamwNew) {
 FN(adamwStep) {
   auto* opt = opt_at(info, 0);
   torch::NoGradGuard no_grad;
+#if defined(__GLIBC__)
+  // The step runs when backward's activations are all freed, but glibc keeps freed heap pages
+  // resident (measured ~1 GB at 0.5B parameters, 4k tokens), and the step's memory (the parameters,
+  // gradients and both moments) comes on top: hand them back first. Milliseconds; CPU only.
+  bool on_cpu = false;
+  for (auto& group : opt->param_groups())
+    for (auto& p : group.params()) on_cpu = on_cpu || p.device().is_cpu();
+  if (on_cpu) malloc_trim(0);
+#endif
   for (auto& group : opt->param_groups()) {
     auto& o = static_cast<AdamWOptions&>(group.options());
     // The fused kernel wants one device and dtype per call.
