@@ -27,6 +27,8 @@ const { values: a } = parseArgs({
     variant: { type: 'string', default: 'full' },
     steps: { type: 'string', default: '1' },
     'lora-r': { type: 'string', default: '16' },
+    // loss_chunk_size for the chunked loss (default: chunkedTokenLoss's own)
+    'loss-chunk': { type: 'string' },
   },
 });
 const features = new Set(a.variant.split('+').filter((f) => f !== 'full'));
@@ -34,6 +36,7 @@ for (const f of features) if (!['ckpt', 'chunk', 'lora'].includes(f)) throw new 
 const onCuda = a.device.startsWith('cuda');
 const ckpt = features.has('ckpt');
 const chunk = features.has('chunk');
+const lossChunk = a['loss-chunk'] ? { chunk: Number(a['loss-chunk']) } : {};
 
 const gb = (kb) => +(kb / 2 ** 20).toFixed(2);
 const model = a.model
@@ -86,7 +89,7 @@ function sftStep() {
     }
     const th = model.trainingHidden(ids, { checkpoint: ckpt });
     let value;
-    if (chunk) value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length));
+    if (chunk) value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), lossChunk);
     else {
       const l = lossOf(tokenLogprobs(model, th.hidden, targets).logprobs, 0, T - 1);
       l.backward();
@@ -127,6 +130,7 @@ function grpoStep() {
     if (chunk)
       value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, torch.ones([1, c.length], { device: a.device })), {
         offset: P - 1,
+        ...lossChunk,
       });
     else {
       const l = lossOf(tokenLogprobs(model, th.hidden.narrow(1, P - 1, C), targets).logprobs, torch.ones([1, C], { device: a.device }));

@@ -4,7 +4,7 @@
 // its peak RSS (getrusage maxrss) is its own; the engines alternate per (mode, tokens).
 //   node bench/memory.mjs [--config ../shared/bench/configs/qwen2.5-0.5b.json] [--tokens 2048,4096,16384]
 //     [--modes sft,grpo] [--variants full,ckpt,ckpt+chunk,lora+ckpt+chunk] [--engines kindling,transformers]
-//     [--steps 1] [--max-rss-gb 21] [--out bench/results/memory-….json]
+//     [--steps 1] [--loss-chunk N] [--max-rss-gb 21] [--out bench/results/memory-….json]
 // Variants are '+'-joined: ckpt (gradient checkpointing), chunk (kindling's chunked LM-head loss),
 // lora (r=16 all-linear). transformers runs the variants without 'chunk' (it has no chunked loss;
 // `ckpt+chunk` maps to its `ckpt`, `lora+ckpt+chunk` to peft + `ckpt`).
@@ -30,6 +30,7 @@ const { values: o } = parseArgs({
     variants: { type: 'string', default: 'full,ckpt,ckpt+chunk,lora+ckpt+chunk' },
     engines: { type: 'string', default: 'kindling,transformers' },
     steps: { type: 'string', default: '1' },
+    'loss-chunk': { type: 'string' },
     'max-rss-gb': { type: 'string', default: '21' },
     work: { type: 'string', default: '/tmp/kindling-bench-memory' },
     out: { type: 'string' },
@@ -112,7 +113,11 @@ for (const mode of o.modes.split(','))
         const load = loadavg()[0];
         const r =
           engine === 'kindling'
-            ? await runChild(process.execPath, [join(repo, 'bench/memory-worker.mjs'), ...common])
+            ? await runChild(process.execPath, [
+                join(repo, 'bench/memory-worker.mjs'),
+                ...common,
+                ...(o['loss-chunk'] ? ['--loss-chunk', o['loss-chunk']] : []),
+              ])
             : await runChild(python, [join(repo, 'bench/peers/memory_peer.py'), ...common]);
         const res = { engine, mode, tokens: T, variant: v, load_avg_1m: +load.toFixed(2), ...r };
         process.stderr.write(`${JSON.stringify(res)}\n`);
