@@ -32,7 +32,8 @@ const { values: a } = parseArgs({
   },
 });
 const features = new Set(a.variant.split('+').filter((f) => f !== 'full'));
-for (const f of features) if (!['ckpt', 'chunk', 'lora'].includes(f)) throw new Error(`--variant: unknown feature '${f}'`);
+for (const f of features)
+  if (!['ckpt', 'chunk', 'lora'].includes(f)) throw new Error(`--variant: unknown feature '${f}'`);
 const onCuda = a.device.startsWith('cuda');
 const ckpt = features.has('ckpt');
 const chunk = features.has('chunk');
@@ -46,19 +47,25 @@ const model = a.model
 const row = a.row
   ? JSON.parse(readFileSync(a.row, 'utf8'))
   : torch.scope(() => ({
-      ids: torch.randint(0, model.config.vocab_size, [Number(a.tokens)], { generator: new torch.Generator(1) }).tolist(),
+      ids: torch
+        .randint(0, model.config.vocab_size, [Number(a.tokens)], { generator: new torch.Generator(1) })
+        .tolist(),
       prompt_len: Math.round(Number(a.tokens) / 10),
     }));
 if (features.has('lora')) {
   for (const t of model.params.values()) t.requiresGrad_(false);
   const r = Number(a['lora-r']);
-  model.adapter = LoraAdapter.init(model.config, {
-    r,
-    lora_alpha: 2 * r,
-    lora_dropout: 0,
-    target_modules: 'all-linear',
-    use_rslora: false,
-  }, { device: a.device });
+  model.adapter = LoraAdapter.init(
+    model.config,
+    {
+      r,
+      lora_alpha: 2 * r,
+      lora_dropout: 0,
+      target_modules: 'all-linear',
+      use_rslora: false,
+    },
+    { device: a.device },
+  );
 }
 const loadRssGb = gb(process.resourceUsage().maxRSS);
 const opt = makeOptimizer(model, {
@@ -81,7 +88,12 @@ function sftStep() {
     const ids = torch.tensor(row.ids.slice(0, T - 1), { dtype: 'int64', shape: [1, T - 1], device: a.device });
     const targets = torch.tensor(row.ids.slice(1), { dtype: 'int64', shape: [1, T - 1], device: a.device });
     const mask = torch.tensor(loss.slice(1), { shape: [1, T - 1], device: a.device });
-    const lossOf = (lp, s, n) => lp.mul(mask.narrow(1, s, n)).sum().neg().div(lossTokens);
+    const lossOf = (lp, s, n) =>
+      lp
+        .mul(mask.narrow(1, s, n))
+        .sum()
+        .neg()
+        .div(lossTokens);
     if (!ckpt && !chunk) {
       const l = lossOf(tokenLogprobs(model, model.hidden(ids), targets).logprobs, 0, T - 1);
       l.backward();
@@ -89,7 +101,8 @@ function sftStep() {
     }
     const th = model.trainingHidden(ids, { checkpoint: ckpt });
     let value;
-    if (chunk) value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), lossChunk);
+    if (chunk)
+      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, c.start, c.length), lossChunk);
     else {
       const l = lossOf(tokenLogprobs(model, th.hidden, targets).logprobs, 0, T - 1);
       l.backward();
@@ -117,8 +130,7 @@ function grpoStep() {
       microBatches: 1,
       maxCompletionLength: C,
     };
-    const lossOf = (lp, mask) =>
-      grpoLoss({ logprobs: lp, oldLogprobs: lp.detach(), advantages, mask }, settings).loss;
+    const lossOf = (lp, mask) => grpoLoss({ logprobs: lp, oldLogprobs: lp.detach(), advantages, mask }, settings).loss;
     if (!ckpt && !chunk) {
       const hidden = model.hidden(ids).narrow(1, P - 1, C);
       const l = lossOf(tokenLogprobs(model, hidden, targets).logprobs, torch.ones([1, C], { device: a.device }));
@@ -128,12 +140,21 @@ function grpoStep() {
     const th = model.trainingHidden(ids, { checkpoint: ckpt });
     let value;
     if (chunk)
-      value = chunkedTokenLoss(model, th.hidden, targets, (c) => lossOf(c.logprobs, torch.ones([1, c.length], { device: a.device })), {
-        offset: P - 1,
-        ...lossChunk,
-      });
+      value = chunkedTokenLoss(
+        model,
+        th.hidden,
+        targets,
+        (c) => lossOf(c.logprobs, torch.ones([1, c.length], { device: a.device })),
+        {
+          offset: P - 1,
+          ...lossChunk,
+        },
+      );
     else {
-      const l = lossOf(tokenLogprobs(model, th.hidden.narrow(1, P - 1, C), targets).logprobs, torch.ones([1, C], { device: a.device }));
+      const l = lossOf(
+        tokenLogprobs(model, th.hidden.narrow(1, P - 1, C), targets).logprobs,
+        torch.ones([1, C], { device: a.device }),
+      );
       l.backward();
       value = l.item();
     }

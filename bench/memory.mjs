@@ -47,18 +47,37 @@ const maxRssKb = Number(o['max-rss-gb']) * 2 ** 20;
 
 // ---- the weights (once per config) and the rows (once per token count)
 const shape = JSON.parse(readFileSync(o.config, 'utf8'));
-const modelDir = join(o.work, `${o.config.split('/').pop().replace(/\.json$/, '')}-seed0`);
+const modelDir = join(
+  o.work,
+  `${o.config
+    .split('/')
+    .pop()
+    .replace(/\.json$/, '')}-seed0`,
+);
 mkdirSync(o.work, { recursive: true });
 if (!existsSync(join(modelDir, 'model.safetensors'))) {
   process.stderr.write(`memory: initialising ${modelDir}\n`);
   execFileSync(
     process.execPath,
-    [join(repo, 'bin/kindling.js'), 'model', 'init', '--config', o.config, '--tokenizer', o.tokenizer, '--out', modelDir, '--force'],
+    [
+      join(repo, 'bin/kindling.js'),
+      'model',
+      'init',
+      '--config',
+      o.config,
+      '--tokenizer',
+      o.tokenizer,
+      '--out',
+      modelDir,
+      '--force',
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
 }
 const { loadTokenizer } = await import(join(repo, 'dist/src/tokenizer/load.js'));
-const text = ['design/PAPER.md', 'design/ARCHITECTURE.md'].map((f) => readFileSync(join(shared, f), 'utf8')).join('\n\n');
+const text = ['design/PAPER.md', 'design/ARCHITECTURE.md']
+  .map((f) => readFileSync(join(shared, f), 'utf8'))
+  .join('\n\n');
 const textIds = loadTokenizer(o.tokenizer).encode(text, { addSpecialTokens: false });
 const rowFile = (T) => {
   const f = join(o.work, `row-${T}.json`);
@@ -87,9 +106,14 @@ function runChild(cmd, args) {
     }, 200);
     child.on('close', (code) => {
       clearInterval(watch);
-      if (killedAtKb) return done({ fits: false, note: `killed at ${(killedAtKb / 2 ** 20).toFixed(1)} GB RSS (> --max-rss-gb ${o['max-rss-gb']})` });
+      if (killedAtKb)
+        return done({
+          fits: false,
+          note: `killed at ${(killedAtKb / 2 ** 20).toFixed(1)} GB RSS (> --max-rss-gb ${o['max-rss-gb']})`,
+        });
       const line = out.trim().split('\n').pop();
-      if (code !== 0 || !line) return done({ fits: false, error: `exit ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}` });
+      if (code !== 0 || !line)
+        return done({ fits: false, error: `exit ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}` });
       done({ fits: true, ...JSON.parse(line) });
     });
   });
@@ -129,7 +153,12 @@ for (const mode of o.modes.split(','))
 const ratios = [];
 for (const k of results.filter((r) => r.engine === 'kindling' && r.fits)) {
   const p = results.find(
-    (r) => r.engine !== 'kindling' && r.fits && r.mode === k.mode && r.tokens === k.tokens && r.variant === peerVariant(k.variant),
+    (r) =>
+      r.engine !== 'kindling' &&
+      r.fits &&
+      r.mode === k.mode &&
+      r.tokens === k.tokens &&
+      r.variant === peerVariant(k.variant),
   );
   if (!p) continue;
   ratios.push({

@@ -49,8 +49,15 @@ for (const name of values.configs.split(',')) {
           .ms_per_step,
       );
       r.transformers.push(
-        json(python, [join(repo, 'bench/peers/hf_bench.py'), 'train', '--config', config, ...shape, '--steps', values.steps])
-          .ms_per_step,
+        json(python, [
+          join(repo, 'bench/peers/hf_bench.py'),
+          'train',
+          '--config',
+          config,
+          ...shape,
+          '--steps',
+          values.steps,
+        ]).ms_per_step,
       );
     }
     const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));

@@ -136,11 +136,12 @@ function chunkedHeadBackward(
   o: { chunk: number; temp: number; offset: number; entropy?: boolean },
 ): number {
   const [B, T] = targets.shape as [number, number];
-  const V = model.config.vocab_size;
   const D = hidden.shape[2]!;
   const W = model.lmHead;
   const h = hidden.detach();
-  const gHidden = hidden.requiresGrad ? torch.zeros(hidden.shape, { dtype: hidden.dtype, device: hidden.device }) : null;
+  const gHidden = hidden.requiresGrad
+    ? torch.zeros(hidden.shape, { dtype: hidden.dtype, device: hidden.device })
+    : null;
   let gW: torch.Tensor | null = null;
   if (W.requiresGrad) {
     gW = W.grad;
