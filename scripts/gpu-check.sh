@@ -56,6 +56,20 @@ for c in $CONFIGS; do
   bench "generate-kindling-$c" $K generate --config $C --batch $GB --n $GN --prompt-len $GP --new-tokens $GT --reps 2 --device $DEV --dtype $DT --json
   bench "generate-torch-$c" $P generate --config $C --batch $((GB * GN)) --prompt-len $GP --new-tokens $GT --reps 2 --device $DEV --dtype $DT
 done
+# Real models on a small budget: one LoRA (r=16, all-linear) SFT step with gradient checkpointing and
+# the chunked loss on a bfloat16 base (adapters and their AdamW state in float32) at the Qwen2.5-1.5B
+# and 3B shapes, random weights: peak max_memory_allocated and tokens/s (bench/memory-worker.mjs).
+# transformers + peft with gradient_checkpointing_enable() beside it when this python has them.
+LCONFIGS="qwen2.5-1.5b qwen2.5-3b"; LTOKENS="4096 16384"; LSTEPS=3
+[ "$QUICK" = --quick ] && { LCONFIGS=s; LTOKENS=64; LSTEPS=1; }
+HAVE_PEFT=$(python3 -c "import transformers, peft" >/dev/null 2>&1 && echo yes)
+for c in $LCONFIGS; do
+  for t in $LTOKENS; do
+    L=(--config $S/configs/$c.json --tokens $t --device $DEV --dtype $DT --mode sft --steps $LSTEPS)
+    bench "lora-ckpt-kindling-$c-$t" node bench/memory-worker.mjs "${L[@]}" --variant lora+ckpt+chunk
+    [ -n "$HAVE_PEFT" ] && bench "lora-ckpt-peft-$c-$t" python3 bench/peers/memory_peer.py "${L[@]}" --variant lora+ckpt
+  done
+done
 log "engine tests on the GPU machine"
 timeout 150 node --test --expose-gc dist/test/torch/ > "$OUT/torch-tests.log" 2>&1; log "engine tests rc=$?"; grep -E "^# (tests|pass|fail)" "$OUT/torch-tests.log"
 log done

@@ -55,7 +55,11 @@ export interface LogprobChunk {
 }
 
 export interface ChunkedLossOptions {
-  /** Positions per chunk (default: ~32 M logits per chunk, as tokenLogprobs). */
+  /**
+   * Positions per chunk (default: ~128 M logits per chunk, 512 MiB in float32). Each chunk re-reads
+   * the [V,D] head and its gradient, so fewer, larger chunks are faster; 4× tokenLogprobs' default
+   * costs nothing at the step's peak (the optimizer step's memory is larger).
+   */
   chunk?: number | null;
   temperature?: number;
   entropy?: boolean;
@@ -83,11 +87,18 @@ export function chunkedTokenLoss(
 ): number {
   const [B, T] = targets.shape as [number, number];
   const V = model.config.vocab_size;
-  const chunk = Math.max(1, o.chunk ?? Math.floor((32 * 2 ** 20) / Math.max(1, B * V)));
+  const chunk = Math.max(1, o.chunk ?? Math.floor((128 * 2 ** 20) / Math.max(1, B * V)));
   const temp = o.temperature ?? 1;
   const offset = o.offset ?? 0;
   const run = o.forward ?? (<T>(fn: () => T) => fn());
   return torch.scope(() => {
+    const W = model.lmHead;
+    // The head's own backward (below) needs plain float32/float64 maths throughout: no autocast, one dtype.
+    const manual =
+      (W.dtype === 'float32' || W.dtype === 'float64') &&
+      hidden.dtype === W.dtype &&
+      !run(() => torch.isAutocastEnabled(model.device.split(':')[0]));
+    if (manual) return chunkedHeadBackward(model, hidden, targets, lossOf, { chunk, temp, offset, entropy: o.entropy });
     const leaf = hidden.isLeaf ? hidden : hidden.detach().requiresGrad_(true);
     let total = 0;
     for (let s = 0; s < T; s += chunk) {
@@ -111,6 +122,68 @@ export function chunkedTokenLoss(
     }
     return total;
   });
+}
+
+/**
+ * chunkedTokenLoss with the LM head's backward done here rather than by autograd: autograd gives
+ * every chunk a freshly allocated [V,D] weight gradient and then adds it to the one before (at
+ * V = 151,936, D = 896 that is 544 MB allocated, page-faulted and summed per chunk, ~19 chunks at
+ * 4k tokens); here each chunk's product is added in place into lm_head's .grad (addmm_), and the
+ * hidden-state gradients are written into one [B,T,D] buffer. Autograd still differentiates the
+ * loss with respect to each chunk's logits. Same sums, so the same gradients.
+ */
+function chunkedHeadBackward(
+  model: CausalLM,
+  hidden: torch.Tensor,
+  targets: torch.Tensor,
+  lossOf: (c: LogprobChunk) => torch.Tensor,
+  o: { chunk: number; temp: number; offset: number; entropy?: boolean },
+): number {
+  const [B, T] = targets.shape as [number, number];
+  const D = hidden.shape[2]!;
+  const W = model.lmHead;
+  const h = hidden.detach();
+  const gHidden = hidden.requiresGrad
+    ? torch.zeros(hidden.shape, { dtype: hidden.dtype, device: hidden.device })
+    : null;
+  let gW: torch.Tensor | null = null;
+  if (W.requiresGrad) {
+    gW = W.grad;
+    if (!gW) {
+      W.grad = torch.zeros(W.shape, { dtype: W.dtype, device: W.device });
+      gW = W.grad;
+    }
+  }
+  let total = 0;
+  for (let s = 0; s < T; s += o.chunk) {
+    const n = Math.min(o.chunk, T - s);
+    total += torch.scope(() => {
+      const hc = h.narrow(1, o.offset + s, n).reshape(B * n, D);
+      const logits = torch.noGrad(() => torch.nn.functional.linear(hc, W.detach())).requiresGrad_(true); // [B·n, V]
+      const scaled = o.temp !== 1 ? logits.div(o.temp) : logits;
+      const lsm = scaled.logSoftmax(-1);
+      const logprobs = lsm.gather(-1, targets.narrow(1, s, n).reshape(B * n, 1)).view(B, n);
+      const entropy = o.entropy ? torch.noGrad(() => lsm.exp().mul(lsm).sum(-1).neg().view(B, n)) : undefined;
+      const loss = lossOf({ logprobs, start: s, length: n, ...(entropy ? { entropy } : {}) });
+      loss.backward();
+      const g = logits.grad;
+      if (g)
+        torch.noGrad(() => {
+          if (gHidden) gHidden.narrow(1, o.offset + s, n).copy_(g.mm(W.detach()).view(B, n, D));
+          gW?.addmm_(g.t(), hc);
+        });
+      return loss.item();
+    });
+  }
+  if (gHidden) {
+    if (!hidden.isLeaf) hidden.backward(gHidden);
+    else {
+      const prev = hidden.grad;
+      if (prev) prev.add_(gHidden);
+      else hidden.grad = gHidden;
+    }
+  }
+  return total;
 }
 
 /** float32 for half-precision logits; float64 models keep float64 (exact gradient checks). */

@@ -18,6 +18,10 @@ export const cuda = {
   isAvailable: (): boolean => native.cudaIsAvailable(),
   deviceCount: (): number => native.cudaDeviceCount(),
   synchronize: (): void => native.cudaSynchronize(),
+  /** Peak bytes allocated on CUDA device `index` since the last reset (torch.cuda.max_memory_allocated). */
+  maxMemoryAllocated: (index = 0): number => native.acceleratorMaxMemoryAllocated(index),
+  /** Starts a new peak for maxMemoryAllocated (torch.cuda.reset_peak_memory_stats). */
+  resetPeakMemoryStats: (index = 0): void => native.acceleratorResetPeakMemory(index),
 };
 export const mps = {
   isAvailable: (): boolean => native.mpsIsAvailable(),

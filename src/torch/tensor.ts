@@ -718,6 +718,11 @@ export class Tensor implements Disposable {
     native.add_(this.handle, typeof o === 'number' ? o : o.handle, alpha);
     return this;
   }
+  /** this = beta·this + alpha·(m1 @ m2) in place (torch.Tensor.addmm_): accumulates a product without allocating it. */
+  addmm_(m1: Tensor, m2: Tensor, o: { beta?: number; alpha?: number } = {}): this {
+    native.addmm_(this.handle, m1.handle, m2.handle, o.beta ?? 1, o.alpha ?? 1);
+    return this;
+  }
 
   // ------------------------------------------------------------------ comparisons of whole tensors
 

@@ -157,6 +157,23 @@ describe('matmul family', () => {
     });
   }
 
+  it('addmm_ accumulates beta·self + alpha·(m1 @ m2) in place (also with a transposed operand)', () => {
+    torch.scope(() => {
+      const c = Nd.random([3, 4], r);
+      const a = Nd.random([5, 3], r); // used transposed: [3,5]
+      const b = Nd.random([5, 4], r);
+      const want = Nd.build([3, 4], ([i, j]) => {
+        let dot = 0;
+        for (let k = 0; k < 5; k++) dot += a.get([k, i!]) * b.get([k, j!]);
+        return 0.5 * c.get([i!, j!]) + 2 * dot;
+      });
+      const t = c.tensor('float64');
+      const same = t.addmm_(a.tensor('float64').t(), b.tensor('float64'), { beta: 0.5, alpha: 2 });
+      assert.equal(same, t);
+      assertClose(t, want, 1e-12);
+    });
+  });
+
   it('bmm and batched matmul broadcasting', () => {
     torch.scope(() => {
       const a = Nd.random([2, 3, 4], r);

@@ -50,6 +50,26 @@ describe('AdamW', () => {
     });
   });
 
+  it('a group mixing float32 and float64 parameters steps each by the formula; one without a gradient is left alone', () => {
+    torch.scope(() => {
+      const a = torch.tensor([0.5, -2], { dtype: 'float64' }).requiresGrad_();
+      const b = torch.tensor([1.25, 3], { dtype: 'float32' }).requiresGrad_();
+      const idle = torch.tensor([7], { dtype: 'float32' }).requiresGrad_();
+      const [lr, b1, b2, eps, wd] = [0.1, 0.9, 0.99, 1e-8, 0.1];
+      const opt = new torch.optim.AdamW([a, b, idle], { lr, betas: [b1, b2], eps, weightDecay: wd });
+      a.square().sum().add(b.square().sum()).backward(); // grads 2a, 2b
+      opt.step();
+      // first step: m̂ = g, v̂ = g², so x ← x(1 − lr·wd) − lr·g/(|g| + eps)
+      const want = (x: number) => x * (1 - lr * wd) - (lr * 2 * x) / (Math.abs(2 * x) + eps);
+      a.toArray().forEach((x, i) => assert.ok(Math.abs(x - want([0.5, -2][i]!)) < 1e-12, `a[${i}] ${x}`));
+      b.toArray().forEach((x, i) => assert.ok(Math.abs(x - want([1.25, 3][i]!)) < 1e-6, `b[${i}] ${x}`));
+      assert.equal(opt.getState(a)!.step, 1);
+      assert.equal(opt.getState(b)!.expAvg.dtype, 'float32');
+      assert.equal(opt.getState(idle), null);
+      assert.deepEqual(idle.toArray(), [7]);
+    });
+  });
+
   it('state can be read and restored (exact resume), learning rate can be set', () => {
     torch.scope(() => {
       const run = (restoreAt: number | null) => {
