@@ -234,8 +234,10 @@ export function buildPlan(e: Experiment): Plan {
           String(ev.kk_per_size),
           '--batch-size',
           String(ev.batch_size),
+          // The seed the RLVR run of this seed evaluates with during training, so its last periodic
+          // evaluation and this final one sample alike.
           '--seed',
-          String(seed * 1000),
+          String(seed),
           '--device',
           e.device,
           '--quiet',

@@ -93,8 +93,9 @@ describe('kindling run configs/paper/qwen2.5-3b.yaml --dry-run', () => {
     assert.match(header, /\(39 stages\)$/);
     assert.deepEqual([...stages.keys()], ids);
     assert.match(stages.get('rlvr-warmup-code-s1')![1], / --seed 1 /);
-    // the evaluation of seed s samples with seed 1000·s (src/pipeline/plan.ts)
-    assert.match(stages.get('eval-base-s1')![1], / --seed 1000 /);
+    // the final evaluation of seed s samples with seed s, as the RLVR run of seed s evaluates during training
+    assert.match(stages.get('eval-base-s1')![1], / --seed 1 /);
+    assert.match(stages.get('eval-warmup_rlvr_code-s1')![1], / --seed 1 /);
   });
 
   it('--seeds must be a positive integer, and the error says so', () => {
