@@ -71,6 +71,6 @@ export const memoryFields = {
    * back-propagates each chunk at once, so the [T, vocabulary] logits never exist together.
    */
   chunked_loss: z.boolean().default(false),
-  /** Positions per LM-head chunk (null: about 32 M logits per chunk). */
+  /** Positions per LM-head chunk (null: about 128 M logits per chunk). */
   loss_chunk_size: posInt.nullable().default(null),
 };

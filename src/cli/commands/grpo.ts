@@ -46,7 +46,7 @@ LoRA (TRL/PEFT names; checkpoints and model/ are then PEFT adapter folders):
   use_peft (false) lora_r (16) lora_alpha (32) lora_dropout (0.05) use_rslora (false)
   lora_target_modules (all-linear | a list such as [q_proj, v_proj] | a regex)
 Memory (same loss and gradients, less held for backward):
-  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~32 M logits per chunk)
+  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~128 M logits per chunk)
 
 Examples:
   kindling grpo --model runs/warmup/model --task mcq:physics --out runs/rlvr-physics --config configs/grpo/paper.yaml

@@ -24,7 +24,7 @@ Settings (any as --key value): learning_rate (1e-3) lr_scheduler_type (cosine) w
   adam_beta1 (0.9) adam_beta2 (0.95) max_grad_norm (1) eval_split (0.01) eval_steps (200) save_steps (500)
   seed (42) device (cpu) dtype (float32) tensorboard threads
 Memory (same loss and gradients, less held for backward):
-  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~32 M logits per chunk)
+  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~128 M logits per chunk)
 
 Example:
   kindling model init --config configs/demo/model.json --train-tokenizer corpus.txt --vocab 2048 --out runs/init
