@@ -516,7 +516,13 @@ export class DecodeSession {
         this.#reset();
         return;
       }
-      if (cancelled || (dead.length > 0 && dead.length >= Math.ceil(rows.length / 4))) this.#compact();
+      // Newcomers take finished rows' slots right-aligned at the common length, so that length can
+      // run far ahead of every live row (attention then runs over padding they all share): cut it
+      // once it passes an eighth of the length; the copy pays for itself within a few steps.
+      let minPad = Number.POSITIVE_INFINITY;
+      for (const r of rows) if (r.done === null && r.padLen < minPad) minPad = r.padLen;
+      const sharedPad = minPad >= 8 && minPad * 8 >= this.#len;
+      if (cancelled || sharedPad || (dead.length > 0 && dead.length >= Math.ceil(rows.length / 4))) this.#compact();
       this.#forward();
     });
     return out;
