@@ -74,6 +74,11 @@ export interface SessionOptions {
   maxRows?: number;
   /** Most cache positions (rows × capacity) the buffers may take: spare room never goes past it. */
   maxPositions?: number;
+  /**
+   * What one more attention range per step costs (its calls), in row-positions read: the decode
+   * step splits its attention into row ranges when that saves more (see KVCache.segments). Default 512.
+   */
+  rangeCost?: number;
 }
 
 /** Per layer [slots, K, capacity, E]; rows 0…R−1 are the batch, the rest are spare slots. */
@@ -100,6 +105,8 @@ export class DecodeSession {
   rebuilds = 0;
   /** Newcomer rows written into the slot of a finished row. */
   reusedSlots = 0;
+  /** Decode steps whose attention ran in more than one row range (#segments). */
+  splitSteps = 0;
 
   constructor(
     private readonly model: CausalLM,
@@ -516,7 +523,13 @@ export class DecodeSession {
         this.#reset();
         return;
       }
-      if (cancelled || (dead.length > 0 && dead.length >= Math.ceil(rows.length / 4))) this.#compact();
+      // Newcomers take finished rows' slots right-aligned at the common length, so that length can
+      // run far ahead of every live row (attention then runs over padding they all share): cut it
+      // once it passes an eighth of the length; the copy pays for itself within a few steps.
+      let minPad = Number.POSITIVE_INFINITY;
+      for (const r of rows) if (r.done === null && r.padLen < minPad) minPad = r.padLen;
+      const sharedPad = minPad >= 8 && minPad * 8 >= this.#len;
+      if (cancelled || sharedPad || (dead.length > 0 && dead.length >= Math.ceil(rows.length / 4))) this.#compact();
       this.#forward();
     });
     return out;
@@ -541,7 +554,10 @@ export class DecodeSession {
 
   /** Moves the live rows to the front slots, cutting the leading padding they all share. */
   #compact(): void {
-    const keep = this.#rows.flatMap((r, i) => (r.done === null ? [i] : []));
+    // least padding first: rows of similar extent end up in one attention range (#segments)
+    const keep = this.#rows
+      .flatMap((r, i) => (r.done === null ? [i] : []))
+      .sort((a, b) => this.#rows[a]!.padLen - this.#rows[b]!.padLen);
     const rows = keep.map((i) => this.#rows[i]!);
     const kv = this.#kv!;
     const S = this.#len;
@@ -588,11 +604,48 @@ export class DecodeSession {
                 ),
               )
           : undefined;
+        if (mask) {
+          cache.segments = this.#segments(S);
+          if (cache.segments.length > 1) this.splitSteps++;
+        }
         const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
         this.#len = cache.length;
         return model.logits(h.select(1, 0)).float();
       }),
     );
+  }
+
+  /**
+   * Row ranges for this step's attention (see KVCache.segments): a range reads positions from the
+   * least padding among its live rows (a finished row's output is ignored; its own last position is
+   * always in). Ranges are chosen to minimize positions read, each range counted as
+   * `rangeCost` positions more for its calls.
+   */
+  #segments(S: number): { start: number; count: number; from: number }[] {
+    const rows = this.#rows;
+    const R = rows.length;
+    const pad = rows.map((r) => (r.done === null ? r.padLen : S - 1));
+    const rangeCost = this.options.rangeCost ?? 512;
+    const best = new Array<number>(R + 1).fill(Number.POSITIVE_INFINITY);
+    const cut = new Array<number>(R + 1).fill(0);
+    best[0] = 0;
+    for (let b = 1; b <= R; b++) {
+      let minPad = S;
+      for (let a = b - 1; a >= 0; a--) {
+        minPad = Math.min(minPad, pad[a]!);
+        const c = best[a]! + (b - a) * (S - minPad) + rangeCost;
+        if (c < best[b]!) {
+          best[b] = c;
+          cut[b] = a;
+        }
+      }
+    }
+    const out: { start: number; count: number; from: number }[] = [];
+    for (let b = R; b > 0; b = cut[b]!) {
+      const a = cut[b]!;
+      out.unshift({ start: a, count: b - a, from: Math.min(S - 1, ...pad.slice(a, b)) });
+    }
+    return out;
   }
 
   #reset(): void {

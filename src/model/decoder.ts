@@ -508,6 +508,8 @@ export class CausalLM {
     // "positions" of one batch entry, so the cached keys/values are read once, never repeated per head.
     const y = cache?.prefix
       ? attendWithPrefix(q, k, v, cache.prefix, layer, mask)
+      : T === 1 && H !== K && cache?.segments && cache.segments.length > 1
+        ? decodeBySegments(q.reshape(B, K, H / K, E), k, v, mask, cache.segments).reshape(B, H, 1, E)
       : T === 1 && H !== K
         ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
         : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
@@ -595,4 +597,30 @@ export function parameterShape(c: ModelConfig, name: string): number[] {
   const out = { q: H * E, k: K * E, v: K * E, o: D, gate: I, up: I, down: D }[m[1] as 'q'];
   const inp = { q: D, k: D, v: D, o: H * E, gate: D, up: D, down: I }[m[1] as 'q'];
   return m[2] === 'bias' ? [out] : [out, inp];
+}
+
+/**
+ * One decode step's attention, one row range at a time over the key positions it can see (the
+ * keys before a range's `from` are masked for all its rows: weight 0 either way). q [B,K,G,E],
+ * k/v [B,K,S,E], mask [B,1,1,S] or null.
+ */
+function decodeBySegments(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  mask: Tensor | null,
+  segments: readonly { start: number; count: number; from: number }[],
+): Tensor {
+  const S = k.shape[2]!;
+  return torch.cat(
+    segments.map(({ start, count, from }) =>
+      F.scaledDotProductAttention(
+        q.narrow(0, start, count),
+        k.narrow(0, start, count).narrow(2, from, S - from),
+        v.narrow(0, start, count).narrow(2, from, S - from),
+        { attnMask: mask ? (mask.shape[0] === 1 ? mask : mask.narrow(0, start, count)).narrow(3, from, S - from) : null },
+      ),
+    ),
+    0,
+  );
 }

@@ -19,6 +19,13 @@ export interface KVCache {
   capacity: number;
   /** Keys/values before these rows' own that several rows share (their prompt). */
   prefix?: SharedPrefix;
+  /**
+   * Decoding one token per row: consecutive row ranges (covering every row, in order) whose keys
+   * before `from` are all masked (left padding), so their attention reads positions from `from`
+   * only. A batch whose rows joined at different times shares one length; this keeps short rows
+   * from attending over the long rows' extent.
+   */
+  segments?: { start: number; count: number; from: number }[];
 }
 
 /**

@@ -38,6 +38,12 @@ export interface ServeOptions {
   batching?: 'continuous' | 'static';
   /** Continuous batching: most KV-cache memory the running rows may hold, MiB. Default 2048. */
   maxKvCacheMiB?: number;
+  /**
+   * Streaming: tokens that come within this long of a response's last write are written with the
+   * next one (fewer writes and packets per token; the first token is never held). 0: one write per
+   * event. Default 20 ms.
+   */
+  streamIntervalMs?: number;
   /** Static batching: how long an idle server waits for more requests to batch with the first. Default 5 ms. */
   batchWindowMs?: number;
   device?: string;
@@ -197,7 +203,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const io: RequestIO = {
       signal: cancel.signal,
       sse: () => {
-        sse ??= new SseWriter(res);
+        sse ??= new SseWriter(res, o.streamIntervalMs ?? 20);
         return sse;
       },
       onFirstToken: () => {

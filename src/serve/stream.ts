@@ -3,10 +3,23 @@
 import type { ServerResponse } from 'node:http';
 import type { TextDecoderLike } from '../generate/stop.js';
 
-/** An SSE response: the 200 and its headers go out with the first event. */
+/**
+ * An SSE response: the 200 and its headers go out with the first event. With an interval, events
+ * that come sooner than that after the last write are held and written together (one write, one
+ * packet for the client to read) instead of one per decode step. The first two events (a chat
+ * stream's role chunk, then its first token) and the end go out at once, so time to first token
+ * does not change.
+ */
 export class SseWriter {
   #started = false;
-  constructor(private readonly res: ServerResponse) {}
+  #pending = '';
+  #last = 0;
+  #events = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly intervalMs = 0,
+  ) {}
 
   get started(): boolean {
     return this.#started;
@@ -28,16 +41,31 @@ export class SseWriter {
     this.res.flushHeaders();
   }
 
+  #flush = (): void => {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#pending === '' || !this.open) return;
+    this.#start();
+    this.res.write(this.#pending);
+    this.#pending = '';
+    this.#last = performance.now();
+  };
+
   send(data: unknown): void {
     if (!this.open) return;
-    this.#start();
-    this.res.write(`data: ${JSON.stringify(data)}\n\n`);
+    this.#pending += `data: ${JSON.stringify(data)}\n\n`;
+    const wait = this.#last + this.intervalMs - performance.now();
+    if (this.intervalMs <= 0 || ++this.#events <= 2 || wait <= 0) this.#flush();
+    else this.#timer ??= setTimeout(this.#flush, wait);
   }
 
   done(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     if (!this.open) return;
     this.#start();
-    this.res.end('data: [DONE]\n\n');
+    this.res.end(`${this.#pending}data: [DONE]\n\n`);
+    this.#pending = '';
   }
 }
 

@@ -38,10 +38,10 @@ const alone = (r: SessionRequest): Completion[] =>
   })[0]!;
 
 describe('DecodeSession', () => {
-  it('joins at different steps sample what each request samples alone (spare-slot joins, rebuilds, compaction)', () => {
+  it('joins at different steps sample what each request samples alone (spare-slot joins, rebuilds, compaction, ranged attention)', () => {
     alone(req('warm-up')); // the model's rotary tables are made on first use and kept
     const live0 = torch.liveTensors();
-    const s = new DecodeSession(model, tok, { maxRows: 16, maxPositions: 16 * 400 });
+    const s = new DecodeSession(model, tok, { maxRows: 16, maxPositions: 16 * 400, rangeCost: 8 });
     // step → requests joining before it
     const schedule = new Map<number, SessionRequest[]>([
       [0, [req('Knights always tell', { maxNewTokens: 30, seed: 1, temperature: 0.9 }), req('a', { temperature: 0 })]],
@@ -81,6 +81,7 @@ describe('DecodeSession', () => {
     // both join paths ran, and a newcomer took a finished row's slot
     assert.ok(s.rebuilds >= 2 && s.rebuilds < adds, `rebuilds ${s.rebuilds} of ${adds} joins`);
     assert.ok(s.reusedSlots > 0, 'no newcomer reused a finished row');
+    assert.ok(s.splitSteps > 0, 'no step attended in row ranges');
     s.dispose();
     assert.equal(torch.liveTensors(), live0, 'the session leaves no tensors behind');
   });

@@ -38,6 +38,12 @@ export function registerServe(program: Command): Command {
       parseIntOption('--batch-window-ms', 0),
       5,
     )
+    .option(
+      '--stream-interval-ms <ms>',
+      'streaming: tokens that come within this long of the last write go out with the next one (0: one write per token)',
+      parseIntOption('--stream-interval-ms', 0),
+      20,
+    )
     .option('--model-name <name>', 'the model id clients use (default: the folder’s name)')
     .option('--device <device>', 'cpu | cuda | cuda:N | mps', 'cpu')
     .action(
@@ -50,6 +56,7 @@ export function registerServe(program: Command): Command {
         batching: string;
         maxKvCacheMib: number;
         batchWindowMs: number;
+        streamIntervalMs: number;
         modelName?: string;
         device: string;
       }) => {
@@ -65,6 +72,7 @@ export function registerServe(program: Command): Command {
           batching: o.batching,
           maxKvCacheMiB: o.maxKvCacheMib,
           batchWindowMs: o.batchWindowMs,
+          streamIntervalMs: o.streamIntervalMs,
           device: o.device,
           ...(o.modelName ? { modelName: o.modelName } : {}),
         });
