@@ -102,7 +102,9 @@ function runChild(cmd, args) {
           killedAtKb = kb;
           child.kill('SIGKILL');
         }
-      } catch {}
+      } catch {
+        // /proc/PID is gone: the child has exited and 'close' reports it
+      }
     }, 200);
     child.on('close', (code) => {
       clearInterval(watch);

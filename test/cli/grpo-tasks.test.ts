@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readMetrics } from '../../src/report/load.js';
 import { tinyModelDir } from '../eval/helpers.js';
 import { runPeer } from '../peers.js';
 import { kindling } from './run.js';
@@ -32,11 +33,7 @@ const SMALL = [
   '0',
   '--no-progress',
 ];
-const metrics = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, number>);
+const metrics = (dir: string) => readMetrics(join(dir, 'metrics.jsonl'));
 
 function grpo(task: string, out: string, more: string[]): void {
   const r = kindling(['grpo', '--model', model, '--task', task, '--out', out, ...SMALL, ...more]);

@@ -6,10 +6,11 @@
 // that samples exactly as one process does (entropy, lengths, rewards per step). That the gradient
 // averages like one process is test/distributed/grpo.test.ts's (ranks started directly, a learnable task).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readMetrics } from '../../src/report/load.js';
 import { kindling } from '../cli/run.js';
 import { tinyModelDir } from '../eval/helpers.js';
 import { freePort, KINDLING, start } from './spawn.js';
@@ -54,11 +55,7 @@ const grpo = (out: string) => [
   '0',
   '--no-progress',
 ];
-const metrics = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, number>);
+const metrics = (dir: string) => readMetrics(join(dir, 'metrics.jsonl'));
 const KEYS = ['reward', 'reward_std', 'completions/mean_length', 'loss', 'entropy', 'grad_norm'];
 function assertSame(a: Record<string, number>[], b: Record<string, number>[], what: string) {
   assert.deepEqual(

@@ -123,19 +123,26 @@ describe('gradient checkpointing and the chunked loss (GRPO update)', () => {
     });
 });
 
+/** A float64 model with frozen base weights and a LoRA adapter whose B is non-zero (so it changes outputs). */
+function frozenLoraModel(o: { layers: number; seed: number; dropout: number; adapterSeed: number; bSeed: number }) {
+  const model = initModel(tinyQwen2({ num_hidden_layers: o.layers }), { seed: o.seed, dtype: 'float64' });
+  for (const p of model.params.values()) p.requiresGrad_(false);
+  model.adapter = LoraAdapter.init(
+    model.config,
+    { r: 4, lora_alpha: 8, lora_dropout: o.dropout, target_modules: 'all-linear', use_rslora: false },
+    { seed: o.adapterSeed },
+  );
+  torch.noGrad(() => {
+    for (const [k, p] of model.adapter!.params)
+      if (k.includes('lora_B')) p.normal_(0, 0.2, new torch.Generator(o.bSeed));
+  });
+  return model;
+}
+
 describe('gradient checkpointing with LoRA dropout', () => {
   it('the recomputed layers drop what their forward dropped: same loss and adapter gradients as without checkpointing', () => {
-    const model = initModel(tinyQwen2({ num_hidden_layers: 3 }), { seed: 3, dtype: 'float64' });
-    for (const p of model.params.values()) p.requiresGrad_(false);
-    model.adapter = LoraAdapter.init(
-      model.config,
-      { r: 4, lora_alpha: 8, lora_dropout: 0.3, target_modules: 'all-linear', use_rslora: false },
-      { seed: 1 },
-    );
     // B ≠ 0, so the dropped adapter inputs change the loss.
-    torch.noGrad(() => {
-      for (const [k, p] of model.adapter!.params) if (k.includes('lora_B')) p.normal_(0, 0.2, new torch.Generator(7));
-    });
+    const model = frozenLoraModel({ layers: 3, seed: 3, dropout: 0.3, adapterSeed: 1, bSeed: 7 });
     const run = (gradient_checkpointing: boolean) => {
       torch.manualSeed(11);
       const loss = sftBackward(model, rows, 0, 13, { gradient_checkpointing, chunked_loss: true, loss_chunk_size: 3 });
@@ -158,16 +165,7 @@ describe('gradient checkpointing with LoRA dropout', () => {
 
 describe('tokenLogprobs under autograd with a frozen head (LoRA)', () => {
   it('the saved-logits path’s log-probs, entropy and adapter gradients (float64, 1e-10), any chunk size', () => {
-    const model = initModel(tinyQwen2({ num_hidden_layers: 2 }), { seed: 8, dtype: 'float64' });
-    for (const p of model.params.values()) p.requiresGrad_(false);
-    model.adapter = LoraAdapter.init(
-      model.config,
-      { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: 'all-linear', use_rslora: false },
-      { seed: 2 },
-    );
-    torch.noGrad(() => {
-      for (const [k, p] of model.adapter!.params) if (k.includes('lora_B')) p.normal_(0, 0.2, new torch.Generator(3));
-    });
+    const model = frozenLoraModel({ layers: 2, seed: 8, dropout: 0, adapterSeed: 2, bSeed: 3 });
     const ids = torch.tensor([rows[0]!.ids.slice(0, 9), rows[0]!.ids.slice(1, 10)], { dtype: 'int64' });
     const targets = torch.tensor([rows[0]!.ids.slice(1, 10), rows[0]!.ids.slice(0, 9)], { dtype: 'int64' });
     const weights = torch.arange(0, 18, 1, { dtype: 'float64' }).reshape([2, 9]).mul(0.37).cos();

@@ -1,6 +1,7 @@
 // `kindling grpo`: RLVR on ≤ 100 examples of a target domain.
 import type { Command } from 'commander';
 import { BASE_HELP } from '../options.js';
+import { LORA_SETTINGS_HELP, MEMORY_SETTINGS_HELP } from '../settings-help.js';
 
 export function registerGrpo(program: Command): void {
   program
@@ -42,11 +43,8 @@ Settings (TRL names; any as --key value):
   eval_steps (null = end only; 0 = never) eval_limit eval_trials (1) eval_temperature eval_top_p
   eval_max_total_tokens eval_max_new_tokens (null = kindling eval's defaults) eval_batch_size (32)
   seed device dtype tensorboard threads
-LoRA (TRL/PEFT names; checkpoints and model/ are then PEFT adapter folders):
-  use_peft (false) lora_r (16) lora_alpha (32) lora_dropout (0.05) use_rslora (false)
-  lora_target_modules (all-linear | a list such as [q_proj, v_proj] | a regex)
-Memory (same loss and gradients, less held for backward):
-  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~128 M logits per chunk)
+${LORA_SETTINGS_HELP}
+${MEMORY_SETTINGS_HELP}
 
 Examples:
   kindling grpo --model runs/warmup/model --task mcq:physics --out runs/rlvr-physics --config configs/grpo/paper.yaml

@@ -1,6 +1,7 @@
 // `kindling pretrain`: next-token training of an initialised model on a text corpus.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { MEMORY_SETTINGS_HELP } from '../settings-help.js';
 
 export function registerPretrain(program: Command): void {
   program
@@ -23,8 +24,7 @@ Settings (any as --key value): learning_rate (1e-3) lr_scheduler_type (cosine) w
   per_device_train_batch_size (32) seq_length (256) gradient_accumulation_steps (1) weight_decay (0.1)
   adam_beta1 (0.9) adam_beta2 (0.95) max_grad_norm (1) eval_split (0.01) eval_steps (200) save_steps (500)
   seed (42) device (cpu) dtype (float32) tensorboard threads
-Memory (same loss and gradients, less held for backward):
-  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~128 M logits per chunk)
+${MEMORY_SETTINGS_HELP}
 
 Example:
   kindling model init --config configs/demo/model.json --train-tokenizer corpus.txt --vocab 2048 --out runs/init

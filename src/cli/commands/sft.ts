@@ -1,6 +1,7 @@
 // `kindling sft`: the warmup stage — supervised fine-tuning on teacher traces.
 import type { Command } from 'commander';
 import { BASE_HELP } from '../options.js';
+import { LORA_SETTINGS_HELP, MEMORY_SETTINGS_HELP } from '../settings-help.js';
 
 export function registerSft(program: Command): void {
   program
@@ -35,11 +36,8 @@ Settings (TRL names; any of them as --key value, e.g. --learning_rate 1e-4 --max
   eval_split (0) eval_data (null) eval_steps (null) save_steps (500) save_total_limit (2)
   logging_steps (1) seed (42) device (cpu) dtype (float32) tensorboard (false) threads (null)
   max_tokens_per_microbatch (null)
-LoRA (TRL/PEFT names; checkpoints and model/ are then PEFT adapter folders):
-  use_peft (false) lora_r (16) lora_alpha (32) lora_dropout (0.05) use_rslora (false)
-  lora_target_modules (all-linear | a list such as [q_proj, v_proj] | a regex)
-Memory (same loss and gradients, less held for backward):
-  gradient_checkpointing (false) chunked_loss (false) loss_chunk_size (null = ~128 M logits per chunk)
+${LORA_SETTINGS_HELP}
+${MEMORY_SETTINGS_HELP}
 
 Examples:
   kindling sft --model runs/base --data traces.jsonl --out runs/warmup --config configs/sft/demo.yaml

@@ -1,31 +1,17 @@
 // `kindling verify code`: rows judged in the sandbox and echoed byte-exact (big integers, NaN)
 // with the verdict fields; progress on stderr; bad input named by file, line and field.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../../../src/paths.js';
 import { loadHumanEval, loadHumanEvalPlus, referenceProgram } from '../../../src/tasks/code/index.js';
+import { kindlingAsync } from '../../cli/run.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'kindling.js');
 const dir = mkdtempSync(join(tmpdir(), 'kindling-verify-code-'));
-
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 test('cli: verify code judges evalplus and HumanEval rows and echoes every row unchanged', async () => {
   const plus = loadHumanEvalPlus().find((p) => p.task_id === 'HumanEval/53')!;
@@ -54,7 +40,16 @@ test('cli: verify code judges evalplus and HumanEval rows and echoes every row u
   ];
   const input = join(dir, 'in.jsonl');
   writeFileSync(input, `${lines.join('\n')}\n`);
-  const r = await runCli(['verify', 'code', '--in', input, '--concurrency', '2', '--cache-dir', join(dir, 'cache')]);
+  const r = await kindlingAsync([
+    'verify',
+    'code',
+    '--in',
+    input,
+    '--concurrency',
+    '2',
+    '--cache-dir',
+    join(dir, 'cache'),
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const out = r.stdout.trim().split('\n');
   assert.equal(out.length, 4);
@@ -97,7 +92,7 @@ test('cli: verify code names the file, line and field of bad input', async () =>
     input,
     '{"task_id": "X", "entry_point": "f", "canonical_solution": "", "test": "pass", "completion": "x"}\n\n{"task_id": "Y", "entry_point": "f", "canonical_solution": "", "test": "pass"}\n',
   );
-  const r = await runCli(['verify', 'code', '--in', input]);
+  const r = await kindlingAsync(['verify', 'code', '--in', input]);
   assert.equal(r.status, 1);
   assert.match(
     r.stderr,
@@ -106,7 +101,7 @@ test('cli: verify code names the file, line and field of bad input', async () =>
     ),
   );
   assert.equal(r.stdout, '');
-  const missing = await runCli(['verify', 'code', '--in', join(dir, 'nope.jsonl')]);
+  const missing = await kindlingAsync(['verify', 'code', '--in', join(dir, 'nope.jsonl')]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.jsonl: cannot read/);
 });

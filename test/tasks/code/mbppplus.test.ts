@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { REPO_ROOT } from '../../../src/paths.js';
 import { createMbppPlusTask, type InputRule, MBPP_RULE_EXAMPLES } from '../../../src/tasks/code/index.js';
+import { kindlingAsync } from '../../cli/run.js';
 import { tinyModelDir } from '../../eval/helpers.js';
 import { PYTHON } from '../../peers.js';
 
@@ -174,23 +175,6 @@ rows.push({
   want: 'reference_error',
 });
 
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 function runEvalplus(input: string): Promise<Record<string, Record<string, string>>> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [join(REPO_ROOT, 'test', 'peers', 'evalplus_judge.py'), '4'], {
@@ -219,7 +203,7 @@ test('mbppplus: verify code decodes inputs per rule, applies the MBPP oracles, r
     file,
     `${rows.map((r) => JSON.stringify({ ...r.row, id: r.id, completion: r.completion })).join('\n')}\n`,
   );
-  const r = await runCli(['verify', 'code', '--in', file, '--cache-dir', join(dir, 'cache'), '--no-progress']);
+  const r = await kindlingAsync(['verify', 'code', '--in', file, '--cache-dir', join(dir, 'cache'), '--no-progress']);
   assert.equal(r.status, 0, r.stderr);
   ours = new Map(
     r.stdout
@@ -301,7 +285,7 @@ test('mbppplus: kindling eval runs the task from a file; a broken row is scored 
   writeFileSync(file, `${JSON.stringify(good)}\n${JSON.stringify(sqrtRow)}\n`);
   const model = tinyModelDir(dir, 'tiny', 3);
   const out = join(dir, 'eval');
-  const r = await runCli([
+  const r = await kindlingAsync([
     'eval',
     '--model',
     `tiny=${model}`,
