@@ -1,6 +1,7 @@
 // `kindling run`: plan, run (with caching), then the verdicts and a terminal summary.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mean } from '../eval/stats.js';
 import { formatSeconds } from '../util/progress.js';
 import type { Experiment } from './config.js';
 import { buildPlan, type Plan, settingsArgs } from './plan.js';
@@ -40,8 +41,7 @@ export function summarise(e: Experiment, plan: Plan, verdicts: ClaimResult[], ru
     const cells = tasks.map((t) => {
       const xs = m.get(t);
       if (!xs) return '—'.padStart(12);
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      return `${(100 * mean).toFixed(1)}%`.padStart(12);
+      return `${(100 * mean(xs)).toFixed(1)}%`.padStart(12);
     });
     lines.push(`${label.padEnd(w)}  ${cells.join('  ')}`);
   }

@@ -9,6 +9,7 @@
 // 0 %) are listed but not pooled.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mean as meanOf, sampleStd } from '../eval/stats.js';
 
 interface TaskResultLite {
   model: string;
@@ -56,8 +57,8 @@ function t975(df: number): number {
 export function pairedEffect(diffs: readonly number[]): Effect | null {
   const n = diffs.length;
   if (n < 2) return null;
-  const mean = diffs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const mean = meanOf(diffs);
+  const sd = sampleStd(diffs);
   const half = t975(n - 1) * (sd / Math.sqrt(n));
   return { mean, lo: mean - half, hi: mean + half, n };
 }

@@ -154,7 +154,9 @@ function negate(v: Value): Value {
   return { t: 'expr', json: ['Negate', v.json], pct: v.pct };
 }
 
-function onlySymbols(v: Value): boolean {
+// Products and quotients of names only: picks the named side of `a ≈ b`. Narrower on purpose than
+// compare.ts's onlySymbols, whose assignment test also counts powers such as f^{\prime} (latex2sympy's rule).
+function symbolProduct(v: Value): boolean {
   if (v.t === 'word') return true;
   if (v.t !== 'expr') return false;
   const ok = (j: Json): boolean =>
@@ -175,7 +177,7 @@ function relation(operands: string[], seps: string[]): Value {
     const rhs = vals[k + 1]!;
     if (op === 'approx') {
       // a ≈ value: keep the exact side (math-verify: a symbol name takes the value, else the left side wins)
-      approxValue = onlySymbols(lhs) ? rhs : lhs;
+      approxValue = symbolProduct(lhs) ? rhs : lhs;
       continue;
     }
     rels.push({ t: 'rel', op: op === 'in' ? '=' : op, lhs, rhs });
