@@ -7,6 +7,16 @@ export const GrpoConfigSchema = z
     ...trainingFields,
     ...loraFields,
     ...memoryFields,
+    // Refused rather than ignored: one GRPO step already sums the loss over all its micro-batches
+    // (per_device_train_batch_size) before the optimizer steps, so accumulation has nothing to add.
+    gradient_accumulation_steps: z
+      .number()
+      .refine((v) => v === 1, {
+        message:
+          'GRPO does not take gradient_accumulation_steps: each step already accumulates over its micro-batches; ' +
+          'set prompts_per_step × num_generations for the batch and per_device_train_batch_size for memory',
+      })
+      .default(1),
     learning_rate: z.number().positive().default(1e-6),
     /** Prompts per optimizer step (the paper: 10). */
     prompts_per_step: z.number().int().positive().default(10),

@@ -265,6 +265,14 @@ describe('GRPO CLI and presets', () => {
     }
   });
 
+  it('gradient_accumulation_steps is refused for GRPO with a message naming it, not ignored', () => {
+    assert.equal(resolveConfig(GrpoConfigSchema, undefined, {}).gradient_accumulation_steps, 1);
+    assert.throws(
+      () => resolveConfig(GrpoConfigSchema, undefined, { gradient_accumulation_steps: 4 }),
+      /--gradient_accumulation_steps: GRPO does not take gradient_accumulation_steps.*per_device_train_batch_size.*\(got 4\)/,
+    );
+  });
+
   it('kindling grpo runs a K&K step from the command line with periodic evaluation', async () => {
     const { spawnSync } = await import('node:child_process');
     const { REPO_ROOT } = await import('../../src/paths.js');

@@ -43,6 +43,7 @@ Settings (TRL names; any as --key value):
   eval_steps (null = end only; 0 = never) eval_limit eval_trials (1) eval_temperature eval_top_p
   eval_max_total_tokens eval_max_new_tokens (null = kindling eval's defaults) eval_batch_size (32)
   seed device dtype tensorboard threads
+  (gradient_accumulation_steps is refused: a step already accumulates over its micro-batches)
 ${LORA_SETTINGS_HELP}
 ${MEMORY_SETTINGS_HELP}
 
