@@ -36,7 +36,16 @@ export interface DataParallel {
 /** Gradients are reduced in buckets of about this many bytes (DDP's default is 25 MB; small buckets overlap nothing here, so a few MB keep the copies cache-friendly). */
 export const BUCKET_BYTES = 4 * 1024 * 1024;
 
-const single: DataParallel = {
+/** [start, end) of rank r's block when n items are split into worldSize contiguous blocks, the first n % worldSize one longer. */
+export function contiguousBlock(n: number, worldSize: number, r: number): [number, number] {
+  const base = Math.floor(n / worldSize);
+  const extra = n % worldSize;
+  const start = r * base + Math.min(r, extra);
+  return [start, start + base + (r < extra ? 1 : 0)];
+}
+
+/** One process, no group: every method is the identity (pretraining, and any run without WORLD_SIZE). */
+export const oneProcess: DataParallel = {
   rank: 0,
   worldSize: 1,
   isMain: true,
@@ -69,7 +78,7 @@ export function setupDataParallel(device: string, env: NodeJS.ProcessEnv = proce
   let owned = false;
   if (!dist.isInitialized()) {
     const world = Number(env.WORLD_SIZE ?? '1');
-    if (!(world > 1)) return single;
+    if (!(world > 1)) return oneProcess;
     dist.initProcessGroup({ backend: device.startsWith('cuda') ? 'nccl' : 'gloo' });
     owned = true;
   }
@@ -77,15 +86,10 @@ export function setupDataParallel(device: string, env: NodeJS.ProcessEnv = proce
   const worldSize = dist.getWorldSize();
   if (worldSize === 1) {
     if (owned) dist.destroyProcessGroup();
-    return single;
+    return oneProcess;
   }
   const commDevice = dist.getBackend() === 'nccl' ? `cuda:${dist.localRank(env)}` : 'cpu';
-  const block = (n: number, r = rank): [number, number] => {
-    const base = Math.floor(n / worldSize);
-    const extra = n % worldSize;
-    const start = r * base + Math.min(r, extra);
-    return [start, start + base + (r < extra ? 1 : 0)];
-  };
+  const block = (n: number, r = rank): [number, number] => contiguousBlock(n, worldSize, r);
   return {
     rank,
     worldSize,

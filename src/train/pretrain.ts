@@ -4,19 +4,26 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CausalLM } from '../model/decoder.js';
-import { loadModel, saveModel } from '../model/load.js';
+import { loadModel } from '../model/load.js';
 import { tokenLossBackward } from '../model/logprobs.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
-import { Progress } from '../util/progress.js';
-import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
-import { MetricsLog } from './metrics.js';
-import { makeOptimizer } from './optimizer.js';
+import { latestCheckpoint, startRun } from './checkpoint.js';
+import { oneProcess } from './data-parallel.js';
 import { mixedPrecision } from './precision.js';
 import type { PretrainConfig } from './pretrain-config.js';
 import { mulberry32, permutation } from './rng.js';
+import {
+  checkpointer,
+  disposeModel,
+  type MetricsRow,
+  optimizerStep,
+  type StepReport,
+  saveFinal,
+  startOptimizer,
+  trainLoop,
+} from './run.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
-import { gradientNorm } from './sft.js';
 
 export interface PretrainOptions {
   /** An initialised model folder (config + weights + tokenizer), e.g. from `kindling model init`. */
@@ -58,20 +65,52 @@ function lmLoss(model: CausalLM, batch: torch.Tensor, L: number): torch.Tensor {
   });
 }
 
+/**
+ * Forward and backward of one accumulation window batch's mean cross-entropy (divided by the
+ * accumulation steps). Returns the loss value.
+ */
+function windowLossBackward(
+  model: CausalLM,
+  batch: torch.Tensor,
+  L: number,
+  cfg: PretrainConfig,
+  amp: <T>(fn: () => T) => T,
+): number {
+  const accumulation = cfg.gradient_accumulation_steps;
+  if (cfg.gradient_checkpointing || cfg.chunked_loss) {
+    // The mean cross-entropy as a sum over positions, so the LM head can run chunk by chunk.
+    const divisor = batch.shape[0]! * L * accumulation;
+    return tokenLossBackward(
+      model,
+      batch.narrow(1, 0, L),
+      batch.narrow(1, 1, L),
+      (c) => c.logprobs.sum().neg().div(divisor),
+      cfg,
+      { forward: amp },
+    );
+  }
+  const loss = amp(() => lmLoss(model, batch, L)).div(accumulation);
+  loss.backward();
+  return loss.item();
+}
+
 export async function runPretrain(
   o: PretrainOptions,
   tokenizer: Tokenizer,
 ): Promise<{ steps: number; modelDir: string; losses: number[]; evalLoss: number | null }> {
   const cfg = o.config;
+  const dp = oneProcess;
   const log = o.log ?? ((s: string) => console.error(s));
   const { ckpt, state } = startRun(o.out, { resume: o.resume, threads: cfg.threads, log });
   const amp = mixedPrecision(cfg, cfg.device);
-  const model = loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype });
+  const trainable = { model: loadModel(ckpt ?? o.model, { device: cfg.device, dtype: cfg.dtype }), baseModel: o.model };
+  const model = trainable.model;
   writeFileSync(
     join(o.out, 'config.json'),
     `${JSON.stringify({ trainer: 'pretrain', model: o.model, documents: o.documents.length, ...cfg }, null, 2)}\n`,
   );
 
+  // ---- data: a seeded held-out share of the documents, each side one token stream
   const order = permutation(o.documents.length, cfg.seed, -1);
   const nEval = Math.floor(o.documents.length * cfg.eval_split);
   const evalDocs = order.slice(0, nEval).map((i) => o.documents[i]!);
@@ -87,19 +126,9 @@ export async function runPretrain(
   const B = cfg.per_device_train_batch_size;
   const total = cfg.max_steps;
   const warmup = warmupStepsFor(cfg.warmup_steps, cfg.warmup_ratio, total);
-  const opt = makeOptimizer(model, cfg);
-  if (ckpt) restoreOptimizer(ckpt, model, opt);
-  else torch.manualSeed(cfg.seed);
-  const metrics = new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step });
-  const progress = new Progress({
-    label: 'pretrain',
-    total,
-    unit: 'step',
-    enabled: o.progress !== false,
-  });
-  progress.set(state.global_step);
+  const opt = startOptimizer(model, cfg, ckpt, dp);
   const losses: number[] = [];
-  let evalLoss: number | null = null;
+  let evalLoss = null as number | null; // (set inside the step closure)
   const t0 = Date.now();
   let stepsThisRun = 0;
 
@@ -117,82 +146,51 @@ export async function runPretrain(
       return sum / starts.length;
     });
 
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    log('interrupt: finishing this step, then saving a checkpoint');
-  };
-  process.once('SIGINT', onSigint);
-  while (state.global_step < total) {
-    // Yield to the event loop once per step so Ctrl-C (SIGINT) handlers can run.
-    await new Promise<void>((r) => setImmediate(r));
+  const trainStep = async ({ step, last }: { step: number; last: boolean }): Promise<StepReport> => {
     // Window offsets depend only on (seed, step): resuming replays the same batches.
-    const r = mulberry32((cfg.seed * 2654435761 + state.global_step * 40503) >>> 0);
+    const r = mulberry32((cfg.seed * 2654435761 + (step - 1) * 40503) >>> 0);
     let lossValue = 0;
     for (let a = 0; a < cfg.gradient_accumulation_steps; a++) {
       const starts = Array.from({ length: B }, () => Math.floor(r() * (train.length - L - 1)));
-      torch.scope(() => {
-        const batch = windowBatch(train, starts, L, cfg.device);
-        if (cfg.gradient_checkpointing || cfg.chunked_loss) {
-          // The mean cross-entropy as a sum over positions, so the LM head can run chunk by chunk.
-          const divisor = B * L * cfg.gradient_accumulation_steps;
-          lossValue += tokenLossBackward(
-            model,
-            batch.narrow(1, 0, L),
-            batch.narrow(1, 1, L),
-            (c) => c.logprobs.sum().neg().div(divisor),
-            cfg,
-            { forward: amp },
-          );
-          return;
-        }
-        const loss = amp(() => lmLoss(model, batch, L)).div(cfg.gradient_accumulation_steps);
-        loss.backward();
-        lossValue += loss.item();
-      });
+      lossValue += torch.scope(() => windowLossBackward(model, windowBatch(train, starts, L, cfg.device), L, cfg, amp));
     }
-    const gradNorm =
-      cfg.max_grad_norm > 0 ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm) : gradientNorm(model);
-    const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, total);
-    opt.setLr(lr);
-    opt.step();
-    opt.zeroGrad();
-    state.global_step++;
+    const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, step - 1, warmup, total);
+    const gradNorm = optimizerStep(model, opt, lr, cfg.max_grad_norm, dp);
     stepsThisRun++;
     losses.push(lossValue);
-    const last = state.global_step === total;
-    const row: Record<string, unknown> & { step: number } = {
-      step: state.global_step,
+    const row: MetricsRow = {
+      step,
       loss: lossValue,
       grad_norm: gradNorm,
       learning_rate: lr,
       tokens_per_s: (stepsThisRun * B * L * cfg.gradient_accumulation_steps) / Math.max(1e-3, (Date.now() - t0) / 1000),
       elapsed: (Date.now() - t0) / 1000,
     };
-    if (state.global_step % cfg.eval_steps === 0 || last) {
+    if (step % cfg.eval_steps === 0 || last) {
       evalLoss = evaluate();
       if (evalLoss !== null) row.eval_loss = evalLoss;
     }
-    if (state.global_step % cfg.logging_steps === 0 || last) metrics.log(row);
-    progress.set(
-      state.global_step,
-      `loss ${lossValue.toFixed(3)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(3)}` : ''}`,
-    );
-    if (state.global_step % cfg.save_steps === 0 || last || interrupted)
-      saveCheckpoint(o.out, model, opt, { ...state }, { tokenizer, keep: cfg.save_total_limit });
-    if ((interrupted || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps)) && !last) {
-      process.removeListener('SIGINT', onSigint);
-      progress.close('stopped');
-      return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss };
-    }
-  }
-  process.removeListener('SIGINT', onSigint);
-  progress.close();
-  const modelDir = join(o.out, 'model');
-  saveModel(model, modelDir, { tokenizer });
+    return { row, progress: `loss ${lossValue.toFixed(3)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(3)}` : ''}` };
+  };
+
+  const { stopped } = await trainLoop({
+    label: 'pretrain',
+    out: o.out,
+    state,
+    totalSteps: total,
+    cfg,
+    dp,
+    log,
+    progress: o.progress,
+    stopAfterSteps: o.stopAfterSteps,
+    step: trainStep,
+    checkpoint: checkpointer(o.out, trainable, opt, state, { tokenizer, keep: cfg.save_total_limit }),
+  });
+  if (stopped) return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss };
+  const modelDir = saveFinal(o.out, trainable, tokenizer, dp);
   log(
     `pretrain: ${state.global_step} steps, loss ${losses[losses.length - 1]?.toFixed(3)}, eval_loss ${evalLoss?.toFixed(3) ?? '-'}; saved ${modelDir}`,
   );
-  for (const p of model.parameters()) p.dispose();
+  disposeModel(model);
   return { steps: state.global_step, modelDir, losses, evalLoss };
 }

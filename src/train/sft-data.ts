@@ -6,6 +6,7 @@
 
 import { readSourceRows, rowWhere } from '../util/rows.js';
 import { readJsonl } from './jsonl.js';
+import { permutation } from './rng.js';
 import type { SftConfig } from './sft-config.js';
 
 export interface TokenCodec {
@@ -147,4 +148,33 @@ export function noUsableRowsMessage(file: string, d: SftData, maxLength: number)
     d.empty - longPrompts > 0 ? `${d.empty - longPrompts} with an empty completion (and append_eos off)` : '',
   ].filter(Boolean);
   return `${head}: of ${d.rows} rows, ${parts.join(', ')} (prompts ${lengths(d.promptTokens)} tokens; ${full}).`;
+}
+
+/**
+ * The run's training and held-out sequences: eval_data when given, else a seeded eval_split share
+ * of the rows, tokenised with exact loss-mask boundaries. Says in the log what was kept and dropped.
+ */
+export async function loadSftSplits(
+  data: string,
+  tok: TokenCodec,
+  cfg: SftConfig,
+  log: (line: string) => void,
+): Promise<{ train: SftData; evalData: SftData }> {
+  let rows = await loadSftRows(data, cfg.response_template);
+  let evalRows = cfg.eval_data ? await loadSftRows(cfg.eval_data, cfg.response_template) : [];
+  if (!cfg.eval_data && cfg.eval_split > 0) {
+    const order = permutation(rows.length, cfg.seed, -1);
+    const nEval = Math.max(1, Math.round(rows.length * cfg.eval_split));
+    const evalSet = new Set(order.slice(0, nEval));
+    evalRows = rows.filter((_, i) => evalSet.has(i));
+    rows = rows.filter((_, i) => !evalSet.has(i));
+  }
+  const train = tokenizeSft(rows, tok, cfg);
+  const evalData = tokenizeSft(evalRows, tok, cfg);
+  if (train.examples.length === 0) throw new Error(noUsableRowsMessage(data, train, cfg.max_length));
+  log(
+    `data: ${train.examples.length} training sequences (${train.truncated} truncated, ${train.dropped} dropped over max_length ${cfg.max_length}, ${train.empty} without completion tokens)` +
+      (evalData.examples.length ? `, ${evalData.examples.length} held out for eval_loss` : ''),
+  );
+  return { train, evalData };
 }

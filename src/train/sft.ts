@@ -12,18 +12,25 @@ import { type LogprobChunk, type MemorySettings, tokenLogprobs, tokenLossBackwar
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import * as torch from '../torch/index.js';
-import { Progress } from '../util/progress.js';
-import { latestCheckpoint, restoreOptimizer, saveCheckpoint, startRun } from './checkpoint.js';
+import { latestCheckpoint, startRun } from './checkpoint.js';
 import { type DataParallel, withDataParallel } from './data-parallel.js';
 import { lengthSlices } from './length-slices.js';
-import { MetricsLog } from './metrics.js';
-import { makeOptimizer } from './optimizer.js';
-import { loadForTraining, saveTrained } from './peft.js';
+import { loadForTraining } from './peft.js';
 import { mixedPrecision } from './precision.js';
 import { permutation } from './rng.js';
+import {
+  checkpointer,
+  disposeModel,
+  type MetricsRow,
+  optimizerStep,
+  type StepReport,
+  saveFinal,
+  startOptimizer,
+  trainLoop,
+} from './run.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
 import type { SftConfig } from './sft-config.js';
-import { loadSftRows, noUsableRowsMessage, type SftExample, tokenizeSft } from './sft-data.js';
+import { loadSftSplits, type SftExample } from './sft-data.js';
 
 export interface SftOptions {
   /** Base model folder (HF format, with tokenizer files), or a PEFT adapter folder. */
@@ -51,7 +58,7 @@ export interface SftResult {
   stopped: boolean;
 }
 
-/** A batch of padded sequences: inputs [B,L], targets [B,L] (next tokens), mask [B,L] (1 = in the loss). */
+/** One micro-batch: its rows, and how many of their tokens are in the loss (for the step's normaliser). */
 interface Batch {
   rows: SftExample[];
   lossTokens: number;
@@ -161,23 +168,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
       `${JSON.stringify({ trainer: 'sft', model: o.model, data: o.data, ...cfg }, null, 2)}\n`,
     );
 
-  // ---- data: a seeded held-out split, then tokenisation with exact loss-mask boundaries
-  let rows = await loadSftRows(o.data, cfg.response_template);
-  let evalRows = cfg.eval_data ? await loadSftRows(cfg.eval_data, cfg.response_template) : [];
-  if (!cfg.eval_data && cfg.eval_split > 0) {
-    const order = permutation(rows.length, cfg.seed, -1);
-    const nEval = Math.max(1, Math.round(rows.length * cfg.eval_split));
-    const evalSet = new Set(order.slice(0, nEval));
-    evalRows = rows.filter((_, i) => evalSet.has(i));
-    rows = rows.filter((_, i) => !evalSet.has(i));
-  }
-  const train = tokenizeSft(rows, tokenizer, cfg);
-  const evalData = tokenizeSft(evalRows, tokenizer, cfg);
-  if (train.examples.length === 0) throw new Error(noUsableRowsMessage(o.data, train, cfg.max_length));
-  log(
-    `data: ${train.examples.length} training sequences (${train.truncated} truncated, ${train.dropped} dropped over max_length ${cfg.max_length}, ${train.empty} without completion tokens)` +
-      (evalData.examples.length ? `, ${evalData.examples.length} held out for eval_loss` : ''),
-  );
+  const { train, evalData } = await loadSftSplits(o.data, tokenizer, cfg, log);
   const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
 
   // ---- schedule
@@ -185,34 +176,17 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   const stepsPerEpoch = Math.max(1, Math.ceil(mbPerEpoch / cfg.gradient_accumulation_steps));
   const totalSteps = cfg.max_steps > 0 ? cfg.max_steps : Math.max(1, Math.ceil(cfg.num_train_epochs * stepsPerEpoch));
   const warmup = warmupStepsFor(cfg.warmup_steps, cfg.warmup_ratio, totalSteps);
-  const opt = makeOptimizer(model, cfg);
-  if (ckpt) restoreOptimizer(ckpt, model, opt);
-  else torch.manualSeed(cfg.seed);
-  dp.broadcastParameters(model.parameters());
+  const opt = startOptimizer(model, cfg, ckpt, dp);
   if (dp.worldSize > cfg.gradient_accumulation_steps)
     log(
       `warning: ${dp.worldSize} ranks share ${cfg.gradient_accumulation_steps} micro-batch(es) per step, so some ranks idle; raise gradient_accumulation_steps to a multiple of the world size`,
     );
 
-  const metrics = dp.isMain
-    ? new MetricsLog(o.out, { tensorboard: cfg.tensorboard, dropAfterStep: state.global_step })
-    : null;
-  const progress = dp.isMain
-    ? new Progress({ label: 'sft', total: totalSteps, unit: 'step', enabled: o.progress !== false })
-    : { set: () => {}, close: () => {} };
-  progress.set(state.global_step);
   const losses: number[] = [];
-  let evalLoss: number | null = null;
+  let evalLoss = null as number | null; // (set inside the step closure)
   let epochBatches = microBatches(permutation(train.examples.length, cfg.seed, state.epoch), train.examples, cfg);
   const t0 = Date.now();
   let tokensSeen = 0;
-  let stepsThisRun = 0;
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    log('interrupt: finishing this step, then saving a checkpoint');
-  };
-  process.once('SIGINT', onSigint);
 
   const evaluate = (): number => {
     const tokens = evalData.examples.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
@@ -231,120 +205,81 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
     return dp.sum([sum])[0]! / Math.max(1, tokens);
   };
 
-  try {
-    while (state.global_step < totalSteps) {
-      // Yield to the event loop once per step so Ctrl-C (SIGINT) handlers can run.
-      await new Promise<void>((r) => setImmediate(r));
-      // ---- gather this optimizer step's micro-batches (crossing into the next epoch when needed)
-      const batches: Batch[] = [];
-      while (batches.length < cfg.gradient_accumulation_steps) {
-        if (state.cursor >= epochBatches.length) {
-          state.epoch++;
-          state.cursor = 0;
-          epochBatches = microBatches(permutation(train.examples.length, cfg.seed, state.epoch), train.examples, cfg);
-        }
-        batches.push(epochBatches[state.cursor++]!);
+  /** This optimizer step's micro-batches, crossing into the next epoch when needed. */
+  const nextBatches = (): Batch[] => {
+    const batches: Batch[] = [];
+    while (batches.length < cfg.gradient_accumulation_steps) {
+      if (state.cursor >= epochBatches.length) {
+        state.epoch++;
+        state.cursor = 0;
+        epochBatches = microBatches(permutation(train.examples.length, cfg.seed, state.epoch), train.examples, cfg);
       }
-      const lossTokens = batches.reduce((n, b) => n + b.lossTokens, 0);
-
-      // ---- forward/backward: token-mean loss over the whole optimizer step (this rank's share of it)
-      let lossValue = 0;
-      for (const b of dp.roundRobin(batches)) {
-        for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
-          torch.scope(() => {
-            if (cfg.gradient_checkpointing || cfg.chunked_loss) {
-              lossValue += sftBackward(model, rows, pad, lossTokens, cfg, amp);
-              return;
-            }
-            const loss = amp(() => sftLossSum(model, rows, pad)).div(lossTokens);
-            loss.backward();
-            lossValue += loss.item();
-          });
-      }
-      for (const b of batches) tokensSeen += b.rows.reduce((n, r) => n + r.ids.length, 0);
-      // Every rank's share divided by the step's total token count: the summed gradient is the step's.
-      dp.allReduceGradients(model.parameters());
-      const [stepLoss, stopVotes] = dp.sum([lossValue, interrupted ? 1 : 0]);
-      lossValue = stepLoss!;
-      const gradNorm =
-        cfg.max_grad_norm > 0
-          ? torch.nn.utils.clipGradNorm_(model.parameters(), cfg.max_grad_norm)
-          : gradientNorm(model);
-      const lr =
-        cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, state.global_step, warmup, totalSteps);
-      opt.setLr(lr);
-      opt.step();
-      opt.zeroGrad();
-      state.global_step++;
-      stepsThisRun++;
-      losses.push(lossValue);
-
-      const epochFloat = state.epoch + state.cursor / Math.max(1, epochBatches.length);
-      const row: Record<string, unknown> & { step: number } = {
-        step: state.global_step,
-        epoch: +epochFloat.toFixed(4),
-        loss: lossValue,
-        grad_norm: gradNorm,
-        learning_rate: lr,
-        tokens_per_s: tokensSeen / Math.max(1e-3, (Date.now() - t0) / 1000),
-        elapsed: (Date.now() - t0) / 1000,
-      };
-      const last = state.global_step === totalSteps;
-      if (evalData.examples.length && ((cfg.eval_steps && state.global_step % cfg.eval_steps === 0) || last)) {
-        evalLoss = evaluate();
-        row.eval_loss = evalLoss;
-      }
-      if (state.global_step % cfg.logging_steps === 0 || last || row.eval_loss !== undefined) metrics?.log(row);
-      progress.set(
-        state.global_step,
-        `loss ${lossValue.toFixed(4)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(4)}` : ''}`,
-      );
-
-      // An interrupt on any rank stops them all at this step.
-      const stopAll = stopVotes! > 0;
-      const stopNow = stopAll || (o.stopAfterSteps !== undefined && stepsThisRun >= o.stopAfterSteps);
-      if (dp.isMain && (state.global_step % cfg.save_steps === 0 || last || stopAll))
-        saveCheckpoint(
-          o.out,
-          model,
-          opt,
-          { ...state },
-          { tokenizer, keep: cfg.save_total_limit, baseModel: trainable.baseModel },
-        );
-      if (stopNow && !last) {
-        progress.close('stopped');
-        return {
-          steps: state.global_step,
-          modelDir: latestCheckpoint(o.out) ?? o.model,
-          losses,
-          evalLoss,
-          stopped: true,
-        };
-      }
+      batches.push(epochBatches[state.cursor++]!);
     }
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-  progress.close();
-  const modelDir = join(o.out, 'model');
-  if (dp.isMain) saveTrained(trainable, modelDir, { tokenizer });
+    return batches;
+  };
+
+  const trainStep = async ({ step, last }: { step: number; last: boolean }): Promise<StepReport> => {
+    const batches = nextBatches();
+    const lossTokens = batches.reduce((n, b) => n + b.lossTokens, 0);
+    // Token-mean loss over the whole optimizer step (this rank's share of it): every rank's share
+    // divided by the step's total token count, so the summed gradient is the step's.
+    let lossValue = 0;
+    for (const b of dp.roundRobin(batches))
+      for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
+        lossValue += torch.scope(() => {
+          if (cfg.gradient_checkpointing || cfg.chunked_loss)
+            return sftBackward(model, rows, pad, lossTokens, cfg, amp);
+          const loss = amp(() => sftLossSum(model, rows, pad)).div(lossTokens);
+          loss.backward();
+          return loss.item();
+        });
+    for (const b of batches) tokensSeen += b.rows.reduce((n, r) => n + r.ids.length, 0);
+    lossValue = dp.sum([lossValue])[0]!;
+    const lr = cfg.learning_rate * lrLambda(cfg.lr_scheduler_type as SchedulerType, step - 1, warmup, totalSteps);
+    const gradNorm = optimizerStep(model, opt, lr, cfg.max_grad_norm, dp);
+    losses.push(lossValue);
+
+    const epochFloat = state.epoch + state.cursor / Math.max(1, epochBatches.length);
+    const row: MetricsRow = {
+      step,
+      epoch: +epochFloat.toFixed(4),
+      loss: lossValue,
+      grad_norm: gradNorm,
+      learning_rate: lr,
+      tokens_per_s: tokensSeen / Math.max(1e-3, (Date.now() - t0) / 1000),
+      elapsed: (Date.now() - t0) / 1000,
+    };
+    if (evalData.examples.length && ((cfg.eval_steps && step % cfg.eval_steps === 0) || last)) {
+      evalLoss = evaluate();
+      row.eval_loss = evalLoss;
+    }
+    return {
+      row,
+      progress: `loss ${lossValue.toFixed(4)}${evalLoss !== null ? ` eval ${evalLoss.toFixed(4)}` : ''}`,
+      forceLog: row.eval_loss !== undefined,
+    };
+  };
+
+  const { stopped } = await trainLoop({
+    label: 'sft',
+    out: o.out,
+    state,
+    totalSteps,
+    cfg,
+    dp,
+    log,
+    progress: o.progress,
+    stopAfterSteps: o.stopAfterSteps,
+    step: trainStep,
+    checkpoint: checkpointer(o.out, trainable, opt, state, { tokenizer, keep: cfg.save_total_limit }),
+  });
+  if (stopped)
+    return { steps: state.global_step, modelDir: latestCheckpoint(o.out) ?? o.model, losses, evalLoss, stopped };
+  const modelDir = saveFinal(o.out, trainable, tokenizer, dp);
   log(
     `sft: ${state.global_step} steps, final loss ${losses[losses.length - 1]?.toFixed(4) ?? '-'}${evalLoss !== null ? `, eval_loss ${evalLoss.toFixed(4)}` : ''}; model saved to ${modelDir}`,
   );
-  for (const p of model.parameters()) p.dispose();
+  disposeModel(model);
   return { steps: state.global_step, modelDir, losses, evalLoss, stopped: false };
-}
-
-/** Global L2 norm of the gradients (when clipping is off, for the metric). */
-export function gradientNorm(model: CausalLM): number {
-  return torch.noGrad(() =>
-    torch.scope(() => {
-      let sq = 0;
-      for (const p of model.parameters()) {
-        const g = p.grad;
-        if (g) sq += g.float().square().sum().item();
-      }
-      return Math.sqrt(sq);
-    }),
-  );
 }
