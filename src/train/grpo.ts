@@ -65,6 +65,20 @@ export interface GrpoResult {
   stopped: boolean;
 }
 
+/**
+ * β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none). With a fresh
+ * LoRA adapter the starting policy is the base, i.e. the policy with its adapter set aside (TRL's
+ * disable_adapter): no second copy of the weights.
+ */
+function referencePolicy(o: GrpoOptions, device: string): { ref: CausalLM | null; refIsBase: boolean } {
+  const cfg = o.config;
+  const refIsBase = cfg.beta > 0 && cfg.use_peft && !isAdapterFolder(o.model);
+  const ref =
+    cfg.beta > 0 && !refIsBase ? loadModel(o.model, { device, dtype: cfg.dtype, base: o.base ?? null }) : null;
+  if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
+  return { ref, refIsBase };
+}
+
 export async function runGrpo(o: GrpoOptions): Promise<GrpoResult> {
   return withDataParallel(o.config.device, (dp) => grpo(o, dp));
 }
@@ -82,13 +96,7 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   // ---- LoRA (use_peft): the model to train, and the base its adapter folders name
   const trainable = loadForTraining(ckpt ?? o.model, cfg, { device, dtype: cfg.dtype, base: o.base ?? null }, log);
   const model = trainable.model;
-  // β > 0: a frozen copy of the starting policy (the paper uses β = 0 and loads none). With a fresh
-  // LoRA adapter the starting policy is the base, i.e. the policy with its adapter set aside (TRL's
-  // disable_adapter): no second copy of the weights.
-  const refIsBase = cfg.beta > 0 && cfg.use_peft && !isAdapterFolder(o.model);
-  const ref =
-    cfg.beta > 0 && !refIsBase ? loadModel(o.model, { device, dtype: cfg.dtype, base: o.base ?? null }) : null;
-  if (ref) for (const p of ref.parameters()) p.requiresGrad_(false);
+  const { ref, refIsBase } = referencePolicy(o, device);
   if (dp.isMain)
     writeFileSync(
       join(o.out, 'config.json'),

@@ -142,6 +142,38 @@ function sftTensors(model: CausalLM, rows: readonly SftExample[], pad: number) {
   }
 }
 
+/** max_steps, or num_train_epochs over the optimizer steps one epoch's micro-batches make. */
+function sftTotalSteps(examples: SftExample[], cfg: SftConfig): number {
+  if (cfg.max_steps > 0) return cfg.max_steps;
+  const mbPerEpoch = microBatches(permutation(examples.length, cfg.seed, 0), examples, cfg).length;
+  const stepsPerEpoch = Math.max(1, Math.ceil(mbPerEpoch / cfg.gradient_accumulation_steps));
+  return Math.max(1, Math.ceil(cfg.num_train_epochs * stepsPerEpoch));
+}
+
+/** Token-mean loss over held-out sequences (every rank's share summed). */
+function heldOutLoss(
+  model: CausalLM,
+  examples: SftExample[],
+  pad: number,
+  cfg: SftConfig,
+  dp: DataParallel,
+  amp: <T>(fn: () => T) => T,
+): number {
+  const tokens = examples.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
+  let sum = 0;
+  torch.noGrad(() => {
+    const all = microBatches(
+      examples.map((_, i) => i),
+      examples,
+      cfg,
+    );
+    for (const b of dp.roundRobin(all))
+      for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
+        sum += torch.scope(() => amp(() => sftLossSum(model, rows, pad)).item());
+  });
+  return dp.sum([sum])[0]! / Math.max(1, tokens);
+}
+
 export async function runSft(o: SftOptions): Promise<SftResult> {
   const cfg = o.config;
   return withDataParallel(cfg.device, (dp) => sft(o, dp));
@@ -172,9 +204,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
 
   // ---- schedule
-  const mbPerEpoch = microBatches(permutation(train.examples.length, cfg.seed, 0), train.examples, cfg).length;
-  const stepsPerEpoch = Math.max(1, Math.ceil(mbPerEpoch / cfg.gradient_accumulation_steps));
-  const totalSteps = cfg.max_steps > 0 ? cfg.max_steps : Math.max(1, Math.ceil(cfg.num_train_epochs * stepsPerEpoch));
+  const totalSteps = sftTotalSteps(train.examples, cfg);
   const warmup = warmupStepsFor(cfg.warmup_steps, cfg.warmup_ratio, totalSteps);
   const opt = startOptimizer(model, cfg, ckpt, dp);
   if (dp.worldSize > cfg.gradient_accumulation_steps)
@@ -188,22 +218,7 @@ async function sft(o: SftOptions, dp: DataParallel): Promise<SftResult> {
   const t0 = Date.now();
   let tokensSeen = 0;
 
-  const evaluate = (): number => {
-    const tokens = evalData.examples.reduce((n, r) => n + r.loss.reduce((a, b) => a + b, 0), 0);
-    let sum = 0;
-    torch.noGrad(() => {
-      for (const b of dp.roundRobin(
-        microBatches(
-          evalData.examples.map((_, i) => i),
-          evalData.examples,
-          cfg,
-        ),
-      ))
-        for (const rows of lengthSlices(b.rows, (r) => r.ids.length))
-          sum += torch.scope(() => amp(() => sftLossSum(model, rows, pad)).item());
-    });
-    return dp.sum([sum])[0]! / Math.max(1, tokens);
-  };
+  const evaluate = () => heldOutLoss(model, evalData.examples, pad, cfg, dp, amp);
 
   /** This optimizer step's micro-batches, crossing into the next epoch when needed. */
   const nextBatches = (): Batch[] => {
