@@ -131,7 +131,7 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
   return new Tensor(native.dropout(x.handle, p, training));
 }
-/** One-hot encode int64 ids into `numClasses` columns (float32 by default). */
+/** One-hot encode int64 ids into `numClasses` columns (int64 by default, as torch.nn.functional.one_hot; float32 on request). */
 export function oneHot(ids: Tensor, numClasses: number, dtype: 'float32' | 'int64' = 'int64'): Tensor {
   const shape = [...ids.shape, numClasses];
   const z = new Tensor(native.zeros(shape, dtypeCode(dtype), ids.device));
