@@ -16,6 +16,7 @@ import type { CausalLM } from '../model/decoder.js';
 import { disposeCache, type KVCache } from '../model/kv-cache.js';
 import * as torch from '../torch/index.js';
 import type { Completion, FinishReason, TextCodec } from './generate.js';
+import { leftPad, paddingMask } from './padding.js';
 import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
 import { StopMatcher } from './stop.js';
 
@@ -87,6 +88,32 @@ interface KVBuffers {
   values: torch.Tensor[];
   slots: number;
   capacity: number;
+}
+
+/** One prefill group (see #prefill): its requests, prefill cache and last-position logits per prompt. */
+interface Prefilled {
+  members: number[];
+  L: number;
+  cache: KVCache;
+  logits: torch.Tensor;
+}
+
+/** A prefill group joining the batch; `expand[i]`: which of the group's prompts its i-th new row copies. */
+interface Joining {
+  L: number;
+  cache: KVCache;
+  expand: number[];
+  logits: torch.Tensor;
+}
+
+/**
+ * Where a merge puts the newcomers: the slot of each new row, the common length they are
+ * right-aligned at, and the running rows' logits in slot order (null when none run).
+ */
+interface Placement {
+  slots: number[];
+  len: number;
+  kept: torch.Tensor | null;
 }
 
 export class DecodeSession {
@@ -206,7 +233,7 @@ export class DecodeSession {
    * generate() pads), so a short prompt joining with a long one is not padded to its length.
    * Returns the groups in order: their requests, prefill caches and last-position logits per row.
    */
-  #prefill(reqs: readonly SessionRequest[]): { members: number[]; L: number; cache: KVCache; logits: torch.Tensor }[] {
+  #prefill(reqs: readonly SessionRequest[]): Prefilled[] {
     const model = this.model;
     const device = model.device;
     const pad = this.tokenizer.padTokenId ?? this.tokenizer.eosTokenIds[0] ?? 0;
@@ -225,35 +252,26 @@ export class DecodeSession {
         real = len;
       }
     }
-    const out: { members: number[]; L: number; cache: KVCache; logits: torch.Tensor }[] = [];
+    const out: Prefilled[] = [];
     try {
       for (const members of groups) {
         const P = members.length;
         const L = reqs[members[0]!]!.prompt.length;
-        const flat: number[] = [];
-        const maskFlat: number[] = [];
-        const posFlat: number[] = [];
-        for (const m of members) {
-          const r = reqs[m]!;
-          const padLen = L - r.prompt.length;
-          for (let i = 0; i < L; i++) {
-            flat.push(i < padLen ? pad : r.prompt[i - padLen]!);
-            maskFlat.push(i < padLen ? 0 : 1);
-            posFlat.push(Math.max(0, i - padLen));
-          }
-        }
+        const input = leftPad(
+          members.map((m) => reqs[m]!.prompt),
+          L,
+          pad,
+        );
         const cache = model.newCache(P, L);
         let logits: torch.Tensor;
         try {
           logits = torch.keep(
             torch.scope(() => {
-              const ids = torch.tensor(flat, { dtype: 'int64', shape: [P, L], device });
-              const padding = maskFlat.includes(0)
-                ? torch.tensor(maskFlat, { dtype: 'int64', shape: [P, L], device })
-                : null;
+              const ids = torch.tensor(input.ids, { dtype: 'int64', shape: [P, L], device });
+              const padding = input.padded ? torch.tensor(input.mask, { dtype: 'int64', shape: [P, L], device }) : null;
               const h = model.hidden(ids, {
                 cache,
-                positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, L], device }),
+                positionIds: torch.tensor(input.positions, { dtype: 'int64', shape: [P, L], device }),
                 ...(padding ? { attentionMask: padding } : {}),
               });
               return model.logits(h.select(1, L - 1)).float();
@@ -289,146 +307,24 @@ export class DecodeSession {
     return { slots, capacity };
   }
 
+  /**
+   * Merges the prefilled newcomers into the batch: into free slots when they fit, else by
+   * rebuilding the buffers; then writes their prefill and puts their logits in slot order.
+   */
   #merge(reqs: readonly SessionRequest[], made: Req[]): void {
-    const device = this.model.device;
     const groups = this.#prefill(reqs);
     try {
-      // New rows in group order (each group's rows are copied in one piece); a request's n samples
-      // copy its prefill.
-      const newRows: SRow[] = [];
-      const groupRows: { L: number; cache: KVCache; expand: number[]; logits: torch.Tensor }[] = [];
-      for (const g of groups) {
-        const expand: number[] = [];
-        g.members.forEach((p, j) => {
-          const req = made[p]!;
-          for (let k = 0; k < req.n; k++) {
-            const row: SRow = {
-              req,
-              sample: k,
-              gen: new UniformStream(reqs[p]!.seed + k),
-              ids: [],
-              logprobs: [],
-              done: null,
-              padLen: 0,
-            };
-            req.rows.push(row);
-            newRows.push(row);
-            expand.push(j);
-          }
-        });
-        groupRows.push({ L: g.L, cache: g.cache, expand, logits: g.logits });
-      }
-
-      const kv = this.#kv;
-      const S = this.length;
-      const newMax = Math.max(...reqs.map((r) => r.prompt.length));
-      const newRemaining = Math.max(...reqs.map((r) => r.maxNewTokens));
-      // Fast path: the newcomers fit right-aligned at the current length, in the slots of finished
-      // rows and in spare slots, with room for their tokens; the running rows stay where they are.
-      const deadSlots = this.#rows.flatMap((r, i) => (r.done !== null ? [i] : []));
-      const fits =
-        kv !== null &&
-        this.#rows.length - deadSlots.length + newRows.length <= kv.slots &&
-        newMax <= S &&
-        S + newRemaining <= kv.capacity;
-      /** The slot each newcomer row takes. */
-      let slots: number[];
-      let len: number;
-      let keepLogits: torch.Tensor | null = null;
-      if (fits) {
-        const R = this.#rows.length;
-        slots = newRows.map((_, j) => (j < deadSlots.length ? deadSlots[j]! : R + j - deadSlots.length));
-        this.reusedSlots += Math.min(deadSlots.length, newRows.length);
-        len = S;
-        if (this.#logits) keepLogits = this.#logits;
-      } else {
-        const live = this.#rows.filter((r) => r.done === null);
-        const liveIdx = this.#rows.flatMap((r, i) => (r.done === null ? [i] : []));
-        const { len: L, cap, minPad } = this.#layout(live, reqs);
-        const oldSpan = live.length > 0 ? S - minPad : 0;
-        const size = this.#bufferSize(live.length + newRows.length, cap);
-        const fresh = this.model.newCache(size.slots, size.capacity);
-        if (kv && live.length > 0)
-          torch.scope(() => {
-            const liveT = torch.tensor(liveIdx, { dtype: 'int64', device });
-            for (const [dsts, srcs] of [
-              [fresh.keys, kv.keys],
-              [fresh.values, kv.values],
-            ] as const)
-              dsts.forEach((dst, l) =>
-                dst
-                  .narrow(0, 0, live.length)
-                  .narrow(2, L - oldSpan, oldSpan)
-                  .copy_(srcs[l]!.narrow(2, minPad, oldSpan).indexSelect(0, liveT)),
-              );
-          });
-        for (const r of live) r.padLen = r.padLen - minPad + (L - oldSpan);
-        if (this.#logits && live.length > 0)
-          keepLogits = torch.keep(
-            torch.scope(() => this.#logits!.indexSelect(0, torch.tensor(liveIdx, { dtype: 'int64', device }))),
-          );
-        this.#logits?.dispose();
-        this.#logits = null;
-        if (kv) this.#disposeBuffers(kv);
-        this.#kv = { keys: fresh.keys, values: fresh.values, slots: size.slots, capacity: size.capacity };
-        this.#rows = live;
-        this.#len = L;
-        this.rebuilds++;
-        slots = newRows.map((_, j) => live.length + j);
-        len = L;
-      }
-      // ---- write the newcomers' prefill into their slots, right-aligned at `len` (runs of
-      // consecutive slots in one copy). A reused slot keeps its old row's keys before the prompt:
-      // finite values under the mask, so they get weight exactly 0.
-      const buf = this.#kv!;
-      torch.scope(() => {
-        let j = 0;
-        for (const g of groupRows) {
-          for (let a = 0; a < g.expand.length; ) {
-            let b = a + 1;
-            while (b < g.expand.length && slots[j + b] === slots[j + a]! + (b - a)) b++;
-            const src = torch.tensor(g.expand.slice(a, b), { dtype: 'int64', device });
-            for (const [dsts, pre] of [
-              [buf.keys, g.cache.keys],
-              [buf.values, g.cache.values],
-            ] as const)
-              dsts.forEach((dst, l) =>
-                dst
-                  .narrow(0, slots[j + a]!, b - a)
-                  .narrow(2, len - g.L, g.L)
-                  .copy_(pre[l]!.indexSelect(0, src)),
-              );
-            a = b;
-          }
-          j += g.expand.length;
-        }
-      });
-      for (const r of newRows) r.padLen = len - r.req.promptLen;
+      const { newRows, joining } = this.#newRows(groups, reqs, made);
+      const place = this.#freeSlots(reqs, newRows.length) ?? this.#rebuild(reqs, newRows.length);
+      this.#writePrefill(joining, place.slots, place.len);
+      for (const r of newRows) r.padLen = place.len - r.req.promptLen;
       const rows = [...this.#rows];
       newRows.forEach((r, j) => {
-        rows[slots[j]!] = r;
+        rows[place.slots[j]!] = r;
       });
-      // logits in slot order: the kept rows', then the newcomers' (a newcomer in a reused slot
-      // takes that row's place)
-      const logits = torch.keep(
-        torch.scope(() => {
-          const all = torch.cat(
-            [
-              ...(keepLogits ? [keepLogits] : []),
-              ...groupRows.map((g) => g.logits.indexSelect(0, torch.tensor(g.expand, { dtype: 'int64', device }))),
-            ],
-            0,
-          );
-          const kept = keepLogits ? keepLogits.shape[0]! : 0;
-          const order = rows.map((_, i) => i);
-          slots.forEach((slot, j) => {
-            order[slot] = kept + j;
-          });
-          const identity = order.every((o, i) => o === i);
-          return identity ? all : all.indexSelect(0, torch.tensor(order, { dtype: 'int64', device }));
-        }),
-      );
-      keepLogits?.dispose();
+      const logits = this.#mergedLogits(place.kept, joining, place.slots, rows.length);
+      // on the fast path `kept` is the old this.#logits itself
+      place.kept?.dispose();
       this.#logits = logits;
       this.#rows = rows;
     } finally {
@@ -437,6 +333,174 @@ export class DecodeSession {
         g.logits.dispose();
       }
     }
+  }
+
+  /**
+   * The newcomers' rows, in group order (each group's rows are copied in one piece); a request's
+   * n samples copy its prefill: `expand` holds each row's index into its group's prefill.
+   */
+  #newRows(
+    groups: readonly Prefilled[],
+    reqs: readonly SessionRequest[],
+    made: Req[],
+  ): { newRows: SRow[]; joining: Joining[] } {
+    const newRows: SRow[] = [];
+    const joining: Joining[] = [];
+    for (const g of groups) {
+      const expand: number[] = [];
+      g.members.forEach((p, j) => {
+        const req = made[p]!;
+        for (let k = 0; k < req.n; k++) {
+          const row: SRow = {
+            req,
+            sample: k,
+            gen: new UniformStream(reqs[p]!.seed + k),
+            ids: [],
+            logprobs: [],
+            done: null,
+            padLen: 0,
+          };
+          req.rows.push(row);
+          newRows.push(row);
+          expand.push(j);
+        }
+      });
+      joining.push({ L: g.L, cache: g.cache, expand, logits: g.logits });
+    }
+    return { newRows, joining };
+  }
+
+  /**
+   * Fast path: when the newcomers fit right-aligned at the current length, in the slots of finished
+   * rows and in spare slots, with room for their tokens, the running rows stay where they are.
+   * Null when they do not fit.
+   */
+  #freeSlots(reqs: readonly SessionRequest[], count: number): Placement | null {
+    const kv = this.#kv;
+    const S = this.length;
+    const newMax = Math.max(...reqs.map((r) => r.prompt.length));
+    const newRemaining = Math.max(...reqs.map((r) => r.maxNewTokens));
+    const deadSlots = this.#rows.flatMap((r, i) => (r.done !== null ? [i] : []));
+    const fits =
+      kv !== null &&
+      this.#rows.length - deadSlots.length + count <= kv.slots &&
+      newMax <= S &&
+      S + newRemaining <= kv.capacity;
+    if (!fits) return null;
+    const R = this.#rows.length;
+    const slots = Array.from({ length: count }, (_, j) =>
+      j < deadSlots.length ? deadSlots[j]! : R + j - deadSlots.length,
+    );
+    this.reusedSlots += Math.min(deadSlots.length, count);
+    return { slots, len: S, kept: this.#logits ?? null };
+  }
+
+  /**
+   * Rebuilds the buffers at the common length and capacity the live rows and newcomers need (the
+   * padding every live row shares cut, spare slots and room added): live rows first, in order, then
+   * `count` slots for the newcomers. Finished rows and the old buffers are dropped.
+   */
+  #rebuild(reqs: readonly SessionRequest[], count: number): Placement {
+    const device = this.model.device;
+    const kv = this.#kv;
+    const S = this.length;
+    const live = this.#rows.filter((r) => r.done === null);
+    const liveIdx = this.#rows.flatMap((r, i) => (r.done === null ? [i] : []));
+    const { len: L, cap, minPad } = this.#layout(live, reqs);
+    const oldSpan = live.length > 0 ? S - minPad : 0;
+    const size = this.#bufferSize(live.length + count, cap);
+    const fresh = this.model.newCache(size.slots, size.capacity);
+    if (kv && live.length > 0)
+      torch.scope(() => {
+        const liveT = torch.tensor(liveIdx, { dtype: 'int64', device });
+        for (const [dsts, srcs] of [
+          [fresh.keys, kv.keys],
+          [fresh.values, kv.values],
+        ] as const)
+          dsts.forEach((dst, l) =>
+            dst
+              .narrow(0, 0, live.length)
+              .narrow(2, L - oldSpan, oldSpan)
+              .copy_(srcs[l]!.narrow(2, minPad, oldSpan).indexSelect(0, liveT)),
+          );
+      });
+    for (const r of live) r.padLen = r.padLen - minPad + (L - oldSpan);
+    let kept: torch.Tensor | null = null;
+    if (this.#logits && live.length > 0)
+      kept = torch.keep(
+        torch.scope(() => this.#logits!.indexSelect(0, torch.tensor(liveIdx, { dtype: 'int64', device }))),
+      );
+    this.#logits?.dispose();
+    this.#logits = null;
+    if (kv) this.#disposeBuffers(kv);
+    this.#kv = { keys: fresh.keys, values: fresh.values, slots: size.slots, capacity: size.capacity };
+    this.#rows = live;
+    this.#len = L;
+    this.rebuilds++;
+    return { slots: Array.from({ length: count }, (_, j) => live.length + j), len: L, kept };
+  }
+
+  /**
+   * Writes the newcomers' prefill into their slots, right-aligned at `len` (runs of consecutive
+   * slots in one copy). A reused slot keeps its old row's keys before the prompt: finite values
+   * under the mask, so they get weight exactly 0.
+   */
+  #writePrefill(joining: readonly Joining[], slots: readonly number[], len: number): void {
+    const device = this.model.device;
+    const buf = this.#kv!;
+    torch.scope(() => {
+      let j = 0;
+      for (const g of joining) {
+        for (let a = 0; a < g.expand.length; ) {
+          let b = a + 1;
+          while (b < g.expand.length && slots[j + b] === slots[j + a]! + (b - a)) b++;
+          const src = torch.tensor(g.expand.slice(a, b), { dtype: 'int64', device });
+          for (const [dsts, pre] of [
+            [buf.keys, g.cache.keys],
+            [buf.values, g.cache.values],
+          ] as const)
+            dsts.forEach((dst, l) =>
+              dst
+                .narrow(0, slots[j + a]!, b - a)
+                .narrow(2, len - g.L, g.L)
+                .copy_(pre[l]!.indexSelect(0, src)),
+            );
+          a = b;
+        }
+        j += g.expand.length;
+      }
+    });
+  }
+
+  /**
+   * Logits [rows, V] in slot order (kept): the kept rows', then the newcomers' (a newcomer in a
+   * reused slot takes that row's place).
+   */
+  #mergedLogits(
+    kept: torch.Tensor | null,
+    joining: readonly Joining[],
+    slots: readonly number[],
+    rows: number,
+  ): torch.Tensor {
+    const device = this.model.device;
+    return torch.keep(
+      torch.scope(() => {
+        const all = torch.cat(
+          [
+            ...(kept ? [kept] : []),
+            ...joining.map((g) => g.logits.indexSelect(0, torch.tensor(g.expand, { dtype: 'int64', device }))),
+          ],
+          0,
+        );
+        const keptRows = kept ? kept.shape[0]! : 0;
+        const order = Array.from({ length: rows }, (_, i) => i);
+        slots.forEach((slot, j) => {
+          order[slot] = keptRows + j;
+        });
+        const identity = order.every((o, i) => o === i);
+        return identity ? all : all.indexSelect(0, torch.tensor(order, { dtype: 'int64', device }));
+      }),
+    );
   }
 
   #disposeBuffers(kv: KVBuffers): void {
@@ -594,15 +658,11 @@ export class DecodeSession {
           { dtype: 'int64', shape: [R, 1], device },
         );
         const mask = rows.some((r) => r.padLen > 0)
-          ? torch
-              .arange(0, S, 1, { device })
-              .unsqueeze(0)
-              .ge(
-                torch.tensor(
-                  rows.map((r) => r.padLen),
-                  { dtype: 'int64', shape: [R, 1], device },
-                ),
-              )
+          ? paddingMask(
+              rows.map((r) => r.padLen),
+              S,
+              device,
+            )
           : undefined;
         if (mask) {
           cache.segments = this.#segments(S);

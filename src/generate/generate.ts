@@ -5,6 +5,7 @@
 import type { CausalLM } from '../model/decoder.js';
 import { disposeCache, type KVCache, selectCacheRows, sharePrefix } from '../model/kv-cache.js';
 import * as torch from '../torch/index.js';
+import { leftPad, paddingMask } from './padding.js';
 import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
 import { StopMatcher, type TextDecoderLike } from './stop.js';
 
@@ -105,6 +106,34 @@ function generateRows(
   o: GenerateOptions,
   n: number,
 ): Completion[][] {
+  const job = planJob(model, tokenizer, prompts, o, n);
+  return torch.noGrad(() => {
+    const { cache, logits } = prefill(model, job, o, n);
+    decode(model, tokenizer, job, cache, logits, o);
+    return completions(tokenizer, job);
+  });
+}
+
+/** One generate() call's work: the encoded prompts, one row per sample, and what ends a sample. */
+interface Job {
+  encoded: number[][];
+  rows: Row[];
+  maxPrompt: number;
+  /** Cache positions a row needs: the longest prompt and every new token. */
+  capacity: number;
+  pad: number;
+  eos: Set<number>;
+  stop: StopMatcher;
+}
+
+/** Encodes and checks the prompts and makes each sample's row (sample k of prompt p: seed + k). */
+function planJob(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  prompts: readonly (string | readonly number[])[],
+  o: GenerateOptions,
+  n: number,
+): Job {
   const encoded = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p) : [...p]));
   encoded.forEach((ids, i) => {
     if (ids.length === 0) throw new Error(`prompt ${i} is empty`);
@@ -136,132 +165,154 @@ function generateRows(
         padLen: maxPrompt - ids.length,
       });
   });
+  return { encoded, rows, maxPrompt, capacity, pad, eos, stop };
+}
 
-  return torch.noGrad(() => {
-    // ---- prefill: one forward over the left-padded prompts, one row per prompt
-    const P = encoded.length;
-    const sharing = sharesPrefix(n, maxPrompt, model.device, o.sharedPrefix);
-    let cache: KVCache = model.newCache(P, sharing ? maxPrompt : capacity);
-    const flat: number[] = [];
-    const maskFlat: number[] = [];
-    const posFlat: number[] = [];
-    for (const ids of encoded) {
-      const padLen = maxPrompt - ids.length;
-      for (let i = 0; i < maxPrompt; i++) {
-        flat.push(i < padLen ? pad : ids[i - padLen]!);
-        maskFlat.push(i < padLen ? 0 : 1);
-        posFlat.push(Math.max(0, i - padLen));
-      }
-    }
-    // [P, maxPrompt], 1 = real token; null when no prompt is padded.
-    const padding = maskFlat.includes(0)
-      ? torch.keep(torch.tensor(maskFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }))
-      : null;
-    let lastLogits = torch.keep(
-      torch.scope(() => {
-        const ids = torch.tensor(flat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device });
-        const h = model.hidden(ids, {
-          cache,
-          positionIds: torch.tensor(posFlat, { dtype: 'int64', shape: [P, maxPrompt], device: model.device }),
-          ...(padding ? { attentionMask: padding } : {}),
-        });
-        return model.logits(h.select(1, maxPrompt - 1)).float(); // [P,V]
-      }),
-    );
-    // ---- share each prompt's prefill among its n samples
-    if (n > 1) {
-      const prompts = rows.map((r) => r.prompt);
-      cache = sharing ? sharePrefix(cache, n, o.maxNewTokens, padding) : copyRows(cache, prompts);
-      const expand = torch.tensor(prompts, { dtype: 'int64', device: model.device });
-      const l = torch.keep(lastLogits.indexSelect(0, expand));
-      lastLogits.dispose();
-      lastLogits = l;
-      expand.dispose();
-    }
-    padding?.dispose();
-
-    // `batch`: the rows in the cache, in cache order. Finished rows leave it in bulk: dropping a row
-    // copies every remaining row's cache, so a compaction waits until a quarter of the batch (or all
-    // of it) has finished; until then a finished row's step is computed and ignored.
-    let batch = rows.slice();
-    for (let step = 0; step < o.maxNewTokens; step++) {
-      const { ids, logprobs } = sampleRows(
-        lastLogits,
-        o,
-        batch.map((r) => r.gen),
-      );
-      lastLogits.dispose();
-      batch.forEach((r, i) => {
-        if (r.done !== null) return;
-        const id = ids[i]!;
-        r.ids.push(id);
-        r.logprobs.push(logprobs[i]!);
-        if (eos.has(id)) r.done = 'eos';
-        else if (stop.hit(tokenizer, r.ids)) r.done = 'stop';
-        else if (r.ids.length >= o.maxNewTokens) r.done = 'length';
+/**
+ * One forward over the left-padded prompts (one cache row per prompt), then each prompt's
+ * keys/values shared among its n samples. Returns the rows' cache and the logits [rows, V] their
+ * first token is sampled from (kept: decode() frees them).
+ */
+function prefill(model: CausalLM, job: Job, o: GenerateOptions, n: number): { cache: KVCache; logits: torch.Tensor } {
+  const { encoded, maxPrompt } = job;
+  const P = encoded.length;
+  const device = model.device;
+  const sharing = sharesPrefix(n, maxPrompt, device, o.sharedPrefix);
+  let cache: KVCache = model.newCache(P, sharing ? maxPrompt : job.capacity);
+  const input = leftPad(encoded, maxPrompt, job.pad);
+  // [P, maxPrompt], 1 = real token; null when no prompt is padded. Kept: sharePrefix needs it too.
+  const padding = input.padded
+    ? torch.keep(torch.tensor(input.mask, { dtype: 'int64', shape: [P, maxPrompt], device }))
+    : null;
+  const rowPrompts = job.rows.map((r) => r.prompt);
+  const logits = torch.keep(
+    torch.scope(() => {
+      const ids = torch.tensor(input.ids, { dtype: 'int64', shape: [P, maxPrompt], device });
+      const h = model.hidden(ids, {
+        cache,
+        positionIds: torch.tensor(input.positions, { dtype: 'int64', shape: [P, maxPrompt], device }),
+        ...(padding ? { attentionMask: padding } : {}),
       });
-      const still = batch.filter((r) => r.done === null);
-      o.onStep?.(step + 1, still.length);
-      if (still.length === 0) {
-        batch = still;
-        break;
-      }
-      const finished = batch.length - still.length;
-      if (finished > 0 && finished >= Math.ceil(batch.length / 4)) {
-        cache = copyRows(
-          cache,
-          batch.flatMap((r, i) => (r.done === null ? [i] : [])),
-        );
-        batch = still;
-      }
-      lastLogits = torch.keep(
-        torch.scope(() => {
-          const R = batch.length;
-          const S = cache.length + 1;
-          const next = torch.tensor(
-            batch.map((r) => r.ids[r.ids.length - 1]!),
-            { dtype: 'int64', shape: [R, 1], device: model.device },
-          );
-          const pos = torch.tensor(
-            batch.map((r) => r.promptLen + r.ids.length - 1),
-            { dtype: 'int64', shape: [R, 1], device: model.device },
-          );
-          // Left padding is in a plain cache's rows; a shared prefix masks its own.
-          const mask =
-            !cache.prefix && batch.some((r) => r.padLen > 0)
-              ? torch
-                  .arange(0, S, 1, { device: model.device })
-                  .unsqueeze(0)
-                  .ge(
-                    torch.tensor(
-                      batch.map((r) => r.padLen),
-                      { dtype: 'int64', shape: [R, 1], device: model.device },
-                    ),
-                  )
-              : undefined;
-          const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
-          return model.logits(h.select(1, 0)).float();
-        }),
-      );
-    }
-    if (batch.length > 0) lastLogits.dispose();
-    disposeCache(cache);
+      const last = model.logits(h.select(1, maxPrompt - 1)).float(); // [P,V]
+      // n > 1: each sample starts from its prompt's logits
+      return n > 1 ? last.indexSelect(0, torch.tensor(rowPrompts, { dtype: 'int64', device })) : last;
+    }),
+  );
+  if (n > 1) cache = sharing ? sharePrefix(cache, n, o.maxNewTokens, padding) : copyRows(cache, rowPrompts);
+  padding?.dispose();
+  return { cache, logits };
+}
 
-    const out: Completion[][] = encoded.map(() => []);
-    for (const r of rows) {
-      const full = tokenizer.decode(r.ids, { skipSpecialTokens: true });
-      const { text, stop: which } = r.done === 'stop' ? stop.trim(full) : { text: full, stop: null };
-      out[r.prompt]![r.sample] = {
-        text,
-        tokenIds: r.ids,
-        logprobs: r.logprobs,
-        finishReason: r.done ?? 'length',
-        stopString: which,
-        promptTokens: r.promptLen,
-      };
+/**
+ * Samples a token for every row, then runs the next forward, until every row is done; frees the
+ * cache. `batch` is the rows in the cache, in cache order. Finished rows leave it in bulk: dropping
+ * a row copies every remaining row's cache, so a compaction waits until a quarter of the batch (or
+ * all of it) has finished; until then a finished row's step is computed and ignored.
+ */
+function decode(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  job: Job,
+  cache: KVCache,
+  first: torch.Tensor,
+  o: GenerateOptions,
+): void {
+  let batch = job.rows.slice();
+  for (let step = 0; step < o.maxNewTokens; step++) {
+    // Each step's logits are made and used up here (a row still running at step s < maxNewTokens
+    // means another step, so no logits are left over when the loop ends).
+    const logits = step === 0 ? first : forwardStep(model, cache, batch);
+    const { ids, logprobs } = sampleAndFree(logits, o, batch);
+    batch.forEach((r, i) => {
+      if (r.done === null) pushToken(r, ids[i]!, logprobs[i]!, job, tokenizer, o.maxNewTokens);
+    });
+    const still = batch.filter((r) => r.done === null);
+    o.onStep?.(step + 1, still.length);
+    if (still.length === 0) break;
+    const finished = batch.length - still.length;
+    if (finished > 0 && finished >= Math.ceil(batch.length / 4)) {
+      cache = copyRows(
+        cache,
+        batch.flatMap((r, i) => (r.done === null ? [i] : [])),
+      );
+      batch = still;
     }
-    return out;
-  });
+  }
+  disposeCache(cache);
+}
+
+/** Samples one token per row from `logits` [rows, V] and frees them: every step's logits are used once. */
+function sampleAndFree(
+  logits: torch.Tensor,
+  o: SamplingOptions,
+  batch: readonly Row[],
+): { ids: number[]; logprobs: number[] } {
+  try {
+    return sampleRows(
+      logits,
+      o,
+      batch.map((r) => r.gen),
+    );
+  } finally {
+    logits.dispose();
+  }
+}
+
+/** Appends a sampled token to a running row and marks it done if it ended the sample. */
+function pushToken(r: Row, id: number, logprob: number, job: Job, tokenizer: TextCodec, maxNewTokens: number): void {
+  r.ids.push(id);
+  r.logprobs.push(logprob);
+  if (job.eos.has(id)) r.done = 'eos';
+  else if (job.stop.hit(tokenizer, r.ids)) r.done = 'stop';
+  else if (r.ids.length >= maxNewTokens) r.done = 'length';
+}
+
+/** One forward of every row's last token; returns the next logits [rows, V] (kept: the caller frees them). */
+function forwardStep(model: CausalLM, cache: KVCache, batch: readonly Row[]): torch.Tensor {
+  return torch.keep(
+    torch.scope(() => {
+      const R = batch.length;
+      const S = cache.length + 1;
+      const device = model.device;
+      const next = torch.tensor(
+        batch.map((r) => r.ids[r.ids.length - 1]!),
+        { dtype: 'int64', shape: [R, 1], device },
+      );
+      const pos = torch.tensor(
+        batch.map((r) => r.promptLen + r.ids.length - 1),
+        { dtype: 'int64', shape: [R, 1], device },
+      );
+      // Left padding is in a plain cache's rows; a shared prefix masks its own.
+      const mask =
+        !cache.prefix && batch.some((r) => r.padLen > 0)
+          ? paddingMask(
+              batch.map((r) => r.padLen),
+              S,
+              device,
+            )
+          : undefined;
+      const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+      return model.logits(h.select(1, 0)).float();
+    }),
+  );
+}
+
+/** completions[prompt][sample]: the rows' text (a stop string cut off) and tokens. */
+function completions(tokenizer: TextCodec, job: Job): Completion[][] {
+  const out: Completion[][] = job.encoded.map(() => []);
+  for (const r of job.rows) {
+    const full = tokenizer.decode(r.ids, { skipSpecialTokens: true });
+    const { text, stop: which } = r.done === 'stop' ? job.stop.trim(full) : { text: full, stop: null };
+    out[r.prompt]![r.sample] = {
+      text,
+      tokenIds: r.ids,
+      logprobs: r.logprobs,
+      finishReason: r.done ?? 'length',
+      stopString: which,
+      promptTokens: r.promptLen,
+    };
+  }
+  return out;
 }
 
 /** A cache of the given rows of `cache` (which it replaces: the old one is freed). */

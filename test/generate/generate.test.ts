@@ -126,6 +126,30 @@ describe('generation', () => {
     );
   });
 
+  it('leaves no tensors behind, and each step frees the logits it sampled from', () => {
+    generate(model, tok, ['warm-up'], { maxNewTokens: 2, seed: 1 }); // rotary tables are made once and kept
+    const eosTokenIds = [...Array(40).keys()].map((i) => 100 + i);
+    const runs: [string, Parameters<typeof generate>[3]][] = [
+      ['n = 1, left-padded', { maxNewTokens: 12, temperature: 0, eosTokenIds: [] }],
+      [
+        'n = 3, copied prefill, rows finishing early',
+        { maxNewTokens: 30, n: 3, seed: 7, temperature: 1.5, eosTokenIds, sharedPrefix: false },
+      ],
+      [
+        'n = 3, shared prefix, rows finishing early',
+        { maxNewTokens: 30, n: 3, seed: 7, temperature: 1.5, eosTokenIds, sharedPrefix: true },
+      ],
+    ];
+    for (const [name, o] of runs) {
+      const live0 = torch.liveTensors();
+      const during: number[] = [];
+      generate(model, tok, ['ab', 'Once upon a time'], { ...o, onStep: () => during.push(torch.liveTensors()) });
+      assert.equal(torch.liveTensors(), live0, `${name}: tensors left behind`);
+      // the cache's tensors are live between steps, no step's logits: the count never grows
+      assert.ok(during.length > 1 && during.every((c) => c <= during[0]!), `${name}: live tensors per step ${during}`);
+    }
+  });
+
   it('stop strings are matched across token boundaries and trimmed', () => {
     const [c] = generate(model, tok, ['Hello'], { maxNewTokens: 30, temperature: 0, eosTokenIds: [] })[0]!;
     // pick a two-character string the greedy run produces in the middle, then stop on it

@@ -1,0 +1,38 @@
+// Left padding, shared by generate() and DecodeSession: prompts of different lengths are
+// right-aligned in one batch so that every row's next token is at the same position.
+import * as torch from '../torch/index.js';
+
+/** Row-major [prompts, length] inputs for a prefill over left-padded prompts. */
+export interface LeftPadded {
+  ids: number[];
+  /** 1 = a real token, 0 = padding. */
+  mask: number[];
+  /** Each token's position in its own prompt (padding at 0). */
+  positions: number[];
+  /** Whether any prompt is shorter than `length` (otherwise no mask is needed). */
+  padded: boolean;
+}
+
+/** Left-pads each prompt to `length` tokens (none may be longer) with the `pad` token. */
+export function leftPad(prompts: readonly (readonly number[])[], length: number, pad: number): LeftPadded {
+  const ids: number[] = [];
+  const mask: number[] = [];
+  const positions: number[] = [];
+  for (const p of prompts) {
+    const padLen = length - p.length;
+    for (let i = 0; i < length; i++) {
+      ids.push(i < padLen ? pad : p[i - padLen]!);
+      mask.push(i < padLen ? 0 : 1);
+      positions.push(Math.max(0, i - padLen));
+    }
+  }
+  return { ids, mask, positions, padded: mask.includes(0) };
+}
+
+/** [rows, S] bool: true where a cache position is past the row's leading `padLens[row]` padding. */
+export function paddingMask(padLens: readonly number[], S: number, device: torch.Device): torch.Tensor {
+  return torch
+    .arange(0, S, 1, { device })
+    .unsqueeze(0)
+    .ge(torch.tensor([...padLens], { dtype: 'int64', shape: [padLens.length, 1], device }));
+}
