@@ -83,7 +83,7 @@ describe('task names: one registry for training and evaluation', () => {
     assert.deepEqual([...new Set(t.rows.map((r) => r.people))].sort(), [3, 5]);
   });
 
-  it('checks an experiment file\'s evaluation and RLVR task names against the same table', async () => {
+  it("checks an experiment file's evaluation and RLVR task names against the same table", async () => {
     const e = loadExperiment(join(REPO_ROOT, 'configs', 'paper', 'qwen2.5-3b.yaml'));
     await validateExperiment({ ...e, eval: { ...e.eval, tasks: [...e.eval.tasks, 'mcq:physics'] } });
     const badRlvr = e.rlvr.domains.map((d, i) => (i === 0 ? { ...d, task: 'gsm8k' } : d));
