@@ -81,13 +81,18 @@ export async function validateExperiment(e: Experiment): Promise<void> {
     resolveConfig(SftConfigSchema, e.warmup.config ?? undefined, kebab(e.warmup.settings)),
   );
   where('rlvr settings', () => resolveConfig(GrpoConfigSchema, e.rlvr.config ?? undefined, kebab(e.rlvr.settings)));
-  const { listTasks } = await import('../tasks/registry.js');
-  const known = new Set(listTasks().flatMap((t) => [t.name, ...t.aliases]));
+  const { lookupTaskName, listTasks } = await import('../tasks/registry.js');
+  const known = () =>
+    listTasks()
+      .flatMap((t) => [t.name, ...t.aliases])
+      .join(', ');
   for (const sel of [...e.eval.tasks, ...e.rlvr.domains.flatMap((d) => (d.eval ? d.eval.split(',') : []))]) {
-    const name = sel.split(':')[0]!;
-    if (!known.has(name))
-      throw new Error(`${e.file}: evaluation task '${sel}' is unknown (known: ${[...known].join(', ')})`);
+    if (!lookupTaskName(sel.split(':')[0]!))
+      throw new Error(`${e.file}: evaluation task '${sel}' is unknown (known: ${known()})`);
   }
+  for (const d of e.rlvr.domains)
+    if (!lookupTaskName(d.task.split(':')[0]!))
+      throw new Error(`${e.file}: rlvr task '${d.task}' is unknown (known: ${known()})`);
 }
 
 export async function runExperiment(

@@ -90,8 +90,9 @@ describe('--train rows in the source formats', () => {
     assert.doesNotMatch(r.stderr, /not valid JSON/);
     const u = kindling(['grpo', '--model', join(tmp, 'none'), '--task', 'nope', '--out', join(tmp, 'out')]);
     assert.match(u.stderr, /unknown task 'nope'/);
-    const listed = /expected one of ([^)]*)\)/.exec(u.stderr)![1]!.split(', ');
+    const listed = /known: ([^;)]*)/.exec(u.stderr)![1]!.split(', ');
     assert.deepEqual(listed, [...new Set(listed)]);
     assert.ok(listed.includes('kk'));
+    assert.match(u.stderr, /aliases: .*mcq → mmlu-pro/);
   });
 });

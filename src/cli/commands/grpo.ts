@@ -12,7 +12,10 @@ export function registerGrpo(program: Command): void {
       'starting model folder (base or warmed-up), or a PEFT adapter folder (e.g. a LoRA SFT run)',
     )
     .option('--base <dir>', BASE_HELP)
-    .requiredOption('--task <name>', 'math | code | mcq[:physics,history] | kk (or a task the registry knows)')
+    .requiredOption(
+      '--task <name>',
+      'math | code | mcq[:physics,history] | kk[:3-7] | math-lite | … (any name or alias `kindling eval --tasks` takes)',
+    )
     .requiredOption('--out <dir>', 'run folder: config.json, metrics.jsonl, samples.jsonl, checkpoints/, eval/, model/')
     .option(
       '--train <file>',

@@ -1,12 +1,11 @@
-// Registry entries for the demo's mini domains. registry.ts calls registerLiteTasks(registerTask)
-// after its own entries: a function, not an import side effect, because this file and registry.ts
-// would otherwise import each other and register into a registry not yet initialised.
+// Registry entries for the demo's mini domains; registry.ts calls registerLiteTasks() once, after
+// the built-in entries. This file imports only the mechanism (registry-core.ts), never registry.ts.
 //   math-lite   300 integer word problems (categories: 1-op, 2-op, 3-op)
 //   code-lite   300 small Python functions in the sandbox (categories: int, list, str)
 //   mcq-lite    300 10-option questions about the synthetic world (categories: geography, people, animals)
 // Each entry's `domain` is its own name, so `+rlvr:math-lite` labels match (the real benchmarks
 // keep `math`, `code`, `mmlu-pro`). No arguments; the data is generated, so dataDir is ignored.
-import type { TaskDefinition, TaskEntry } from '../registry.js';
+import { registerTask, type TaskDefinition, type TaskEntry } from '../registry-core.js';
 import type { Example } from '../types.js';
 import type { CodeLiteExample } from './code-items.js';
 import type { MathLiteExample } from './math-items.js';
@@ -44,7 +43,7 @@ export const LITE_TASK_DEFINITIONS: Record<(typeof LITE_TASK_NAMES)[number], Tas
     describe: 'demo mini domain: 300 small Python functions, base ∧ plus tests in the Pyodide sandbox',
     async create(args) {
       noArgs('code-lite', args);
-      // Loaded on first use, as registry.ts does for the code domain (the sandbox is heavy).
+      // Loaded on first use: the Pyodide sandbox is heavy and most runs never touch code-lite.
       const { createCodeLiteTask } = await import('./code-lite.js');
       const task = createCodeLiteTask();
       return asEntry<CodeLiteExample>({
@@ -79,6 +78,6 @@ export const LITE_TASK_DEFINITIONS: Record<(typeof LITE_TASK_NAMES)[number], Tas
   },
 };
 
-export function registerLiteTasks(register: (name: string, def: TaskDefinition) => void): void {
-  for (const name of LITE_TASK_NAMES) register(name, LITE_TASK_DEFINITIONS[name]);
+export function registerLiteTasks(): void {
+  for (const name of LITE_TASK_NAMES) registerTask(name, LITE_TASK_DEFINITIONS[name]);
 }

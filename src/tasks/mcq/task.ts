@@ -8,7 +8,8 @@
 import { checkFormat, FORMAT_PENALTY } from '../format.js';
 import { fillTemplate, formatOptions, PAPER_PROMPTS } from '../prompts.js';
 import type { LoadOptions, PromptOptions, Reward, Score, Task } from '../types.js';
-import { type McqExample, MMLU_PRO_CATEGORIES, mmluProFile, readMmluPro } from './data.js';
+import { checkMmluProCategories } from './categories.js';
+import { type McqExample, mmluProFile, readMmluPro } from './data.js';
 import { type Chain, extractLetter } from './extract.js';
 import { randomGuess } from './random.js';
 import { splitByCategory } from './split.js';
@@ -45,11 +46,7 @@ export function createMmluProTask(options: McqTaskOptions = {}): Task<McqExample
         throw new Error(`mmlu-pro: unknown split '${split}' (train, test or all)`);
       let rows = await readMmluPro(o.file ?? mmluProFile(o.dataDir));
       if (o.categories) {
-        const unknown = o.categories.filter((c) => !(MMLU_PRO_CATEGORIES as readonly string[]).includes(c));
-        if (unknown.length)
-          throw new Error(
-            `mmlu-pro: unknown categories ${unknown.join(', ')} (known: ${MMLU_PRO_CATEGORIES.join(', ')})`,
-          );
+        checkMmluProCategories(o.categories);
         const keep = new Set(o.categories);
         rows = rows.filter((r) => keep.has(r.category));
       }
