@@ -1,4 +1,4 @@
+export * from './decode-session.js';
 export * from './generate.js';
 export * from './sampling.js';
 export * from './stop.js';
-export * from './decode-session.js';

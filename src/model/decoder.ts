@@ -510,9 +510,9 @@ export class CausalLM {
       ? attendWithPrefix(q, k, v, cache.prefix, layer, mask)
       : T === 1 && H !== K && cache?.segments && cache.segments.length > 1
         ? decodeBySegments(q.reshape(B, K, H / K, E), k, v, mask, cache.segments).reshape(B, H, 1, E)
-      : T === 1 && H !== K
-        ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
-        : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
+        : T === 1 && H !== K
+          ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
+          : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
     return this.#linear(`${pre}self_attn.o_proj`, y.transpose(1, 2).reshape(B, T, H * E));
   }
 
@@ -618,7 +618,9 @@ function decodeBySegments(
         q.narrow(0, start, count),
         k.narrow(0, start, count).narrow(2, from, S - from),
         v.narrow(0, start, count).narrow(2, from, S - from),
-        { attnMask: mask ? (mask.shape[0] === 1 ? mask : mask.narrow(0, start, count)).narrow(3, from, S - from) : null },
+        {
+          attnMask: mask ? (mask.shape[0] === 1 ? mask : mask.narrow(0, start, count)).narrow(3, from, S - from) : null,
+        },
       ),
     ),
     0,

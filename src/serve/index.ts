@@ -1,6 +1,6 @@
 export { AbortedError, Batcher, type BatchInfo, type Job, type Scheduler } from './batcher.js';
-export { ContinuousBatcher } from './continuous.js';
 export { type ChatMessage, ChatRenderer, parseMessages } from './chat.js';
+export { ContinuousBatcher } from './continuous.js';
 export { ApiError } from './errors.js';
 export { Metrics } from './metrics.js';
 export type { SamplingDefaults } from './params.js';
