@@ -13,7 +13,8 @@
 // cache is not used here: its prefix tensor has one length for all prompts, and prompts join at
 // different times with different lengths; n samples copy their prompt's prefill instead.
 import type { CausalLM } from '../model/decoder.js';
-import { disposeCache, type KVCache } from '../model/kv-cache.js';
+import { advanceCache, disposeCache, type KVCache } from '../model/kv-cache.js';
+import type { PackedWeights } from '../model/packed-weights.js';
 import * as torch from '../torch/index.js';
 import type { Completion, FinishReason, TextCodec } from './generate.js';
 import { leftPad, paddingMask } from './padding.js';
@@ -80,6 +81,8 @@ export interface SessionOptions {
    * step splits its attention into row ranges when that saves more (see KVCache.segments). Default 512.
    */
   rangeCost?: number;
+  /** Prepacked weights (`model.packWeights`) every forward of the session uses; the caller owns them. */
+  packed?: PackedWeights;
 }
 
 /** Per layer [slots, K, capacity, E]; rows 0…R−1 are the batch, the rest are spare slots. */
@@ -269,12 +272,15 @@ export class DecodeSession {
             torch.scope(() => {
               const ids = torch.tensor(input.ids, { dtype: 'int64', shape: [P, L], device });
               const padding = input.padded ? torch.tensor(input.mask, { dtype: 'int64', shape: [P, L], device }) : null;
+              const packed = this.options.packed;
               const h = model.hidden(ids, {
                 cache,
+                packed,
                 positionIds: torch.tensor(input.positions, { dtype: 'int64', shape: [P, L], device }),
                 ...(padding ? { attentionMask: padding } : {}),
               });
-              return model.logits(h.select(1, L - 1)).float();
+              advanceCache(cache, L);
+              return model.logits(h.select(1, L - 1), packed).float();
             }),
           );
         } catch (e) {
@@ -668,9 +674,11 @@ export class DecodeSession {
           cache.segments = this.#segments(S);
           if (cache.segments.length > 1) this.splitSteps++;
         }
-        const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+        const packed = this.options.packed;
+        const h = model.hidden(next, { cache, packed, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+        advanceCache(cache, 1);
         this.#len = cache.length;
-        return model.logits(h.select(1, 0)).float();
+        return model.logits(h.select(1, 0), packed).float();
       }),
     );
   }

@@ -3,7 +3,8 @@
 // copied into each sample's row for short prompts), finished rows leave the batch, every sample has
 // its own seeded generator (sample k of a prompt uses seed + k), stop strings are matched on text.
 import type { CausalLM } from '../model/decoder.js';
-import { disposeCache, type KVCache, selectCacheRows, sharePrefix } from '../model/kv-cache.js';
+import { advanceCache, disposeCache, type KVCache, selectCacheRows, sharePrefix } from '../model/kv-cache.js';
+import type { PackedWeights } from '../model/packed-weights.js';
 import * as torch from '../torch/index.js';
 import { leftPad, paddingMask } from './padding.js';
 import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
@@ -35,10 +36,11 @@ export interface GenerateOptions extends SamplingOptions {
   onStep?: (step: number, activeRows: number) => void;
   /**
    * CPU float32: prepack the layer weights into oneDNN's layout for this call (one extra copy of them
-   * while it runs). Default: when that copy is at most 2 GiB. Weights the caller packed already
-   * (`model.packForInference`, as `kindling serve` does once) are used either way.
+   * while it runs). Default: when that copy is at most 2 GiB. Ignored when `packed` is given.
    */
   packWeights?: boolean;
+  /** Weights the caller prepacked (`model.packWeights`, as `kindling serve` does once): used as they are. */
+  packed?: PackedWeights;
   /**
    * With n > 1, keep each prompt's keys/values once and attend every sample to them (exactly merged
    * with attention over the sample's own tokens) instead of copying them into every sample's row.
@@ -95,8 +97,12 @@ export function generate(
     throw new RangeError(`max_new_tokens must be ≥ 1, got ${o.maxNewTokens}`);
   if (prompts.length === 0) return [];
   // Decoding's GEMMs have few rows: on CPU the layer weights are prepacked for the length of this call.
-  if (!(o.packWeights ?? model.packsByDefault())) return generateRows(model, tokenizer, prompts, o, n);
-  return model.withPackedWeights(prompts.length * n, () => generateRows(model, tokenizer, prompts, o, n));
+  const own = !o.packed && (o.packWeights ?? model.packsByDefault()) ? model.packWeights(prompts.length * n) : null;
+  try {
+    return generateRows(model, tokenizer, prompts, o, n, o.packed ?? own ?? undefined);
+  } finally {
+    own?.dispose();
+  }
 }
 
 function generateRows(
@@ -105,8 +111,9 @@ function generateRows(
   prompts: readonly (string | readonly number[])[],
   o: GenerateOptions,
   n: number,
+  packed: PackedWeights | undefined,
 ): Completion[][] {
-  const job = planJob(model, tokenizer, prompts, o, n);
+  const job = { ...planJob(model, tokenizer, prompts, o, n), packed };
   return torch.noGrad(() => {
     const { cache, logits } = prefill(model, job, o, n);
     decode(model, tokenizer, job, cache, logits, o);
@@ -124,6 +131,8 @@ interface Job {
   pad: number;
   eos: Set<number>;
   stop: StopMatcher;
+  /** Prepacked weights every forward of the call uses, if any. */
+  packed?: PackedWeights | undefined;
 }
 
 /** Encodes and checks the prompts and makes each sample's row (sample k of prompt p: seed + k). */
@@ -190,10 +199,12 @@ function prefill(model: CausalLM, job: Job, o: GenerateOptions, n: number): { ca
       const ids = torch.tensor(input.ids, { dtype: 'int64', shape: [P, maxPrompt], device });
       const h = model.hidden(ids, {
         cache,
+        packed: job.packed,
         positionIds: torch.tensor(input.positions, { dtype: 'int64', shape: [P, maxPrompt], device }),
         ...(padding ? { attentionMask: padding } : {}),
       });
-      const last = model.logits(h.select(1, maxPrompt - 1)).float(); // [P,V]
+      advanceCache(cache, maxPrompt);
+      const last = model.logits(h.select(1, maxPrompt - 1), job.packed).float(); // [P,V]
       // n > 1: each sample starts from its prompt's logits
       return n > 1 ? last.indexSelect(0, torch.tensor(rowPrompts, { dtype: 'int64', device })) : last;
     }),
@@ -221,7 +232,7 @@ function decode(
   for (let step = 0; step < o.maxNewTokens; step++) {
     // Each step's logits are made and used up here (a row still running at step s < maxNewTokens
     // means another step, so no logits are left over when the loop ends).
-    const logits = step === 0 ? first : forwardStep(model, cache, batch);
+    const logits = step === 0 ? first : forwardStep(model, cache, batch, job.packed);
     const { ids, logprobs } = sampleAndFree(logits, o, batch);
     batch.forEach((r, i) => {
       if (r.done === null) pushToken(r, ids[i]!, logprobs[i]!, job, tokenizer, o.maxNewTokens);
@@ -268,7 +279,12 @@ function pushToken(r: Row, id: number, logprob: number, job: Job, tokenizer: Tex
 }
 
 /** One forward of every row's last token; returns the next logits [rows, V] (kept: the caller frees them). */
-function forwardStep(model: CausalLM, cache: KVCache, batch: readonly Row[]): torch.Tensor {
+function forwardStep(
+  model: CausalLM,
+  cache: KVCache,
+  batch: readonly Row[],
+  packed: PackedWeights | undefined,
+): torch.Tensor {
   return torch.keep(
     torch.scope(() => {
       const R = batch.length;
@@ -291,8 +307,9 @@ function forwardStep(model: CausalLM, cache: KVCache, batch: readonly Row[]): to
               device,
             )
           : undefined;
-      const h = model.hidden(next, { cache, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
-      return model.logits(h.select(1, 0)).float();
+      const h = model.hidden(next, { cache, packed, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+      advanceCache(cache, 1);
+      return model.logits(h.select(1, 0), packed).float();
     }),
   );
 }

@@ -9,10 +9,11 @@ import * as torch from '../torch/index.js';
 import type { ModelConfig } from './config.js';
 import { attendWithPrefix, emptyCache, type KVCache } from './kv-cache.js';
 import type { LoraAdapter } from './lora.js';
+import { PackedWeights } from './packed-weights.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
-/** The layer weights packForInference copies (every linear; it copies the LM head too). */
+/** The layer weights packWeights copies (every linear; it copies the LM head too). */
 const LAYER_LINEAR = /\.(q|k|v|o|gate|up|down)_proj\.weight$/;
 /** Prepacking is the default (generate(), serve) while its copy of the weights stays under this. */
 const PACK_DEFAULT_MAX_BYTES = 2 * 2 ** 30;
@@ -22,8 +23,13 @@ export interface ForwardOptions {
   positionIds?: Tensor;
   /** Which keys are real tokens [B,S] (1) and which are padding (0), S = cache length + T. */
   attentionMask?: Tensor;
-  /** Read past keys/values from here and append this call's. */
+  /**
+   * Read past keys/values (positions below cache.length) from here and write this call's at
+   * cache.length … cache.length + T − 1. The caller advances the cache (advanceCache) once it keeps them.
+   */
   cache?: KVCache;
+  /** Prepacked weights (packWeights) for the linear layers and the LM head: inference only. */
+  packed?: PackedWeights;
 }
 
 interface LayerContext {
@@ -31,7 +37,8 @@ interface LayerContext {
   sin: Tensor;
   mask: Tensor | null;
   isCausal: boolean;
-  cache?: KVCache;
+  cache?: KVCache | undefined;
+  packed?: PackedWeights | undefined;
 }
 
 /** See CausalLM.trainingHidden. */
@@ -49,8 +56,6 @@ export class CausalLM {
   /** Parameters by Hugging Face name. Tied models have no 'lm_head.weight' entry. */
   readonly params: Map<string, Tensor>;
   #ropeCache: { cos: Tensor; sin: Tensor; length: number } | null = null;
-  /** oneDNN-prepacked copies of the layers' linear weights while packForInference() holds them. */
-  #packed: Map<string, Tensor> | null = null;
   /** A LoRA adapter on the linear layers (lora.ts); while set, only its parameters train. */
   adapter: LoraAdapter | null = null;
 
@@ -109,12 +114,13 @@ export class CausalLM {
   }
 
   /**
-   * Runs `fn` (sampling) without paying the adapter's extra matmuls per decode step. CPU float32 with
-   * prepacking needs nothing here: the packed copies are made from the merged weights. Otherwise the
-   * deltas are merged into the base weights for the call and taken out after, as TRL does.
+   * Runs `fn` (sampling) without paying the adapter's extra matmuls per decode step. When generate()
+   * will prepack (CPU float32, its default rule) nothing is needed: packWeights copies the effective
+   * (base + delta) weights. Otherwise the deltas are merged into the base weights for the call and
+   * taken out after, as TRL does.
    */
   withMergedAdapter<T>(fn: () => T): T {
-    if (!this.adapter || this.adapter.merged || (this.#packs() && this.packsByDefault())) return fn();
+    if (!this.adapter || this.adapter.merged || this.packsByDefault()) return fn();
     this.mergeAdapter();
     try {
       return fn();
@@ -158,14 +164,13 @@ export class CausalLM {
   // ------------------------------------------------------------------ prepacked inference weights
 
   /**
-   * For CPU float32 inference: copies of every layer's linear weights in oneDNN's blocked layout, so
-   * the small-batch GEMMs of decoding skip the packing MKL's sgemm does on every call (measured
-   * 10–25 % faster per GEMM on the bench shapes). Forwards without gradient use them until the
-   * returned function drops them; the weights must not change meanwhile (generate() packs per call).
-   * Returns null, packing nothing, off CPU, for other dtypes, without oneDNN, or when already packed.
+   * For CPU float32 inference: copies of every layer's linear weights (and the LM head) in oneDNN's
+   * blocked layout, to pass to forwards as `packed` (see packed-weights.ts). They are copies of the
+   * weights as they are now (an unmerged adapter's delta included): repack after the weights change.
+   * Returns null, packing nothing, off CPU, for other dtypes, or without oneDNN.
    */
-  packForInference(batchHint: number): (() => void) | null {
-    if (this.#packed || !this.#packs()) return null;
+  packWeights(batchHint: number): PackedWeights | null {
+    if (!this.#packs()) return null;
     const packed = new Map<string, Tensor>();
     // q/k/v and gate/up each become one GEMM: one call (and one OpenMP wake-up) instead of three or
     // two. The packed copy is a copy anyway, so fusing costs no extra memory.
@@ -173,7 +178,7 @@ export class CausalLM {
       const w = names.map((n) => this.#effectiveWeight(n));
       packed.set(key, torch.keep(F.packLinearWeight(w.length === 1 ? w[0]! : torch.cat(w, 0), batchHint)));
       // The config gives q/k/v (and gate/up) a bias together or not at all. A lone bias is detached
-      // into a handle of its own, so dropping the packed set never frees the parameter.
+      // into a handle of its own, so disposing the packed set never frees the parameter.
       const b = names.map((n) => this.#opt(`${n}.bias`));
       if (b[0]) packed.set(`${key}.bias`, torch.keep(b.length === 1 ? b[0].detach() : torch.cat(b as Tensor[], 0)));
     };
@@ -190,47 +195,25 @@ export class CausalLM {
         packed.set('lm_head', torch.keep(F.packLinearWeight(this.lmHead, batchHint)));
       }),
     );
-    this.#packed = packed;
-    return () => {
-      if (this.#packed !== packed) return;
-      for (const t of packed.values()) t.dispose();
-      this.#packed = null;
-    };
+    return new PackedWeights(packed);
   }
 
-  /** Bytes of the layers' linear weights and the LM head (what packForInference copies). */
+  /** Bytes of the layers' linear weights and the LM head (what packWeights copies). */
   packedBytes(): number {
     let n = this.lmHead.numel() * this.lmHead.elementSize();
     for (const [name, w] of this.params) if (LAYER_LINEAR.test(name)) n += w.numel() * w.elementSize();
     return n;
   }
 
-  /** Whether inference prepacks by default: when the packed copy would take at most 2 GiB. */
+  /** Whether inference prepacks by default: where packing works and the copy would take at most 2 GiB. */
   packsByDefault(): boolean {
-    return this.packedBytes() <= PACK_DEFAULT_MAX_BYTES;
+    return this.#packs() && this.packedBytes() <= PACK_DEFAULT_MAX_BYTES;
   }
 
-  /** Runs `fn` with the weights prepacked (see packForInference), dropping them afterwards, even on a throw. */
-  withPackedWeights<T>(batchHint: number, fn: () => T): T {
-    const unpack = this.packForInference(batchHint);
-    try {
-      return fn();
-    } finally {
-      unpack?.();
-    }
-  }
-
-  /** x · Wᵀ + b with the packed weight `key` (see packForInference), or null when not packed / with gradient. */
-  #packedLinear(key: string, x: Tensor): Tensor | null {
-    const w = this.#packed?.get(key);
-    if (!w || torch.isGradEnabled()) return null;
-    return F.linearPacked(x, w, this.#packed!.get(`${key}.bias`) ?? null);
-  }
-
-  /** x · Wᵀ + b for the layer weight `name` (prefix of `.weight`/`.bias`), prepacked when available. */
-  #linear(name: string, x: Tensor): Tensor {
-    const packed = this.#packedLinear(name, x);
-    if (packed) return packed;
+  /** x · Wᵀ + b for the layer weight `name` (prefix of `.weight`/`.bias`), with `packed`'s copy when given. */
+  #linear(name: string, x: Tensor, packed: PackedWeights | undefined): Tensor {
+    const fast = packed?.linear(name, x);
+    if (fast) return fast;
     const y = F.linear(x, this.p(`${name}.weight`), this.#opt(`${name}.bias`));
     const ad = this.adapter;
     return ad && !ad.merged && ad.has(name) ? y.add(ad.delta(name, x)) : y;
@@ -294,10 +277,9 @@ export class CausalLM {
       // No mask needed means: plain causal attention from position 0, or one new token seeing everything.
       const isCausal = mask === null && past === 0 && T > 1;
 
-      const ctx: LayerContext = { cos, sin, mask, isCausal, cache: o.cache };
+      const ctx: LayerContext = { cos, sin, mask, isCausal, cache: o.cache, packed: o.packed };
       let x = F.embedding(ids, this.p('model.embed_tokens.weight'));
       for (let i = 0; i < c.num_hidden_layers; i++) x = torch.scope(() => this.#layer(i, x, ctx));
-      if (o.cache) o.cache.length = S;
       return this.#norm(x, 'model.norm.weight');
     });
   }
@@ -305,18 +287,8 @@ export class CausalLM {
   /** One decoder layer: x + attn(rmsnorm(x)), then + mlp(rmsnorm(·)). */
   #layer(i: number, x: Tensor, ctx: LayerContext): Tensor {
     const pre = `model.layers.${i}.`;
-    const a = this.#attention(
-      pre,
-      this.#norm(x, `${pre}input_layernorm.weight`),
-      ctx.cos,
-      ctx.sin,
-      ctx.mask,
-      ctx.isCausal,
-      i,
-      ctx.cache,
-    );
-    const h = x.add(a);
-    return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`)));
+    const h = x.add(this.#attention(i, this.#norm(x, `${pre}input_layernorm.weight`), ctx));
+    return h.add(this.#mlp(pre, this.#norm(h, `${pre}post_attention_layernorm.weight`), ctx.packed));
   }
 
   // ------------------------------------------------------------------ training forward (own backward)
@@ -425,12 +397,12 @@ export class CausalLM {
 
   /** Logits [B,T,V] in the model's dtype. */
   forward(ids: Tensor, o: ForwardOptions = {}): Tensor {
-    return torch.scope(() => this.logits(this.hidden(ids, o)));
+    return torch.scope(() => this.logits(this.hidden(ids, o), o.packed));
   }
 
-  /** Logits [...,V] of hidden states [...,D] (the LM head; prepacked while packForInference holds it). */
-  logits(hidden: Tensor): Tensor {
-    return this.#packedLinear('lm_head', hidden) ?? F.linear(hidden, this.lmHead);
+  /** Logits [...,V] of hidden states [...,D]: the LM head (`packed`'s copy when given). */
+  logits(hidden: Tensor, packed?: PackedWeights): Tensor {
+    return packed?.linear('lm_head', hidden) ?? F.linear(hidden, this.lmHead);
   }
 
   /** cos/sin for each position, shaped [B,1,T,E] to broadcast over heads, in the model dtype. */
@@ -470,22 +442,15 @@ export class CausalLM {
     return F.rmsNorm(x.float(), null, this.config.rms_norm_eps).to({ dtype: x.dtype }).mul(w);
   }
 
-  #attention(
-    pre: string,
-    x: Tensor,
-    cos: Tensor,
-    sin: Tensor,
-    mask: Tensor | null,
-    isCausal: boolean,
-    layer: number,
-    cache?: KVCache,
-  ): Tensor {
+  #attention(layer: number, x: Tensor, ctx: LayerContext): Tensor {
+    const { cos, sin, mask, isCausal, cache, packed } = ctx;
+    const pre = `model.layers.${layer}.`;
     const c = this.config;
     const [B, T] = x.shape as [number, number];
     const [H, K, E] = [c.num_attention_heads, c.numKeyValueHeads, c.headDim];
-    const qkv = this.#packedLinear(`${pre}self_attn.qkv`, x); // [B,T,(H+2K)·E] when packed
+    const qkv = packed?.linear(`${pre}self_attn.qkv`, x); // [B,T,(H+2K)·E] when packed
     const proj = (n: string, at: number, width: number) =>
-      qkv ? qkv.narrow(-1, at, width) : this.#linear(`${pre}self_attn.${n}_proj`, x);
+      qkv ? qkv.narrow(-1, at, width) : this.#linear(`${pre}self_attn.${n}_proj`, x, packed);
     let q = proj('q', 0, H * E).view(B, T, H, E);
     let k = proj('k', H * E, K * E).view(B, T, K, E);
     let v = proj('v', (H + K) * E, K * E)
@@ -513,13 +478,13 @@ export class CausalLM {
         : T === 1 && H !== K
           ? F.scaledDotProductAttention(q.reshape(B, K, H / K, E), k, v, { attnMask: mask }).reshape(B, H, 1, E)
           : F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal, enableGqa: H !== K }); // [B,H,T,E]
-    return this.#linear(`${pre}self_attn.o_proj`, y.transpose(1, 2).reshape(B, T, H * E));
+    return this.#linear(`${pre}self_attn.o_proj`, y.transpose(1, 2).reshape(B, T, H * E), packed);
   }
 
-  #mlp(pre: string, x: Tensor): Tensor {
-    const lin = (n: string, t: Tensor) => this.#linear(`${pre}mlp.${n}_proj`, t);
+  #mlp(pre: string, x: Tensor, packed: PackedWeights | undefined): Tensor {
+    const lin = (n: string, t: Tensor) => this.#linear(`${pre}mlp.${n}_proj`, t, packed);
     const I = this.config.intermediate_size;
-    const gateUp = this.#packedLinear(`${pre}mlp.gate_up`, x); // [B,T,2I] when packed
+    const gateUp = packed?.linear(`${pre}mlp.gate_up`, x); // [B,T,2I] when packed
     const gate = gateUp ? gateUp.narrow(-1, 0, I) : lin('gate', x);
     const up = gateUp ? gateUp.narrow(-1, I, I) : lin('up', x);
     return lin('down', gate.silu().mul(up));

@@ -2,6 +2,7 @@ export * from './adapter-io.js';
 export * from './config.js';
 export * from './decoder.js';
 export * from './kv-cache.js';
+export * from './packed-weights.js';
 export * from './load.js';
 export * from './logprobs.js';
 export * from './lora.js';

@@ -144,6 +144,16 @@ function selectPrefixRows(prefix: SharedPrefix, rows: readonly number[]): Shared
   };
 }
 
+/**
+ * Keeps the `T` positions a forward just wrote at cache.length … cache.length + T − 1 (CausalLM.hidden
+ * writes them; the caller decides they count). Until then the next forward would overwrite them.
+ */
+export function advanceCache(cache: KVCache, T: number): void {
+  if (cache.length + T > cache.capacity)
+    throw new Error(`KV cache overflow: ${cache.length + T} positions > capacity ${cache.capacity}`);
+  cache.length += T;
+}
+
 export function disposeCache(cache: KVCache): void {
   const p = cache.prefix;
   const prefixTensors = p ? [...p.keys, ...p.values, p.bias, p.slotRows, p.rowSlots] : [];

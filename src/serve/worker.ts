@@ -11,7 +11,7 @@ import {
   type SessionOptions,
   type SessionRequest,
 } from '../generate/index.js';
-import { type CausalLM, loadModel, tokenizerFolder } from '../model/index.js';
+import { type CausalLM, loadModel, type PackedWeights, tokenizerFolder } from '../model/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import * as torch from '../torch/index.js';
 import type {
@@ -31,6 +31,8 @@ const post = (m: FromWorker) => port.postMessage(m);
 const init = workerData as WorkerInit;
 let model: CausalLM;
 let tokenizer: ReturnType<typeof loadTokenizer>;
+/** The weights prepacked once for every forward (CPU float32), or undefined. */
+let packed: PackedWeights | undefined;
 try {
   tokenizer = loadTokenizer(tokenizerFolder(init.modelDir, init.base), 'model');
   model = loadModel(init.modelDir, {
@@ -40,8 +42,8 @@ try {
   });
   for (const p of model.parameters()) p.requiresGrad_(false);
   // The weights never change here: prepack them once (generate()'s default rule) rather than on
-  // every generate() call.
-  if (model.packsByDefault()) model.packForInference(64);
+  // every generate() call; every forward below is handed them.
+  packed = (model.packsByDefault() ? model.packWeights(64) : null) ?? undefined;
   post({ type: 'ready', parameters: model.numParameters(), device: model.device, dtype: model.dtype });
 } catch (e) {
   post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
@@ -62,10 +64,10 @@ function topAlternatives(prompt: number[], completion: number[], k: number, temp
         .tensor([...prompt, ...completion.slice(0, -1)], { dtype: 'int64', device: model.device })
         .unsqueeze(0);
       const h = model
-        .hidden(ids)
+        .hidden(ids, { packed })
         .select(0, 0)
         .narrow(0, prompt.length - 1, completion.length);
-      let logits = model.logits(h).float();
+      let logits = model.logits(h, packed).float();
       if (temperature > 0 && temperature !== 1) logits = logits.div(temperature);
       const { values, indices } = logits.logSoftmax(-1).topk(Math.min(k, logits.shape[1]!), -1);
       const v = values.tolist() as number[][];
@@ -96,6 +98,7 @@ function runGenerate(m: GenerateMessage): void {
   try {
     const o = m.options;
     const out = generate(model, tokenizer, m.prompts, {
+      ...(packed ? { packed } : {}),
       maxNewTokens: o.maxNewTokens,
       n: o.n,
       temperature: o.temperature,
@@ -127,6 +130,7 @@ const maxKvBytes = init.maxKvBytes ?? 2 ** 31;
 const sessionOptions: SessionOptions = {
   maxRows,
   maxPositions: Math.floor(maxKvBytes / new DecodeSession(model, tokenizer).bytesPerPosition()),
+  ...(packed ? { packed } : {}),
 };
 let session = new DecodeSession(model, tokenizer, sessionOptions);
 const waiting: SubmitMessage[] = [];

@@ -1,10 +1,10 @@
 // oneDNN-prepacked layer weights for CPU decoding: the packed linear equals the plain one, generation
-// with packing equals generation without it, and packing never outlives the call (a weight changed
-// afterwards is what the next call sees).
+// with packing equals generation without it, packing never outlives the call (a weight changed
+// afterwards is what the next call sees), and a forward uses packed weights only when handed them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generate } from '../../src/generate/index.js';
-import { initModel } from '../../src/model/index.js';
+import { initModel, type PackedWeights } from '../../src/model/index.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
 import * as torch from '../../src/torch/index.js';
 import { tinyQwen2 } from '../tiny-model.js';
@@ -80,19 +80,32 @@ describe('prepacked linear', { skip }, () => {
     const plain = generate(model, tok, ['The knave'], { ...o, packWeights: false })[0]![0]!;
     assert.deepEqual(packed.tokenIds, plain.tokenIds);
     assert.notDeepEqual(packed.logprobs, before.logprobs, 'the change is seen');
-    // nothing stays packed after a call, even one that throws
-    assert.throws(
-      () =>
-        model.withPackedWeights(4, () => {
-          throw new Error('boom');
-        }),
-      /boom/,
-    );
-    const unpack = model.packForInference(4);
-    assert.ok(unpack, 'not packed any more');
-    assert.equal(model.packForInference(4), null, 'already packed');
-    unpack();
+    for (const t of model.params.values()) t.dispose();
+  });
+
+  it('packed weights are explicit: used only where passed, inference only, a copy of the weights when packed', () => {
+    const model = initModel(tinyQwen2({ initializer_range: 0.2 }), { seed: 4 });
+    const ids = torch.tensor([[3, 1, 4, 1, 5]], { dtype: 'int64' });
+    const logits = (o: { packed?: PackedWeights } = {}) =>
+      torch.noGrad(() => torch.scope(() => torch.keep(model.forward(ids, o))));
+    const pw = model.packWeights(4)!;
+    assert.ok(pw, 'CPU float32 with oneDNN packs');
+    const plain = logits();
+    const packed = logits({ packed: pw });
+    assert.ok(close(packed, plain) < 1e-5, 'packed forward equals plain');
+    // a forward without it runs the plain weights: change them and only the unpacked forward moves
+    torch.noGrad(() => {
+      for (const [name, w] of model.params) if (name.includes('mlp.down_proj')) w.mul_(-3);
+    });
+    assert.ok(close(logits(), plain) > 1e-3, 'plain forward sees the change');
+    assert.ok(close(logits({ packed: pw }), packed) < 1e-6, 'packed copy is of the weights when packed');
+    // with gradient the packed copy would cut the weights out of the graph: refused
+    assert.throws(() => torch.scope(() => model.forward(ids, { packed: pw })), /packed weights are for inference/);
+    pw.dispose();
+    pw.dispose(); // idempotent
+    assert.throws(() => logits({ packed: pw }), /used after dispose/);
     assert.ok(model.packedBytes() > 0);
+    for (const t of [plain, packed, ids]) t.dispose();
     for (const t of model.params.values()) t.dispose();
   });
 });

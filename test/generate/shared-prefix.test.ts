@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generate, sharesPrefix } from '../../src/generate/index.js';
 import {
+  advanceCache,
   attendWithPrefix,
   disposeCache,
   emptyCache,
@@ -166,6 +167,7 @@ describe('shared-prefix attention', () => {
       torch.scope(() => {
         const prefill = model.newCache(1, 4);
         model.hidden(torch.tensor([[1, 2, 3, 4]], { dtype: 'int64' }), { cache: prefill });
+        advanceCache(prefill, 4);
         const cache = sharePrefix(prefill, 2, 4, null);
         assert.throws(
           () =>

@@ -7,7 +7,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CausalLM, initModel, LoraAdapter, loadModel, saveAdapter, saveModel } from '../../src/model/index.js';
+import {
+  type CausalLM,
+  initModel,
+  LoraAdapter,
+  loadModel,
+  type PackedWeights,
+  saveAdapter,
+  saveModel,
+} from '../../src/model/index.js';
 import * as torch from '../../src/torch/index.js';
 import { sftLossSum } from '../../src/train/sft.js';
 import { kindling, kindlingOk } from '../cli/run.js';
@@ -54,13 +62,13 @@ function withOurAdapter(): CausalLM {
   return m;
 }
 
-function logitsOf(m: CausalLM): number[][][] {
+function logitsOf(m: CausalLM, packed?: PackedWeights): number[][][] {
   return torch.noGrad(() =>
     SEQS.map((s) =>
       torch.scope(
         () =>
           m
-            .forward(torch.tensor([s], { dtype: 'int64' }))
+            .forward(torch.tensor([s], { dtype: 'int64' }), packed ? { packed } : {})
             .select(0, 0)
             .tolist() as number[][],
       ),
@@ -119,7 +127,9 @@ describe('LoRA adapters match peft', () => {
   it('merged, unmerged and prepacked-merged forwards agree', () => {
     const m = withOurAdapter();
     const unmerged = logitsOf(m);
-    const packed = m.withPackedWeights(2, () => logitsOf(m));
+    const pw = m.packWeights(2);
+    const packed = logitsOf(m, pw ?? undefined);
+    pw?.dispose();
     m.mergeAdapter();
     const merged = logitsOf(m);
     m.unmergeAdapter();
