@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NATIVE_FUNCTIONS, type NativeFunctionName } from './native-names.js';
 
 /** An opaque reference to a native libtorch tensor. */
 export type Handle = { readonly __handle: unique symbol };
@@ -12,7 +13,7 @@ export type Handle = { readonly __handle: unique symbol };
 export type NativeRef = { readonly __native: unique symbol };
 
 // The binding's functions are thin and positional; src/torch wraps each in a typed API.
-export type NativeBinding = Record<string, (...args: any[]) => any>;
+export type NativeBinding = Record<NativeFunctionName, (...args: any[]) => any>;
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const addonPath = join(repoRoot, 'native', 'build', 'kindling_torch.node');
@@ -64,10 +65,10 @@ export function defaultSerialBelow(env: NodeJS.ProcessEnv = process.env): number
   return passive ? SERIAL_BELOW_DEFAULT : 0;
 }
 // A binding built from older sources lacks the newest functions: say so at load, not mid-generation.
-const newest = ['setSerialBelow', 'linearPacked', 'sdpaLse', 'lerp'].filter((f) => typeof native[f] !== 'function');
-if (newest.length)
+const missing = NATIVE_FUNCTIONS.filter((f) => typeof native[f] !== 'function');
+if (missing.length)
   throw new Error(
-    `${addonPath} is older than these sources (no ${newest.join(', ')}): rebuild it with \`npm run build:native\``,
+    `${addonPath} is older than these sources (no ${missing.join(', ')}): rebuild it with \`npm run build:native\``,
   );
 native.setSerialBelow(defaultSerialBelow());
 

@@ -76,7 +76,7 @@ describe('kindling grpo --task', () => {
     const expected: Record<string, [number, number][]> = {};
     for (const r of rows)
       for (const [k, v] of Object.entries(r))
-        if (typeof v === 'number' && Number.isFinite(v)) (expected[k] ??= []).push([r.step, Math.fround(v)]);
+        if (typeof v === 'number' && Number.isFinite(v)) (expected[k] ??= []).push([r.step!, Math.fround(v)]);
     assert.ok(
       expected.reward && expected.loss && expected['completions/mean_length'],
       'the run logged the usual metrics',

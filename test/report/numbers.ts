@@ -280,7 +280,7 @@ export function readBackChecks(
         .flatMap((row) =>
           [...drawn, 'entropy', 'grad_norm', 'learning_rate']
             .filter((m) => typeof row[m] === 'number')
-            .map((m) => ({ run: basename(dir), step: row.step, metric: m, value: row[m] })),
+            .map((m) => ({ run: basename(dir), step: row.step, metric: m, value: row[m]! })),
         ),
     );
     assert.ok(
