@@ -8,21 +8,9 @@ export interface MeanStd {
   std: number;
 }
 
-export function mean(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
+import { mean, sampleStd } from '../util/stats.js';
 
-/** Sample standard deviation (Bessel's n − 1, like pandas and Python's statistics.stdev); 0 for n = 1. */
-export function sampleStd(xs: readonly number[]): number {
-  if (xs.length < 2) return xs.length === 1 ? 0 : Number.NaN;
-  const m = mean(xs);
-  let ss = 0;
-  for (const x of xs) ss += (x - m) ** 2;
-  return Math.sqrt(ss / (xs.length - 1));
-}
+export { mean, sampleStd };
 
 export function meanStd(xs: readonly number[]): MeanStd {
   return { mean: mean(xs), std: sampleStd(xs) };

@@ -1,15 +1,13 @@
 // GRPO's advantages and clipped surrogate loss, as TRL's GRPOTrainer defines them (token-level
 // importance ratios; loss types grpo / bnpo / dapo / dr_grpo; k3 KL estimator).
 import * as torch from '../torch/index.js';
+import { mean, sampleStd } from '../util/stats.js';
 
 export type ScaleRewards = 'group' | 'batch' | 'none';
 export type LossType = 'grpo' | 'bnpo' | 'dapo' | 'dr_grpo';
 
-const sampleStd = (xs: number[]): number => {
-  if (xs.length < 2) return 0;
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-};
+/** Sample std, 0 below two values (one completion per group has nothing to compare with). */
+const stdOrZero = (xs: readonly number[]): number => (xs.length < 2 ? 0 : sampleStd(xs));
 
 export interface Advantages {
   advantages: number[];
@@ -21,17 +19,17 @@ export interface Advantages {
 /** rewards are grouped consecutively: [p0 s0..sG-1, p1 s0.., …]. A = r − mean(group) [/ (std + 1e-4)]. */
 export function computeAdvantages(rewards: readonly number[], G: number, scale: ScaleRewards): Advantages {
   if (rewards.length % G !== 0) throw new Error(`${rewards.length} rewards do not split into groups of ${G}`);
-  const batchStd = sampleStd([...rewards]);
+  const batchStd = stdOrZero(rewards);
   const advantages: number[] = [];
   const zeroStd: boolean[] = [];
   const groupStd: number[] = [];
   for (let g = 0; g < rewards.length; g += G) {
     const group = rewards.slice(g, g + G);
-    const mean = group.reduce((a, b) => a + b, 0) / G;
-    const std = sampleStd(group);
+    const m = mean(group);
+    const std = stdOrZero(group);
     const denom = scale === 'group' ? std : scale === 'batch' ? batchStd : 0;
     for (const r of group) {
-      advantages.push(scale === 'none' ? r - mean : (r - mean) / (denom + 1e-4));
+      advantages.push(scale === 'none' ? r - m : (r - m) / (denom + 1e-4));
       zeroStd.push(Math.abs(std) < 1e-8);
       groupStd.push(std);
     }

@@ -3,17 +3,15 @@
 // completions written to samples.jsonl.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mean as meanOf, sampleStd } from '../util/stats.js';
 import type { DataParallel } from './data-parallel.js';
 import type { Rollout, StepBatch } from './grpo-rollout.js';
 import type { UpdateStats } from './grpo-update.js';
 import type { MetricsRow } from './run.js';
 
 // An empty step (every group dropped) logs zeros, not NaN (which JSON cannot hold).
-const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-const std = (xs: readonly number[]) => {
-  const m = mean(xs);
-  return xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
-};
+const mean = (xs: readonly number[]) => (xs.length ? meanOf(xs) : 0);
+const std = (xs: readonly number[]) => (xs.length > 1 ? sampleStd(xs) : 0);
 
 export interface StepInfo {
   step: number;
