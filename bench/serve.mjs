@@ -7,6 +7,7 @@
 // Both servers run at once (the idle one waits on its socket) and the policies alternate, `--reps`
 // times per N, so drifting load on a shared machine hits both alike. JSON out.
 //   node bench/serve.mjs [--model models/demo-base] [--clients 1,8,32] [--requests 4] [--reps 2] [--policies static,continuous]
+// --policies takes static, continuous and continuous+waitN (continuous with --admit-wait-steps N).
 // --requests: requests per client per repetition (every client walks the same mix from its own offset).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,7 +58,9 @@ function startServer(policy) {
       '--max-batch',
       v['max-batch'],
       '--batching',
-      policy,
+      policy.split('+')[0],
+      // `continuous+waitN`: continuous batching with --admit-wait-steps N (plain `continuous`: the default)
+      ...(policy.includes('+wait') ? ['--admit-wait-steps', policy.split('+wait')[1]] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env } },
   );

@@ -38,6 +38,8 @@ export interface ServeOptions {
   batching?: 'continuous' | 'static';
   /** Continuous batching: most KV-cache memory the running rows may hold, MiB. Default 2048. */
   maxKvCacheMiB?: number;
+  /** Continuous batching: decode steps a newcomer may wait so that newcomers are prefilled together. Default 2; 0 admits at once. */
+  admitWaitSteps?: number;
   /**
    * Streaming: tokens that come within this long of a response's last write are written with the
    * next one (fewer writes and packets per token; the first token is never held). 0: one write per
@@ -113,6 +115,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     throw new Error(`maxBatch must be a positive integer, got ${o.maxBatch}`);
   const maxKv = o.maxKvCacheMiB ?? 2048;
   if (!(maxKv > 0)) throw new Error(`maxKvCacheMiB must be positive, got ${o.maxKvCacheMiB}`);
+  const admitWaitSteps = o.admitWaitSteps ?? 2;
+  if (!Number.isInteger(admitWaitSteps) || admitWaitSteps < 0)
+    throw new Error(`admitWaitSteps must be a non-negative integer, got ${o.admitWaitSteps}`);
   if (o.batching !== undefined && o.batching !== 'continuous' && o.batching !== 'static')
     throw new Error(`batching must be 'continuous' or 'static', got ${JSON.stringify(o.batching)}`);
   const worker = await ModelWorker.start({
@@ -122,6 +127,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     ...(o.dtype ? { dtype: o.dtype } : {}),
     maxRows: maxBatch,
     maxKvBytes: maxKv * 2 ** 20,
+    admitWaitSteps,
   });
   const metrics: Metrics = new Metrics(() => ({ queued: batcher.queued, running: batcher.running }));
   const batching = o.batching ?? 'continuous';

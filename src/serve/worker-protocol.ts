@@ -11,6 +11,8 @@ export interface WorkerInit {
   maxRows?: number;
   /** Continuous batching: most KV-cache bytes the running batch may hold (a lone request is always admitted). */
   maxKvBytes?: number;
+  /** Continuous batching: decode steps a newcomer may wait for others to be prefilled with it (0: none). */
+  admitWaitSteps?: number;
 }
 
 export interface BatchOptions {

@@ -14,6 +14,7 @@ import {
 import { type CausalLM, loadModel, type PackedWeights, tokenizerFolder } from '../model/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import * as torch from '../torch/index.js';
+import { admissionDue } from './admission.js';
 import type {
   FromWorker,
   GenerateMessage,
@@ -159,8 +160,28 @@ const sessionRequest = (m: SubmitMessage): SessionRequest => ({
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Decode steps run so far (the clock newcomers' waits are counted in). */
+let stepNo = 0;
+/** Step at which each waiting job arrived. */
+const arrivedAt = new Map<number, number>();
+/** Decode steps a newcomer may wait so that newcomers are prefilled together (see admission.ts). */
+const admitWait = init.admitWaitSteps ?? 2;
+
+function admitDue(): boolean {
+  let waitingRows = 0;
+  for (const m of waiting) waitingRows += m.options.n;
+  const oldest = waiting[0];
+  return admissionDue({
+    liveRows: session.liveRows,
+    waitingRows,
+    oldestWaited: oldest ? stepNo - (arrivedAt.get(oldest.id) ?? stepNo) : 0,
+    waitSteps: admitWait,
+  });
+}
+
 /** Oldest first, while the rows and KV bytes fit; an idle session always takes the first job. */
 function admit(): void {
+  if (!admitDue()) return;
   const take: SubmitMessage[] = [];
   let rows = session.liveRows;
   while (waiting.length > 0) {
@@ -169,6 +190,7 @@ function admit(): void {
     const fits =
       rows + next.options.n <= maxRows && session.positionsWith(reqs) * session.bytesPerPosition() <= maxKvBytes;
     if (!fits && (rows > 0 || take.length > 0)) break;
+    arrivedAt.delete(next.id);
     take.push(waiting.shift()!);
     rows += next.options.n;
   }
@@ -203,6 +225,7 @@ async function loop(): Promise<void> {
   try {
     while (waiting.length > 0 || session.cacheRows > 0) {
       admit();
+      stepNo++;
       const tokens: [number, number, number][] = [];
       const first: number[] = [];
       let generated = 0;
@@ -252,6 +275,7 @@ async function loop(): Promise<void> {
 
 function submit(m: SubmitMessage): void {
   waiting.push(m);
+  arrivedAt.set(m.id, stepNo);
   void loop();
 }
 
@@ -259,6 +283,7 @@ function cancel(id: number): void {
   const w = waiting.findIndex((m) => m.id === id);
   if (w >= 0) {
     waiting.splice(w, 1);
+    arrivedAt.delete(id);
     cancelledWaiting++;
     return;
   }

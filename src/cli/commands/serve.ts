@@ -33,6 +33,12 @@ export function registerServe(program: Command): Command {
       2048,
     )
     .option(
+      '--admit-wait-steps <n>',
+      'continuous batching: decode steps a newcomer may wait so that newcomers are prefilled together (0: join at the next step)',
+      parseIntOption('--admit-wait-steps', 0),
+      2,
+    )
+    .option(
       '--batch-window-ms <ms>',
       'static batching: how long an idle server waits for more requests to batch with the first',
       parseIntOption('--batch-window-ms', 0),
@@ -55,6 +61,7 @@ export function registerServe(program: Command): Command {
         maxBatch: number;
         batching: string;
         maxKvCacheMib: number;
+        admitWaitSteps: number;
         batchWindowMs: number;
         streamIntervalMs: number;
         modelName?: string;
@@ -71,6 +78,7 @@ export function registerServe(program: Command): Command {
           maxBatch: o.maxBatch,
           batching: o.batching,
           maxKvCacheMiB: o.maxKvCacheMib,
+          admitWaitSteps: o.admitWaitSteps,
           batchWindowMs: o.batchWindowMs,
           streamIntervalMs: o.streamIntervalMs,
           device: o.device,
