@@ -1,7 +1,7 @@
 // When continuous batching lets waiting requests into the running decode loop. Admitting one or two
 // rows at every step (closed-loop clients refill as fast as rows finish) costs a small prefill
 // forward and a cache merge per step; letting newcomers gather for a step or two prefills them
-// together (measured in docs/serve.md: more tokens/s at 32 clients, first tokens a few ms later).
+// together. Measured no faster on the demo model (docs/serve.md, Round 4), so the default wait is 0.
 
 export interface AdmissionState {
   /** Rows decoding now (0: the loop is idle). */

@@ -38,7 +38,7 @@ export interface ServeOptions {
   batching?: 'continuous' | 'static';
   /** Continuous batching: most KV-cache memory the running rows may hold, MiB. Default 2048. */
   maxKvCacheMiB?: number;
-  /** Continuous batching: decode steps a newcomer may wait so that newcomers are prefilled together. Default 2; 0 admits at once. */
+  /** Continuous batching: decode steps a newcomer may wait so that newcomers are prefilled together. Default 0: admitted at the next step (waiting was measured no faster, docs/serve.md). */
   admitWaitSteps?: number;
   /**
    * Streaming: tokens that come within this long of a response's last write are written with the
@@ -115,7 +115,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     throw new Error(`maxBatch must be a positive integer, got ${o.maxBatch}`);
   const maxKv = o.maxKvCacheMiB ?? 2048;
   if (!(maxKv > 0)) throw new Error(`maxKvCacheMiB must be positive, got ${o.maxKvCacheMiB}`);
-  const admitWaitSteps = o.admitWaitSteps ?? 2;
+  const admitWaitSteps = o.admitWaitSteps ?? 0;
   if (!Number.isInteger(admitWaitSteps) || admitWaitSteps < 0)
     throw new Error(`admitWaitSteps must be a non-negative integer, got ${o.admitWaitSteps}`);
   if (o.batching !== undefined && o.batching !== 'continuous' && o.batching !== 'static')

@@ -11,7 +11,7 @@ export interface WorkerInit {
   maxRows?: number;
   /** Continuous batching: most KV-cache bytes the running batch may hold (a lone request is always admitted). */
   maxKvBytes?: number;
-  /** Continuous batching: decode steps a newcomer may wait for others to be prefilled with it (0: none). */
+  /** Continuous batching: decode steps a newcomer may wait for others to be prefilled with it (default 0: none). */
   admitWaitSteps?: number;
 }
 

@@ -165,7 +165,7 @@ let stepNo = 0;
 /** Step at which each waiting job arrived. */
 const arrivedAt = new Map<number, number>();
 /** Decode steps a newcomer may wait so that newcomers are prefilled together (see admission.ts). */
-const admitWait = init.admitWaitSteps ?? 2;
+const admitWait = init.admitWaitSteps ?? 0;
 
 function admitDue(): boolean {
   let waitingRows = 0;

@@ -262,6 +262,42 @@ describe('kindling serve through the openai client', () => {
     }
   });
 
+  it('--admit-wait-steps: newcomers that wait to be prefilled together still get their own samples', async () => {
+    const waiting = await startServer({ modelDir: folder, port: 0, admitWaitSteps: 3, log: () => {} });
+    try {
+      const post = async (body: Record<string, unknown>) => {
+        const r = await fetch(`${waiting.url}/v1/completions`, { method: 'POST', body: JSON.stringify(body) });
+        return ((await r.json()) as { choices: { text: string }[] }).choices.map((c) => c.text);
+      };
+      // a long request keeps the loop busy; a lone newcomer then waits (at most 3 steps) before joining
+      const order: string[] = [];
+      const long = post({ model: 'tiny', prompt: 'Long', max_tokens: 60, ignore_eos: true, seed: 1 }).then((t) => {
+        order.push('long');
+        return t;
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      const late = await post({ model: 'tiny', prompt: 'Late', max_tokens: 10, seed: 50 });
+      order.push('late');
+      assert.deepEqual(
+        late,
+        reference('Late', { maxNewTokens: 10, seed: 50 }).map((c) => c.text),
+      );
+      assert.deepEqual(await long, [reference('Long', { maxNewTokens: 60, eosTokenIds: [], seed: 1 })[0]!.text]);
+      assert.deepEqual(
+        order,
+        ['late', 'long'],
+        'the newcomer joined the running loop instead of waiting for it to end',
+      );
+      assert.ok(waiting.metrics.maxRunningRows > 1, 'the newcomers joined the running loop');
+    } finally {
+      await waiting.close();
+    }
+    await assert.rejects(
+      startServer({ modelDir: folder, port: 0, admitWaitSteps: -1, log: () => {} }),
+      /admitWaitSteps must be a non-negative integer/,
+    );
+  });
+
   it('splits a request with more samples than --max-batch into parts whose union is the same', async () => {
     for (const batching of ['static', 'continuous'] as const) {
       const small = await startServer({ modelDir: folder, port: 0, maxBatch: 2, batching, log: () => {} });

@@ -36,7 +36,7 @@ export function registerServe(program: Command): Command {
       '--admit-wait-steps <n>',
       'continuous batching: decode steps a newcomer may wait so that newcomers are prefilled together (0: join at the next step)',
       parseIntOption('--admit-wait-steps', 0),
-      2,
+      0,
     )
     .option(
       '--batch-window-ms <ms>',
