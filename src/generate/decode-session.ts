@@ -17,7 +17,7 @@ import { advanceCache, disposeCache, type KVCache } from '../model/kv-cache.js';
 import type { PackedWeights } from '../model/packed-weights.js';
 import * as torch from '../torch/index.js';
 import type { Completion, FinishReason, TextCodec } from './generate.js';
-import { leftPad, paddingMask } from './padding.js';
+import { leftPad, stepInputs } from './padding.js';
 import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
 import { StopMatcher } from './stop.js';
 
@@ -651,31 +651,28 @@ export class DecodeSession {
     this.#logits = torch.keep(
       torch.scope(() => {
         const cache = this.#cacheView();
-        const R = rows.length;
         const S = cache.length + 1;
-        const device = model.device;
         // A finished row (awaiting compaction) feeds its last token again; its output is ignored.
-        const next = torch.tensor(
-          rows.map((r) => r.ids[r.ids.length - 1]!),
-          { dtype: 'int64', shape: [R, 1], device },
+        const { next, positions, mask } = stepInputs(
+          rows.map((r) => ({
+            lastId: r.ids[r.ids.length - 1]!,
+            position: r.req.promptLen + r.ids.length - 1,
+            padLen: r.padLen,
+          })),
+          S,
+          model.device,
         );
-        const pos = torch.tensor(
-          rows.map((r) => r.req.promptLen + r.ids.length - 1),
-          { dtype: 'int64', shape: [R, 1], device },
-        );
-        const mask = rows.some((r) => r.padLen > 0)
-          ? paddingMask(
-              rows.map((r) => r.padLen),
-              S,
-              device,
-            )
-          : undefined;
         if (mask) {
           cache.segments = this.#segments(S);
           if (cache.segments.length > 1) this.splitSteps++;
         }
         const packed = this.options.packed;
-        const h = model.hidden(next, { cache, packed, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+        const h = model.hidden(next, {
+          cache,
+          packed,
+          positionIds: positions,
+          ...(mask ? { attentionMask: mask } : {}),
+        });
         advanceCache(cache, 1);
         this.#len = cache.length;
         return model.logits(h.select(1, 0), packed).float();

@@ -6,7 +6,7 @@ import type { CausalLM } from '../model/decoder.js';
 import { advanceCache, disposeCache, type KVCache, selectCacheRows, sharePrefix } from '../model/kv-cache.js';
 import type { PackedWeights } from '../model/packed-weights.js';
 import * as torch from '../torch/index.js';
-import { leftPad, paddingMask } from './padding.js';
+import { leftPad, stepInputs } from './padding.js';
 import { type SamplingOptions, sampleRows, UniformStream, validateSampling } from './sampling.js';
 import { StopMatcher, type TextDecoderLike } from './stop.js';
 
@@ -287,27 +287,17 @@ function forwardStep(
 ): torch.Tensor {
   return torch.keep(
     torch.scope(() => {
-      const R = batch.length;
-      const S = cache.length + 1;
-      const device = model.device;
-      const next = torch.tensor(
-        batch.map((r) => r.ids[r.ids.length - 1]!),
-        { dtype: 'int64', shape: [R, 1], device },
-      );
-      const pos = torch.tensor(
-        batch.map((r) => r.promptLen + r.ids.length - 1),
-        { dtype: 'int64', shape: [R, 1], device },
-      );
       // Left padding is in a plain cache's rows; a shared prefix masks its own.
-      const mask =
-        !cache.prefix && batch.some((r) => r.padLen > 0)
-          ? paddingMask(
-              batch.map((r) => r.padLen),
-              S,
-              device,
-            )
-          : undefined;
-      const h = model.hidden(next, { cache, packed, positionIds: pos, ...(mask ? { attentionMask: mask } : {}) });
+      const { next, positions, mask } = stepInputs(
+        batch.map((r) => ({
+          lastId: r.ids[r.ids.length - 1]!,
+          position: r.promptLen + r.ids.length - 1,
+          padLen: cache.prefix ? 0 : r.padLen,
+        })),
+        cache.length + 1,
+        model.device,
+      );
+      const h = model.hidden(next, { cache, packed, positionIds: positions, ...(mask ? { attentionMask: mask } : {}) });
       advanceCache(cache, 1);
       return model.logits(h.select(1, 0), packed).float();
     }),

@@ -29,6 +29,40 @@ export function leftPad(prompts: readonly (readonly number[])[], length: number,
   return { ids, mask, positions, padded: mask.includes(0) };
 }
 
+/** One decode step's inputs for R rows: each row's last token and its position [R,1], and the padding mask. */
+export interface StepInputs {
+  next: torch.Tensor;
+  positions: torch.Tensor;
+  /** [R, S] (see paddingMask), or undefined when no row is padded. */
+  mask: torch.Tensor | undefined;
+}
+
+/** The inputs of a one-token decode step over a cache of S − 1 positions (generate() and DecodeSession). */
+export function stepInputs(
+  rows: readonly { lastId: number; position: number; padLen: number }[],
+  S: number,
+  device: torch.Device,
+): StepInputs {
+  const R = rows.length;
+  return {
+    next: torch.tensor(
+      rows.map((r) => r.lastId),
+      { dtype: 'int64', shape: [R, 1], device },
+    ),
+    positions: torch.tensor(
+      rows.map((r) => r.position),
+      { dtype: 'int64', shape: [R, 1], device },
+    ),
+    mask: rows.some((r) => r.padLen > 0)
+      ? paddingMask(
+          rows.map((r) => r.padLen),
+          S,
+          device,
+        )
+      : undefined,
+  };
+}
+
 /** [rows, S] bool: true where a cache position is past the row's leading `padLens[row]` padding. */
 export function paddingMask(padLens: readonly number[], S: number, device: torch.Device): torch.Tensor {
   return torch

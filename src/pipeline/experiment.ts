@@ -81,18 +81,14 @@ export async function validateExperiment(e: Experiment): Promise<void> {
     resolveConfig(SftConfigSchema, e.warmup.config ?? undefined, kebab(e.warmup.settings)),
   );
   where('rlvr settings', () => resolveConfig(GrpoConfigSchema, e.rlvr.config ?? undefined, kebab(e.rlvr.settings)));
-  const { lookupTaskName, listTasks } = await import('../tasks/registry.js');
-  const known = () =>
-    listTasks()
-      .flatMap((t) => [t.name, ...t.aliases])
-      .join(', ');
-  for (const sel of [...e.eval.tasks, ...e.rlvr.domains.flatMap((d) => (d.eval ? d.eval.split(',') : []))]) {
-    if (!lookupTaskName(sel.split(':')[0]!))
-      throw new Error(`${e.file}: evaluation task '${sel}' is unknown (known: ${known()})`);
-  }
-  for (const d of e.rlvr.domains)
-    if (!lookupTaskName(d.task.split(':')[0]!))
-      throw new Error(`${e.file}: rlvr task '${d.task}' is unknown (known: ${known()})`);
+  const { knownTaskNames, lookupTaskName, parseSelector } = await import('../tasks/registry.js');
+  const check = (what: string, sel: string) => {
+    if (!lookupTaskName(parseSelector(sel).name))
+      throw new Error(`${e.file}: ${what} task '${sel}' is unknown (${knownTaskNames()})`);
+  };
+  for (const sel of [...e.eval.tasks, ...e.rlvr.domains.flatMap((d) => (d.eval ? d.eval.split(',') : []))])
+    check('evaluation', sel);
+  for (const d of e.rlvr.domains) check('rlvr', d.task);
 }
 
 export async function runExperiment(

@@ -134,7 +134,8 @@ const sessionOptions: SessionOptions = {
   ...(packed ? { packed } : {}),
 };
 let session = new DecodeSession(model, tokenizer, sessionOptions);
-const waiting: SubmitMessage[] = [];
+/** Jobs not yet admitted, oldest first, with the decode step each arrived at. */
+const waiting: (SubmitMessage & { arrivedAt: number })[] = [];
 /** Running jobs: session handle → the job's message. */
 const running = new Map<number, SubmitMessage>();
 const handleOf = new Map<number, number>();
@@ -162,8 +163,6 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Decode steps run so far (the clock newcomers' waits are counted in). */
 let stepNo = 0;
-/** Step at which each waiting job arrived. */
-const arrivedAt = new Map<number, number>();
 /** Decode steps a newcomer may wait so that newcomers are prefilled together (see admission.ts). */
 const admitWait = init.admitWaitSteps ?? 0;
 
@@ -174,7 +173,7 @@ function admitDue(): boolean {
   return admissionDue({
     liveRows: session.liveRows,
     waitingRows,
-    oldestWaited: oldest ? stepNo - (arrivedAt.get(oldest.id) ?? stepNo) : 0,
+    oldestWaited: oldest ? stepNo - oldest.arrivedAt : 0,
     waitSteps: admitWait,
   });
 }
@@ -190,7 +189,6 @@ function admit(): void {
     const fits =
       rows + next.options.n <= maxRows && session.positionsWith(reqs) * session.bytesPerPosition() <= maxKvBytes;
     if (!fits && (rows > 0 || take.length > 0)) break;
-    arrivedAt.delete(next.id);
     take.push(waiting.shift()!);
     rows += next.options.n;
   }
@@ -274,8 +272,7 @@ async function loop(): Promise<void> {
 }
 
 function submit(m: SubmitMessage): void {
-  waiting.push(m);
-  arrivedAt.set(m.id, stepNo);
+  waiting.push({ ...m, arrivedAt: stepNo });
   void loop();
 }
 
@@ -283,7 +280,6 @@ function cancel(id: number): void {
   const w = waiting.findIndex((m) => m.id === id);
   if (w >= 0) {
     waiting.splice(w, 1);
-    arrivedAt.delete(id);
     cancelledWaiting++;
     return;
   }

@@ -85,15 +85,16 @@ export function lookupTaskName(raw: string): string | undefined {
   return registry.has(raw) ? raw : aliases.get(raw);
 }
 
+/** `known: math500, …; aliases: math → math500, …` — what an unknown-name error lists. */
+export function knownTaskNames(): string {
+  const alias = [...aliases].map(([a, n]) => `${a} → ${n}`).join(', ');
+  return `known: ${[...registry.keys()].join(', ')}; aliases: ${alias}`;
+}
+
 /** The one alias table: a name or alias → the registered name; an unknown one is an error listing the names. */
 export function canonicalTaskName(raw: string): string {
   const name = lookupTaskName(raw);
-  if (!name)
-    throw new Error(
-      `unknown task '${raw}' (known: ${[...registry.keys()].join(', ')}; aliases: ${[...aliases]
-        .map(([a, n]) => `${a} → ${n}`)
-        .join(', ')})`,
-    );
+  if (!name) throw new Error(`unknown task '${raw}' (${knownTaskNames()})`);
   return name;
 }
 
