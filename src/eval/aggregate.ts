@@ -59,6 +59,10 @@ export interface TaskResult {
   length: MeanStdTrials;
   truncation_rate: number;
   finish_reasons: Record<string, number>;
+  /** Share of cells that pass the paper's format gate (their reward reason is not `format_*`). */
+  well_formed_rate: number;
+  /** Cells per training-reward reason (`format_no_think_close`, `no_boxed`, `correct`, …). */
+  reward_reasons: Record<string, number>;
   /** Correct trials per example id, examples with every trial only (paired comparisons across folders). */
   per_example: Record<string, number>;
   /** Category of each example id, for macro-averaged tasks with several categories (stratified comparisons). */
@@ -95,6 +99,8 @@ export function aggregateTask(
     c.examples++;
   }
   const finish: Record<string, number> = {};
+  const rewardReasons: Record<string, number> = {};
+  let wellFormed = 0;
   const perExample: Record<string, number> = {};
   const correctCounts: number[] = [];
   let found = 0;
@@ -116,6 +122,8 @@ export function aggregateTask(
       byCat.get(e.category)!.perTrial[t]!.push(ok);
       finish[cell.finish_reason] = (finish[cell.finish_reason] ?? 0) + 1;
       if (cell.finish_reason === 'length') truncated++;
+      rewardReasons[cell.reward_reason] = (rewardReasons[cell.reward_reason] ?? 0) + 1;
+      if (!cell.reward_reason.startsWith('format_')) wellFormed++;
     }
     if (seen === trials) {
       perExample[e.id] = c;
@@ -166,6 +174,8 @@ export function aggregateTask(
     length: withTrials(lenPerTrial),
     truncation_rate: found ? truncated / found : Number.NaN,
     finish_reasons: finish,
+    well_formed_rate: found ? wellFormed / found : Number.NaN,
+    reward_reasons: rewardReasons,
     per_example: perExample,
     ...(sel.overall === 'macro' && categories.length > 1
       ? { example_category: Object.fromEntries(sel.examples.map((e) => [e.id, e.category])) }

@@ -32,6 +32,8 @@ export interface CellSummary {
   correct: boolean;
   completion_tokens: number;
   finish_reason: FinishReason;
+  /** The training reward's reason (`format_*` when the format gate failed). */
+  reward_reason: string;
 }
 
 export const summarize = (r: SampleRecord): CellSummary => ({
@@ -43,6 +45,7 @@ export const summarize = (r: SampleRecord): CellSummary => ({
   correct: r.correct,
   completion_tokens: r.completion_tokens,
   finish_reason: r.finish_reason,
+  reward_reason: r.reward_reason,
 });
 
 /** Cuts an incomplete last line (no trailing newline) off `file`; returns the bytes removed. */

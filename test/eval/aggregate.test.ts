@@ -77,6 +77,28 @@ describe('aggregation on a fixed sample file', () => {
     assert.deepEqual(r.per_example, { e1: 3, e2: 0, e3: 3 });
   });
 
+  it('well-formed rate and reward reasons: the format gate counted over the cells found', async () => {
+    const m = await cells();
+    const set = (id: string, trial: number, reason: string) => {
+      const k = recordKey({ model: 'm1', task: 'quiz', example_id: id, trial } as never);
+      m.set(k, { ...m.get(k)!, reward_reason: reason });
+    };
+    set('e2', 0, 'format_no_think_close');
+    set('e2', 1, 'format_no_answer_open');
+    set('e3', 1, 'no_boxed');
+    const r = aggregateTask(m, 'm1', selection('micro'), 4);
+    close(r.well_formed_rate, 10 / 12, 'well-formed');
+    assert.deepEqual(r.reward_reasons, {
+      correct: 6,
+      wrong: 3,
+      no_boxed: 1,
+      format_no_think_close: 1,
+      format_no_answer_open: 1,
+    });
+    m.delete(recordKey({ model: 'm1', task: 'quiz', example_id: 'e2', trial: 0 } as never));
+    close(aggregateTask(m, 'm1', selection('micro'), 4).well_formed_rate, 10 / 11, 'over the cells found');
+  });
+
   it('missing cells are reported, not invented', async () => {
     const m = await cells();
     m.delete(recordKey({ model: 'm1', task: 'quiz', example_id: 'e3', trial: 3 } as never));

@@ -9,12 +9,16 @@
 // Some documents carry the paper templates' instruction wording in plain contexts ("The user asks a
 // question, and the Assistant solves it.", "Complete the function based on the given docstring.",
 // "The following is a multiple choice question about …"), and a share of each domain's documents
-// are the demo's own prompt (SHORT_PROMPTS, ending "Assistant: <think>") answered in the plain
-// style: the think block is never closed and no <answer> block follows. Without them a
+// are the demo's own prompt (SHORT_PROMPTS, ending "Assistant: <think>") answered. Without them a
 // few-million-parameter model has never seen text after "<think>" and answers every prompt with one
-// stock phrase (the first demo base model scored 0 % on code-lite, chance on mcq-lite). The
-// <think>…</think><answer>…</answer> format itself never appears outside the prompt's instruction
-// sentence: the warmup is what teaches it.
+// stock phrase (the first demo base model scored 0 % on code-lite, chance on mcq-lite).
+// Most prompted answers are plain (the think block is never closed); a share (PROMPTED_CLOSED) is in
+// the R1 template, "<think> reasoning </think> <answer> answer </answer>", as a real base model has
+// seen that template some of the time and follows it now and then. Without it RLVR from the base
+// model never sees a well-formed completion, every reward is the format penalty and the gradient is
+// zero (issue #21). All prompted documents are about corpus-only items (never a train/test item).
+// Prompted answers start with a space: the demo tokenizer merges ">\n" into one token, so an answer
+// starting "\n" after "<think>" would be text the model can never continue a prompt into.
 
 import { codeLitePool, type LiteFunction } from './code-items.js';
 import { CARD_LABEL, STATEMENTS, statement } from './fact-text.js';
@@ -52,8 +56,16 @@ export const DOCUMENT_SEPARATOR = '\n\n';
 
 const HEAD = 'A conversation between User and Assistant. The user asks a question, and the Assistant solves it.';
 const ASKS = 'The user asks a question, and the Assistant solves it.';
-/** Share of math, code and mcq documents that are the demo prompt answered plainly. */
-const PROMPTED = 0.3;
+/** Share of math, code and mcq documents that are the demo prompt answered. */
+export const PROMPTED = 0.3;
+/**
+ * Share of those prompted answers written in the R1 template (closed think block, <answer> block).
+ * Code is lower because its closed form is one fixed shape the small model copies easily (0.3 gave
+ * ~94 % well-formed code samples from the base model, above a base model's few-of-the-time).
+ */
+export const PROMPTED_CLOSED: Readonly<Record<'math' | 'code' | 'mcq', number>> = { math: 0.35, code: 0.15, mcq: 0.35 };
+/** The R1 template's closing of a reasoning text: " reasoning </think> <answer> answer </answer>". */
+const closed = (reasoning: string, answer: string) => ` ${reasoning} </think> <answer> ${answer} </answer>`;
 const TRAIN = { mode: 'train' } as const;
 
 // ---- math
@@ -66,7 +78,13 @@ function mathDoc(r: Rand, next: () => MathProblem): string {
   const p = next();
   const boxed = r() < 0.4;
   const end = (q: MathProblem, box = boxed) => `The answer is ${box ? `\\boxed{${q.answer}}` : q.answer}.`;
-  if (r() < PROMPTED) return `${mathPrompt(p.problem, 'short', TRAIN)} ${worked(p)}. ${end(p, true)}`;
+  if (r() < PROMPTED) {
+    const prompt = mathPrompt(p.problem, 'short', TRAIN);
+    if (r() >= PROMPTED_CLOSED.math) return `${prompt} ${worked(p)}. ${end(p, true)}`;
+    // Closed answers box the result most of the time, as the prompt asks; an unboxed one is what
+    // the reward's "no \boxed{}" rung is for.
+    return prompt + closed(`${worked(p)}.`, r() < 0.7 ? `\\boxed{${p.answer}}` : `${p.answer}`);
+  }
   switch (intIn(r, 0, 6)) {
     case 0:
       return `Q: ${p.problem}\nA: ${worked(p)}. ${end(p)}`;
@@ -97,12 +115,22 @@ function mathDoc(r: Rand, next: () => MathProblem): string {
 
 // ---- code
 
+const CODE_THOUGHTS = [
+  'I complete the function as the docstring says.',
+  'I read the docstring and write the body.',
+  'The docstring gives the rule; I write it in Python.',
+];
+
 const fence = (code: string) => `\`\`\`python\n${code}\`\`\``;
 
 function codeDoc(r: Rand, fns: readonly LiteFunction[]): string {
   const f = pick(r, fns);
   const full = f.prompt + f.body;
-  if (r() < PROMPTED) return `${codePrompt(f.prompt, 'short', TRAIN)}\n${fence(full)}`;
+  if (r() < PROMPTED) {
+    const prompt = codePrompt(f.prompt, 'short', TRAIN);
+    if (r() >= PROMPTED_CLOSED.code) return `${prompt} ${fence(full)}`;
+    return prompt + closed(pick(r, CODE_THOUGHTS), fence(full));
+  }
   switch (intIn(r, 0, 5)) {
     case 0:
       return fence(full);
@@ -181,7 +209,9 @@ function mcqDoc(r: Rand, world: World, practice: readonly Fact[]): string {
   if (r() < PROMPTED) {
     const q = mcqFor(world, f, r);
     const prompt = mcqPrompt({ category, question: q.question, options: q.options }, 'short', TRAIN);
-    return `${prompt} ${because()} The answer is \\boxed{${LETTERS[q.answerIndex]}}.`;
+    const letter = LETTERS[q.answerIndex]!;
+    if (r() >= PROMPTED_CLOSED.mcq) return `${prompt} ${because()} The answer is \\boxed{${letter}}.`;
+    return prompt + closed(because(), `\\boxed{${letter}}`);
   }
   switch (intIn(r, 0, 4)) {
     case 0:

@@ -18,6 +18,8 @@ export {
   corpusDocuments,
   DEFAULT_MIX,
   DOCUMENT_SEPARATOR,
+  PROMPTED,
+  PROMPTED_CLOSED,
 } from './corpus.js';
 export { QUESTION, question, STATEMENTS, statement } from './fact-text.js';
 export {

@@ -1,5 +1,6 @@
 // The pretraining corpus: deterministic, sized as asked, in plain question–answer style (tags only
-// in the demo prompt's own wording, which some documents answer plainly), covering every mini domain and every fact of the world, and holding no
+// in the demo prompt's own wording, which some documents answer, a declared share of them in the R1
+// template), covering every mini domain and every fact of the world, and holding no
 // train or test item's text (not even a test function's name).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,10 +13,14 @@ import {
   getWorld,
   mathLiteItems,
   mcqLiteItems,
+  PROMPTED,
+  PROMPTED_CLOSED,
   SHORT_PROMPTS,
   STATEMENTS,
 } from '../../../src/tasks/lite/index.js';
 
+// Text holding no think/answer tag (code answers hold '<' and '>>>').
+const NO_TAG = '(?:(?!</?(?:think|answer)>)[\\s\\S])+';
 const BIG = buildCorpus({ seed: 0, chars: 3_000_000 });
 
 test('corpus: deterministic for its options, within the size asked, the seeds matter', () => {
@@ -28,25 +33,58 @@ test('corpus: deterministic for its options, within the size asked, the seeds ma
   assert.ok(BIG.length <= 3_000_000 && BIG.length > 2_990_000);
 });
 
-test('corpus: never the <think>/<answer> format — tags only in the demo prompt, which is answered plainly', () => {
-  // The fixed text of each demo prompt (between its placeholders) is the only place a tag may appear.
+test('corpus: tags only in the demo prompt and, closing a prompted answer, in the R1 template', () => {
+  // The fixed text of each demo prompt (between its placeholders) is where a tag may appear, and
+  // a prompted answer may end in the R1 template: " … </think> <answer> … </answer>".
   const fixed = Object.values(SHORT_PROMPTS)
     .flatMap((t) => t.split(/\{\{\w+\}\}/))
     .filter((x) => x.length > 0)
     .sort((a, b) => b.length - a.length);
+  const R1_END = new RegExp(` ${NO_TAG} </think> <answer> ${NO_TAG} </answer>$`);
   let prompted = 0;
+  let closed = 0;
   for (const doc of BIG.split('\n\n')) {
     let rest = doc;
     for (const f of fixed) rest = rest.split(f).join('\u0000');
     if (rest !== doc) prompted++;
+    if (rest !== doc && R1_END.test(rest)) {
+      closed++;
+      rest = rest.replace(R1_END, '');
+    }
     for (const tag of ['<think>', '</think>', '<answer>', '</answer>'])
       assert.ok(!rest.includes(tag), `${tag} in: ${doc}`);
   }
-  // Each domain's prompt appears, ending in "Assistant: <think>" and answered in the plain style.
   assert.ok(prompted > 500, `${prompted} prompted documents`);
+  assert.ok(closed > 100, `${closed} closed documents`);
+  // Each domain's prompt appears, ending in "Assistant: <think>", answered both ways.
   assert.match(BIG, /\nAssistant: <think> \d+ [-+*/] \d+ = \d+.*The answer is \\boxed\{\d+\}\./);
-  assert.match(BIG, /Assistant: <think>\n```python\ndef /);
+  assert.match(BIG, /\nAssistant: <think> \d+ [-+*/] \d+ = \d+[^<]*\. <\/think> <answer> \\boxed\{\d+\} <\/answer>/);
+  assert.match(BIG, /Assistant: <think> ```python\ndef /);
+  assert.match(BIG, /Assistant: <think> [^`<]+ <\/think> <answer> ```python\ndef [^<]+``` <\/answer>/);
   assert.match(BIG, /\nJ\. [^\n]+\nAssistant: <think> .+ The answer is \\boxed\{[A-J]\}\./);
+  assert.match(BIG, /\nJ\. [^\n]+\nAssistant: <think> [^<]+ <\/think> <answer> \\boxed\{[A-J]\} <\/answer>/);
+});
+
+test('corpus: the shares of prompted and R1-template answers are the ones the generator declares', () => {
+  // Counted by content, per section, over the documents the generator yields.
+  const R1 = new RegExp(`Assistant: <think> ${NO_TAG} </think> <answer> ${NO_TAG} </answer>$`);
+  const count = { math: [0, 0, 0], code: [0, 0, 0], mcq: [0, 0, 0] } as Record<string, [number, number, number]>;
+  let n = 0;
+  for (const d of corpusDocuments({ seed: 0 })) {
+    const c = count[d.section];
+    if (!c) continue;
+    c[0]++;
+    if (/Assistant: <think>/.test(d.text)) {
+      c[1]++;
+      if (R1.test(d.text)) c[2]++;
+    }
+    if (++n === 40_000) break;
+  }
+  for (const [s, [docs, prompted, closed]] of Object.entries(count)) {
+    assert.ok(Math.abs(prompted / docs - PROMPTED) < 0.03, `${s}: prompted ${(prompted / docs).toFixed(3)}`);
+    const want = PROMPTED_CLOSED[s as keyof typeof PROMPTED_CLOSED];
+    assert.ok(Math.abs(closed / prompted - want) < 0.04, `${s}: R1 share ${(closed / prompted).toFixed(3)} vs ${want}`);
+  }
 });
 
 test('corpus: no train or test item text — math problems, MCQ questions, code prompts and function names', () => {
