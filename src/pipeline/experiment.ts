@@ -1,7 +1,9 @@
 // `kindling run`: plan, run (with caching), then the verdicts and a terminal summary.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { mean } from '../eval/stats.js';
+import { readMetrics } from '../report/load.js';
+import { RLVR_HEADER, rlvrCells, summariseRlvrRun } from '../report/rlvr-runs.js';
 import { formatSeconds } from '../util/progress.js';
 import type { Experiment } from './config.js';
 import { buildPlan, type Plan, settingsArgs } from './plan.js';
@@ -51,6 +53,15 @@ export function summarise(e: Experiment, plan: Plan, verdicts: ClaimResult[], ru
       ? `${(100 * c.effect.mean).toFixed(1)} points [${(100 * c.effect.lo).toFixed(1)}, ${(100 * c.effect.hi).toFixed(1)}]`
       : 'not measured';
     lines.push(`${c.verdict.toUpperCase().padEnd(14)} ${c.claim}  — ${eff}`);
+  }
+  // Whether each RLVR run had a learning signal and stayed healthy (the report's "RLVR runs" table).
+  const runs = plan.rlvrDirs.flatMap((dir) => {
+    const file = join(dir, 'metrics.jsonl');
+    return existsSync(file) ? (summariseRlvrRun(basename(dir), readMetrics(file)) ?? []) : [];
+  });
+  if (runs.length) {
+    lines.push('', `rlvr runs: ${RLVR_HEADER.slice(1).join(' | ')}`);
+    for (const r of runs) lines.push(`  ${rlvrCells(r).join(' | ')}`);
   }
   if (run) {
     lines.push('', 'stage times:');

@@ -3,9 +3,17 @@
 // behaves the same offline, from a file or from a mail attachment.
 
 import type { Figure } from './figures.js';
+import { RLVR_CAPTION, RLVR_HEADER, type RlvrRunSummary, rlvrCells } from './rlvr-runs.js';
 import type { ResultIndex } from './roles.js';
 import type { BrowserData } from './samples.js';
-import { categoryRows, comparisonRows, formatComparison, resultsMatrix } from './tables.js';
+import {
+  categoryRows,
+  comparisonRows,
+  FORMAT_CAPTION,
+  formatComparison,
+  formatMatrix,
+  resultsMatrix,
+} from './tables.js';
 import { type VerdictClaim, verdictsHtml } from './verdicts.js';
 
 export interface RenderedFigure extends Figure {
@@ -23,6 +31,8 @@ export interface HtmlInput {
   notes: string[];
   /** Verdicts of `kindling run` on the paper's four claims, shown first. */
   verdicts?: { seeds: number[]; claims: VerdictClaim[] } | null;
+  /** One line per GRPO run (src/report/rlvr-runs.ts). */
+  rlvr?: readonly RlvrRunSummary[];
 }
 
 export const esc = (s: string): string =>
@@ -166,6 +176,33 @@ function resultsSection(index: ResultIndex): string {
 <table id="results-table">${head}\n${body}</table>${catTable}`;
 }
 
+function formatSection(index: ResultIndex): string {
+  const { tasks, rows } = formatMatrix(index);
+  if (rows.length === 0) return '';
+  const head = `<tr><th>model</th>${tasks.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><th>${esc(r.model)}</th>${r.cells
+          .map((c) => (c ? `<td class="num" title="${esc(c.title)}">${esc(c.score)}</td>` : '<td class="num">—</td>'))
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  return `<h3 id="format-rate">Format rate</h3>
+<p class="muted">${esc(FORMAT_CAPTION)} Hover a cell for every reward reason's share.</p>
+<table id="format-table">${head}\n${body}</table>`;
+}
+
+function rlvrSection(runs: readonly RlvrRunSummary[]): string {
+  if (runs.length === 0) return '';
+  const row = (cells: readonly string[], tag: string) =>
+    `<tr>${cells.map((c, i) => `<${tag}${tag === 'td' && i > 0 ? ' class="num"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
+  return `<section id="rlvr"><h2>RLVR runs</h2>
+<p class="muted">${esc(RLVR_CAPTION)}</p>
+<table id="rlvr-table">${row(RLVR_HEADER, 'th')}\n${runs.map((r) => row(rlvrCells(r), 'td')).join('\n')}</table>
+</section>`;
+}
+
 function comparisonSection(index: ResultIndex): string {
   const rows = comparisonRows(index).map(formatComparison);
   if (rows.length === 0) return '<p class="muted">Comparisons need two models evaluated on the same task.</p>';
@@ -200,16 +237,18 @@ export function renderHtml(o: HtmlInput): string {
 <header>
 <h1>${esc(o.title)}</h1>
 <p class="muted">Generated ${esc(o.generated)} by kindling from ${o.sources.map((s) => `<code>${esc(s)}</code>`).join(', ')}. ${drawn} of ${o.figures.length} figures drawn.</p>
-<nav>${o.verdicts ? '<a href="#claims">Claims</a>' : ''}<a href="#results">Results</a><a href="#comparisons">Comparisons</a><a href="#figures">Figures</a><a href="#samples">Samples</a></nav>
+<nav>${o.verdicts ? '<a href="#claims">Claims</a>' : ''}<a href="#results">Results</a><a href="#comparisons">Comparisons</a>${o.rlvr?.length ? '<a href="#rlvr">RLVR runs</a>' : ''}<a href="#figures">Figures</a><a href="#samples">Samples</a></nav>
 ${o.notes.length ? `<ul class="muted">${o.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 </header>
 ${o.verdicts ? `<section id="claims"><h2>The paper's four claims at this scale</h2>\n${verdictsHtml(o.verdicts, esc)}\n</section>` : ''}
 <section id="results"><h2>Results</h2>
 ${resultsSection(o.index)}
+${formatSection(o.index)}
 </section>
 <section id="comparisons"><h2>Model comparisons</h2>
 ${comparisonSection(o.index)}
 </section>
+${rlvrSection(o.rlvr ?? [])}
 <section id="figures"><h2>Figures</h2>
 ${o.figures.map(figureHtml).join('\n')}
 </section>

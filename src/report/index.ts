@@ -4,6 +4,7 @@ export * from './load.js';
 export * from './markdown.js';
 export * from './render.js';
 export * from './report.js';
+export * from './rlvr-runs.js';
 export * from './roles.js';
 export * from './samples.js';
 export * from './tables.js';

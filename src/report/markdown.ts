@@ -1,8 +1,9 @@
 // The report's Markdown summary (for terminals and READMEs): the results table, the paired
 // comparisons and the figures as PNG links.
 import type { RenderedFigure } from './html.js';
+import { RLVR_CAPTION, RLVR_HEADER, type RlvrRunSummary, rlvrCells } from './rlvr-runs.js';
 import type { ResultIndex } from './roles.js';
-import { comparisonRows, formatComparison, resultsMatrix } from './tables.js';
+import { comparisonRows, FORMAT_CAPTION, formatComparison, formatMatrix, resultsMatrix } from './tables.js';
 import { type VerdictClaim, verdictsMarkdown } from './verdicts.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -14,6 +15,7 @@ export function renderMarkdown(o: {
   figures: RenderedFigure[];
   notes: string[];
   verdicts?: { seeds: number[]; claims: VerdictClaim[] } | null;
+  rlvr?: readonly RlvrRunSummary[];
 }): string {
   const lines: string[] = [`# ${o.title}`, '', `Generated ${o.generated} by \`kindling report\`.`, ''];
   if (o.verdicts) lines.push(...verdictsMarkdown(o.verdicts));
@@ -27,6 +29,17 @@ export function renderMarkdown(o: {
       );
     lines.push('');
   }
+  const fmt = formatMatrix(o.index);
+  if (fmt.rows.length) {
+    lines.push('## Format rate', '', FORMAT_CAPTION, '');
+    lines.push(
+      `| well-formed | ${fmt.tasks.map(cell).join(' | ')} |`,
+      `|---|${fmt.tasks.map(() => '---:').join('|')}|`,
+    );
+    for (const r of fmt.rows)
+      lines.push(`| ${cell(r.model)} | ${r.cells.map((c) => (c ? c.score : '—')).join(' | ')} |`);
+    lines.push('');
+  }
   const cmp = comparisonRows(o.index).map(formatComparison);
   if (cmp.length) {
     lines.push(
@@ -36,6 +49,17 @@ export function renderMarkdown(o: {
       '|---|---|---:|---:|---:|---:|',
     );
     for (const c of cmp) lines.push(`| ${cell(c.task)} | ${cell(c.pair)} | ${c.diff} | ${c.ci} | ${c.p} | ${c.n} |`);
+    lines.push('');
+  }
+  if (o.rlvr?.length) {
+    lines.push('## RLVR runs', '', RLVR_CAPTION, '');
+    lines.push(
+      `| ${RLVR_HEADER.join(' | ')} |`,
+      `|---|${RLVR_HEADER.slice(1)
+        .map(() => '---:')
+        .join('|')}|`,
+    );
+    for (const r of o.rlvr) lines.push(`| ${rlvrCells(r).map(cell).join(' | ')} |`);
     lines.push('');
   }
   lines.push('## Figures', '');

@@ -8,6 +8,7 @@ import { type RenderedFigure, renderHtml } from './html.js';
 import { loadReportInput } from './load.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSvg, svgToPng } from './render.js';
+import { type RlvrRunSummary, summariseRlvrRun } from './rlvr-runs.js';
 import { ResultIndex } from './roles.js';
 import { type BrowserOptions, collectSamples } from './samples.js';
 import { readVerdicts } from './verdicts.js';
@@ -35,6 +36,8 @@ export interface ReportSummary {
   figures: { id: string; drawn: boolean; missing?: string }[];
   samples: { embedded: number; total: number };
   notes: string[];
+  /** One line per GRPO run among the folders. */
+  rlvr: RlvrRunSummary[];
 }
 
 export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
@@ -86,6 +89,7 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
   }
 
   const samples = await collectSamples(input.evals, o);
+  const rlvr = input.metrics.flatMap((m) => summariseRlvrRun(m.run, m.rows) ?? []);
   const title = o.title ?? 'kindling report';
   const generated = new Date()
     .toISOString()
@@ -93,11 +97,11 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
     .replace(/\.\d+Z$/, ' UTC');
   const sources = o.dirs.map((d) => relative(process.cwd(), resolve(d)) || '.');
   const verdicts = o.verdicts ? readVerdicts(o.verdicts) : null;
-  writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes, verdicts }));
+  writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes, verdicts, rlvr }));
   let markdown: string | null = null;
   if (o.markdown !== false) {
     markdown = join(outDir, `${stem}.md`);
-    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes, verdicts }));
+    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes, verdicts, rlvr }));
   }
   return {
     html,
@@ -106,5 +110,6 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
     figures: figures.map((f) => ({ id: f.id, drawn: f.svg !== null, ...(f.missing ? { missing: f.missing } : {}) })),
     samples: { embedded: samples.samples.length, total: samples.total },
     notes,
+    rlvr,
   };
 }

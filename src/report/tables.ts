@@ -33,6 +33,40 @@ export function resultsMatrix(index: ResultIndex): {
   return { tasks, rows };
 }
 
+/** Share of cells by training-reward reason (rounded percent), for a cell's hover text. */
+const reasonsText = (reasons: Record<string, number>, n: number) =>
+  Object.entries(reasons)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ${pct(v / n)}%`)
+    .join(', ');
+
+export const FORMAT_CAPTION =
+  "Share of the evaluation's samples (%) that pass the paper's format gate (</think> then one <answer>…</answer>, else reward −2); for math tasks, in brackets, the share whose answer also holds a \\boxed{}. The base model's row is what RLVR from the base can reward at all.";
+
+/**
+ * Model × task: the share of samples that pass the paper's format gate (`</think>` then one
+ * `<answer>…</answer>`), and for math tasks the share whose answer holds a `\boxed{}` — what
+ * RLVR from a model can reward at all. Results written before these fields existed show "—".
+ */
+export function formatMatrix(index: ResultIndex): {
+  tasks: string[];
+  rows: { model: string; cells: (Cell | null)[] }[];
+} {
+  const tasks = index.tasks();
+  const rows = index.models().map((model) => ({
+    model,
+    cells: tasks.map((t) => {
+      const r = index.get(model, t);
+      if (!r || r.well_formed_rate === undefined || !Number.isFinite(r.well_formed_rate)) return null;
+      const n = Object.values(r.reward_reasons).reduce((a, b) => a + b, 0);
+      const boxed =
+        r.domain === 'math' ? ` (boxed ${pct(r.well_formed_rate - (r.reward_reasons.no_boxed ?? 0) / n)}%)` : '';
+      return { score: `${pct(r.well_formed_rate)}%${boxed}`, length: '', title: reasonsText(r.reward_reasons, n) };
+    }),
+  }));
+  return { tasks, rows: rows.filter((r) => r.cells.some((c) => c !== null)) };
+}
+
 /** Paired comparisons: every model against the base model when there is one, else every pair. */
 export function comparisonRows(index: ResultIndex): Comparison[] {
   const models = index.models();

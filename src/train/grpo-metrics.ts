@@ -1,5 +1,5 @@
 // GRPO's per-step metrics under TRL's names (reward, reward_std, frac_reward_zero_std,
-// completions/*, clip_ratio/*, entropy, kl), over every rank's kept completions, and the sampled
+// completions/*, clip_ratio/*, entropy, kl; completions/well_formed_ratio is ours), over every rank's kept completions, and the sampled
 // completions written to samples.jsonl.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +42,8 @@ export function stepMetrics(batch: StepBatch, u: UpdateStats, s: StepInfo): Metr
     'completions/mean_length': mean(lengths),
     'completions/min_length': lengths.length ? Math.min(...lengths) : 0,
     'completions/max_length': lengths.length ? Math.max(...lengths) : 0,
+    // Over every sampled completion (dropped groups too): how often the policy writes the format at all.
+    'completions/well_formed_ratio': batch.generated ? batch.wellFormed / batch.generated : 0,
     'completions/clipped_ratio': all.length ? all.filter((r) => r.truncated).length / all.length : 0,
     clip_ratio: u.tokens ? (u.clipLow + u.clipHigh) / u.tokens : 0,
     'clip_ratio/low_mean': u.tokens ? u.clipLow / u.tokens : 0,

@@ -5,6 +5,7 @@
 // sees every rank's scores, so the kept set and the loss normalisers are the one-process ones.
 import { type Completion, generate } from '../generate/generate.js';
 import type { CausalLM } from '../model/decoder.js';
+import { checkFormat } from '../tasks/format.js';
 import type { Example, Task } from '../tasks/types.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { DataParallel } from './data-parallel.js';
@@ -43,6 +44,8 @@ export interface StepBatch {
   zeroStdGroups: number;
   /** Completions sampled (all rounds, all ranks). */
   generated: number;
+  /** Of those, the ones that pass the paper's format gate (checkFormat). */
+  wellFormed: number;
   /** Reward calls that failed, as 'name: message'. */
   failures: string[];
   /** Raw scores per reward function, over every sampled completion. */
@@ -60,6 +63,8 @@ export interface Scored {
   failures: string[];
   lengths: number[];
   truncated: boolean[];
+  /** Whether each completion passes the paper's format gate, whatever the reward functions are. */
+  wellFormed: boolean[];
   perFunction: Record<string, number[]>[];
 }
 
@@ -118,6 +123,7 @@ export async function score(
     failures: local.failures.map((f) => `${f.name}: ${f.message}`),
     lengths: completed.map((c) => c.tokenIds.length),
     truncated: completed.map((c) => c.finishReason === 'length'),
+    wellFormed: completed.map((c) => checkFormat(c.text).ok),
   });
   return {
     total: shares.flatMap((x) => x.total),
@@ -125,6 +131,7 @@ export async function score(
     failures: shares.flatMap((x) => x.failures),
     lengths: shares.flatMap((x) => x.lengths),
     truncated: shares.flatMap((x) => x.truncated),
+    wellFormed: shares.flatMap((x) => x.wellFormed),
     perFunction: shares.map((x) => x.perFunction),
   };
 }
@@ -213,6 +220,7 @@ export async function rollout(
     keptPerRank: new Array<number>(dp.worldSize).fill(0),
     zeroStdGroups: 0,
     generated: 0,
+    wellFormed: 0,
     failures: [],
     perFunction: {},
     reasonCounts: {},
@@ -235,6 +243,7 @@ export async function rollout(
     const scored = await score(mine, completions, ctx.rewards, cfg, dp);
     batch.timing.score += Date.now() - t;
     batch.failures.push(...scored.failures);
+    batch.wellFormed += scored.wellFormed.filter(Boolean).length;
     for (const share of scored.perFunction)
       for (const [k, v] of Object.entries(share)) (batch.perFunction[k] ??= []).push(...v);
     for (const reason of scored.reasons) batch.reasonCounts[reason] = (batch.reasonCounts[reason] ?? 0) + 1;

@@ -81,6 +81,69 @@ export function readBackChecks(
     };
   };
 
+  it('every cell of the format-rate table (HTML and Markdown) is the share counted from samples.jsonl', () => {
+    const { html, md, find } = raw();
+    const samples = readFileSync(join(get().inputs.evalDir, 'samples.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model: string; task: string; reward_reason: string });
+    const share = (m: string, t: string) => {
+      const r = find(m, t) as RawResult & { name: string };
+      const mine = samples.filter((s) => s.model === m && s.task === r.name);
+      assert.equal(mine.length, r.examples * r.trials, `${m} on ${t}: every sample`);
+      const formed = mine.filter((s) => !s.reward_reason.startsWith('format_')).length;
+      const boxed = mine.filter((s) => !s.reward_reason.startsWith('format_') && s.reward_reason !== 'no_boxed').length;
+      return `${p1(formed / mine.length)}%${r.domain === 'math' ? ` (boxed ${p1(boxed / mine.length)}%)` : ''}`;
+    };
+    const expected = LABELS.map((m) => [m, ...TASKS.map((t) => share(m, t))]);
+    assert.deepEqual(htmlTable(html, '<table id="format-table">'), [['model', ...TASKS], ...expected]);
+    assert.deepEqual(markdownTable(md, `| well-formed | ${TASKS.join(' | ')} |`), expected);
+    // The fixture has both extremes: math500 (random models never close </think>) and the byte task (no gate).
+    assert.ok(
+      expected.some((row) => row.includes('0.0% (boxed 0.0%)')) &&
+        expected.some((row) => row.includes('100.0% (boxed 100.0%)')),
+    );
+  });
+
+  it("the RLVR runs table (HTML and Markdown) is each run's metrics.jsonl: flat groups, well-formed share, entropy, reward", () => {
+    const { html, md } = raw();
+    const expected = get().inputs.runs.map((dir) => {
+      const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, number>)
+        .filter((r) => 'frac_reward_zero_std' in r); // step rows, not the periodic-eval rows
+      const [a, z] = [rows[0]!, rows.at(-1)!];
+      const flat = rows.reduce((s, r) => s + r.frac_reward_zero_std!, 0) / rows.length;
+      const pc = (x: number) => `${(100 * x).toFixed(0)}%`;
+      return [
+        basename(dir),
+        String(rows.length),
+        flat.toFixed(2),
+        `${pc(a['completions/well_formed_ratio']!)} → ${pc(z['completions/well_formed_ratio']!)}`,
+        `${a.entropy!.toFixed(2)} → ${z.entropy!.toFixed(2)} (×${(z.entropy! / a.entropy!).toFixed(2)})`,
+        `${a.reward!.toFixed(2)} → ${z.reward!.toFixed(2)}`,
+      ];
+    });
+    assert.equal(expected.length, RUNS.length);
+    const table = htmlTable(html, '<table id="rlvr-table">');
+    assert.equal(table[0]![0], 'run');
+    assert.deepEqual(table.slice(1), expected);
+    assert.deepEqual(markdownTable(md, `| ${table[0]!.join(' | ')} |`), expected);
+    // The same numbers unrounded (two decimals can hide a first/last swap).
+    assert.deepEqual(
+      get().report.rlvr.map((r) => [r.run, r.entropyFirst, r.entropyLast, r.rewardFirst, r.rewardLast]),
+      get().inputs.runs.map((dir) => {
+        const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, number>)
+          .filter((r) => 'frac_reward_zero_std' in r);
+        return [basename(dir), rows[0]!.entropy, rows.at(-1)!.entropy, rows[0]!.reward, rows.at(-1)!.reward];
+      }),
+    );
+  });
+
   it('every cell of the results, category and comparison tables (HTML and Markdown) is what results.json says', () => {
     const { html, md, find, results, cmp } = raw();
     const cell = (r: RawResult) =>

@@ -45,6 +45,7 @@ const emptyBatch = (worldSize = 1): StepBatch => ({
   keptPerRank: new Array<number>(worldSize).fill(0),
   zeroStdGroups: 0,
   generated: 0,
+  wellFormed: 0,
   failures: [],
   perFunction: {},
   reasonCounts: {},
@@ -56,9 +57,10 @@ describe('GRPO step parts', () => {
     const completions = [
       [completion('yes', [1]), completion('no', [2, 3])],
       [completion('boom', [4]), completion('yes', [5])],
+      [completion('so </think> <answer> 7 </answer>', [6]), completion('so </think> 7', [7])],
     ];
     const s = await score(
-      examples.slice(0, 2),
+      examples.slice(0, 3),
       completions,
       [
         {
@@ -78,11 +80,13 @@ describe('GRPO step parts', () => {
       { reward_timeout: 5, reward_on_error: -1 },
       oneProcess,
     );
-    assert.deepEqual(s.total, [1, 0.5, 0 + 0.5 * -1, 1]);
-    assert.deepEqual(s.reasons, ['correct', 'wrong', 'wrong', 'correct']);
+    assert.deepEqual(s.total, [1, 0.5, 0 + 0.5 * -1, 1, 0, 0]);
+    assert.deepEqual(s.reasons, ['correct', 'wrong', 'wrong', 'correct', 'wrong', 'wrong']);
     assert.deepEqual(s.failures, ['short: verifier crashed']);
-    assert.deepEqual(s.lengths, [1, 2, 1, 1]);
-    assert.deepEqual(s.perFunction, [{ task: [1, 0, 0, 1], short: [0, 1, -1, 0] }]);
+    assert.deepEqual(s.lengths, [1, 2, 1, 1, 1, 1]);
+    assert.deepEqual(s.perFunction, [{ task: [1, 0, 0, 1, 0, 0], short: [0, 1, -1, 0, 0, 0] }]);
+    // The paper's format gate, read off the text whatever the reward functions say.
+    assert.deepEqual(s.wellFormed, [false, false, false, false, true, false]);
   });
 
   it('advantages + keepGroups: flat groups counted and dropped, at most P kept, truncated rows masked, each rank keeps only its own block', () => {
@@ -96,6 +100,7 @@ describe('GRPO step parts', () => {
       failures: [],
       lengths: [2, 1, 2, 1, 2, 1],
       truncated: [true, false, true, false, true, false],
+      wellFormed: [false, false, false, false, false, false],
       perFunction: [],
     };
     const adv = advantages(scored, c);
@@ -305,6 +310,7 @@ describe('GRPO step parts', () => {
       { reward: 0, length: 2, truncated: true, keep: 1 },
     ];
     batch.generated = 6;
+    batch.wellFormed = 2;
     batch.zeroStdGroups = 2;
     batch.perFunction = { task: [1, 0, 1, 1, 0, 0] };
     batch.reasonCounts = { correct: 3, wrong: 3 };
@@ -321,6 +327,7 @@ describe('GRPO step parts', () => {
     assert.equal(row.frac_reward_zero_std, 2 / 3);
     assert.equal(row['completions/mean_length'], 3);
     assert.equal(row['completions/clipped_ratio'], 0.5);
+    assert.equal(row['completions/well_formed_ratio'], 1 / 3, 'over every sampled completion');
     assert.equal(row.clip_ratio, 0.5);
     assert.equal(row.entropy, 0.5);
     assert.equal(row['time/generate_share'], 0.6);

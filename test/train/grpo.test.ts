@@ -79,6 +79,7 @@ describe('GRPO trainer', () => {
       'completions/min_length',
       'completions/max_length',
       'completions/clipped_ratio',
+      'completions/well_formed_ratio',
       'clip_ratio',
       'entropy',
       'grad_norm',
