@@ -8,7 +8,7 @@ import { FAMILIES, type Family, type FuncSpec, type Group, type Value } from './
 import { intIn, pick, type Rand, rngFor, shuffled } from './rng.js';
 import { LITE_WORLD_SEED } from './world.js';
 
-export const CODE_LITE_SIZES = { test: 300, train: 100 } as const;
+export const CODE_LITE_SIZES = { test: 300, train: 100, validation: 50 } as const;
 
 export interface CodeLiteExample extends CodeProblem {
   family: string;
@@ -173,6 +173,7 @@ function toExample(f: LiteFunction, seed: number): CodeLiteExample {
 
 interface CodePool {
   train: CodeLiteExample[];
+  validation: CodeLiteExample[];
   test: CodeLiteExample[];
   /** Functions the corpus may write out: practice items and corpus-only functions. */
   corpus: LiteFunction[];
@@ -187,7 +188,8 @@ export function codeLitePool(seed: number = LITE_WORLD_SEED): CodePool {
     const names = new Set(taskFns.map((f) => f.spec.name));
     if (names.size !== taskFns.length)
       throw new Error('code-lite: two functions share a name (a bug in code-families.ts)');
-    const need = CODE_LITE_SIZES.test + CODE_LITE_SIZES.train;
+    const { test, train, validation } = CODE_LITE_SIZES;
+    const need = test + train + validation;
     if (taskFns.length < need) throw new Error(`code-lite: ${taskFns.length} functions, need ${need}`);
     const order = shuffled(taskFns, rngFor(seed, 'code-split'));
     const extra = FAMILIES.flatMap((f) =>
@@ -196,8 +198,9 @@ export function codeLitePool(seed: number = LITE_WORLD_SEED): CodePool {
     for (const f of extra)
       if (names.has(f.spec.name)) throw new Error(`code-lite: corpus function ${f.spec.name} is also a task`);
     hit = {
-      test: order.slice(0, CODE_LITE_SIZES.test).map((f) => toExample(f, seed)),
-      train: order.slice(CODE_LITE_SIZES.test, need).map((f) => toExample(f, seed)),
+      test: order.slice(0, test).map((f) => toExample(f, seed)),
+      train: order.slice(test, test + train).map((f) => toExample(f, seed)),
+      validation: order.slice(test + train, need).map((f) => toExample(f, seed)),
       corpus: [...order.slice(need), ...extra],
     };
     cache.set(seed, hit);

@@ -7,7 +7,7 @@ import type { MathExample } from '../math/data.js';
 import { intIn, pick, type Rand, rngFor, weightedIndex } from './rng.js';
 import { LITE_WORLD_SEED } from './world.js';
 
-export const MATH_LITE_SIZES = { test: 300, train: 100 } as const;
+export const MATH_LITE_SIZES = { test: 300, train: 100, validation: 50 } as const;
 
 export interface MathLiteExample extends MathExample {
   /** The worked solution ("3 + 5 = 8, 8 - 2 = 6"), without the final sentence. */
@@ -329,20 +329,23 @@ function toExample(p: MathProblem): MathLiteExample {
   };
 }
 
-const cache = new Map<number, { train: MathLiteExample[]; test: MathLiteExample[]; reserved: Set<string> }>();
-
-/** The test and train items of a seed, and every signature they use (which the corpus must avoid). */
-export function mathLiteItems(seed: number = LITE_WORLD_SEED): {
+type MathLiteItems = {
   train: MathLiteExample[];
+  validation: MathLiteExample[];
   test: MathLiteExample[];
   reserved: Set<string>;
-} {
+};
+const cache = new Map<number, MathLiteItems>();
+
+/** The test, train and validation items of a seed, and every signature they use (which the corpus must avoid). */
+export function mathLiteItems(seed: number = LITE_WORLD_SEED): MathLiteItems {
   let hit = cache.get(seed);
   if (!hit) {
     const r = rngFor(seed, 'math-items');
     const seen = new Set<string>();
     const items: MathProblem[] = [];
-    const need = MATH_LITE_SIZES.test + MATH_LITE_SIZES.train;
+    const { test, train, validation } = MATH_LITE_SIZES;
+    const need = test + train + validation;
     while (items.length < need) {
       const p = drawProblem(r);
       if (seen.has(p.signature)) continue;
@@ -350,8 +353,9 @@ export function mathLiteItems(seed: number = LITE_WORLD_SEED): {
       items.push(p);
     }
     hit = {
-      test: items.slice(0, MATH_LITE_SIZES.test).map(toExample),
-      train: items.slice(MATH_LITE_SIZES.test).map(toExample),
+      test: items.slice(0, test).map(toExample),
+      train: items.slice(test, test + train).map(toExample),
+      validation: items.slice(test + train).map(toExample),
       reserved: seen,
     };
     cache.set(seed, hit);

@@ -7,7 +7,7 @@ import { question } from './fact-text.js';
 import { type Rand, rngFor, sampleDistinct, shuffled } from './rng.js';
 import { CATEGORY_OF, type Fact, getWorld, LITE_WORLD_SEED, type World } from './world.js';
 
-export const MCQ_LITE_SIZES = { test: 300, train: 100 } as const;
+export const MCQ_LITE_SIZES = { test: 300, train: 100, validation: 50 } as const;
 export const LETTERS = 'ABCDEFGHIJ';
 
 export interface McqLiteExample extends McqExample {
@@ -20,19 +20,22 @@ export interface McqLiteExample extends McqExample {
 export interface FactSplit {
   test: Fact[];
   train: Fact[];
+  validation: Fact[];
   practice: Fact[];
 }
 
 export function splitFacts(world: World): FactSplit {
-  const need = MCQ_LITE_SIZES.test + MCQ_LITE_SIZES.train;
+  const { test, train, validation } = MCQ_LITE_SIZES;
+  const need = test + train + validation;
   if (world.facts.length < need + 20)
     throw new Error(
-      `the world has ${world.facts.length} facts; mcq-lite needs at least ${need + 20} (test, train and some for the corpus)`,
+      `the world has ${world.facts.length} facts; mcq-lite needs at least ${need + 20} (test, train, validation and some for the corpus)`,
     );
   const order = shuffled(world.facts, rngFor(world.seed, 'mcq-split'));
   return {
-    test: order.slice(0, MCQ_LITE_SIZES.test),
-    train: order.slice(MCQ_LITE_SIZES.test, need),
+    test: order.slice(0, test),
+    train: order.slice(test, test + train),
+    validation: order.slice(test + train, need),
     practice: order.slice(need),
   };
 }
@@ -64,14 +67,16 @@ function toExample(world: World, fact: Fact): McqLiteExample {
   };
 }
 
-const cache = new Map<number, { train: McqLiteExample[]; test: McqLiteExample[] }>();
+type McqLiteItems = Record<'train' | 'validation' | 'test', McqLiteExample[]>;
+const cache = new Map<number, McqLiteItems>();
 
-export function mcqLiteItems(seed: number = LITE_WORLD_SEED): { train: McqLiteExample[]; test: McqLiteExample[] } {
+export function mcqLiteItems(seed: number = LITE_WORLD_SEED): McqLiteItems {
   let hit = cache.get(seed);
   if (!hit) {
     const world = getWorld(seed);
     const split = splitFacts(world);
-    hit = { train: split.train.map((f) => toExample(world, f)), test: split.test.map((f) => toExample(world, f)) };
+    const of = (fs: Fact[]) => fs.map((f) => toExample(world, f));
+    hit = { train: of(split.train), validation: of(split.validation), test: of(split.test) };
     cache.set(seed, hit);
   }
   return hit;

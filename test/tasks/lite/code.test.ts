@@ -93,6 +93,6 @@ test('code-lite: load contract (counts, determinism, disjoint splits, bad split)
   await other.close();
   const ids = new Set(te.map((x) => x.id));
   assert.ok(tr.every((x) => !ids.has(x.id)));
-  await assert.rejects(task.load('all'), /code-lite: unknown split 'all' \(train or test\)/);
+  await assert.rejects(task.load('all'), /code-lite: unknown split 'all' \(train, validation, test\)/);
   assert.ok(task.prompt(te[0]!, { mode: 'eval' }).endsWith(`${te[0]!.prompt}Assistant: <think>`));
 });

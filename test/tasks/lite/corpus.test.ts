@@ -1,7 +1,7 @@
 // The pretraining corpus: deterministic, sized as asked, in plain question–answer style (tags only
 // in the demo prompt's own wording, which some documents answer, a declared share of them in the R1
 // template), covering every mini domain and every fact of the world, and holding no
-// train or test item's text (not even a test function's name).
+// train, validation or test item's text (not even a test function's name).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -87,17 +87,23 @@ test('corpus: the shares of prompted and R1-template answers are the ones the ge
   }
 });
 
-test('corpus: no train or test item text — math problems, MCQ questions, code prompts and function names', () => {
+test('corpus: no train, validation or test item text — math problems, MCQ questions, code prompts and function names', () => {
   const math = mathLiteItems();
-  for (const e of [...math.test, ...math.train]) assert.ok(!BIG.includes(e.problem), `math ${e.id}: ${e.problem}`);
+  for (const e of [...math.test, ...math.train, ...math.validation])
+    assert.ok(!BIG.includes(e.problem), `math ${e.id}: ${e.problem}`);
   const mcq = mcqLiteItems();
-  for (const e of [...mcq.test, ...mcq.train]) assert.ok(!BIG.includes(e.question), `mcq ${e.id}: ${e.question}`);
+  for (const e of [...mcq.test, ...mcq.train, ...mcq.validation])
+    assert.ok(!BIG.includes(e.question), `mcq ${e.id}: ${e.question}`);
   const code = codeLitePool();
-  for (const e of [...code.test, ...code.train]) {
+  for (const e of [...code.test, ...code.train, ...code.validation]) {
     assert.ok(!BIG.includes(e.prompt), `code ${e.id}: prompt`);
-    // stricter: the function's name is never even mentioned
-    assert.ok(!new RegExp(`\\b${e.entry_point}\\b`).test(BIG), `code ${e.id}: its name is in the corpus`);
+    assert.ok(!BIG.includes(`def ${e.entry_point}(`), `code ${e.id}: its definition is in the corpus`);
   }
+  // stricter for train and test: the function's name is never even mentioned (a validation
+  // function may be called 'absolute', a word docstrings use)
+  for (const e of [...code.test, ...code.train])
+    assert.ok(!new RegExp(`\\b${e.entry_point}\\b`).test(BIG), `code ${e.id}: its name is in the corpus`);
+
 });
 
 test('corpus: states every fact of the world, in more than one sentence form', () => {

@@ -33,7 +33,13 @@ test('math-lite and mcq-lite: ≥ 100 train and ≥ 300 test rows, deterministic
     );
     assert.deepEqual(await task.load('test', { limit: 5 }), te.slice(0, 5));
     assert.notDeepEqual((await task.load('test', { seed: 2 })).slice(0, 3), te.slice(0, 3));
-    await assert.rejects(task.load('validation'), new RegExp(`${task.name}: unknown split 'validation'`));
+    const va = await task.load('validation');
+    assert.equal(va.length, 50, `${task.name}: validation items`);
+    assert.ok(
+      va.every((e) => !trainIds.has(e.id) && !te.some((t) => t.id === e.id)),
+      `${task.name}: validation shares an id with train or test`,
+    );
+    await assert.rejects(task.load('dev'), new RegExp(`${task.name}: unknown split 'dev'`));
     await assert.rejects(task.load('test', { seed: 1.5 }), /seed must be an integer/);
     await assert.rejects(task.load('test', { limit: -1 }), /limit must be a non-negative integer/);
     // mutating a returned row list does not change the next load
@@ -155,5 +161,21 @@ test('registry: math-lite, code-lite and mcq-lite resolve with their own domain 
   assert.equal(code.domain, 'code-lite');
   assert.equal((await code.load()).length, 300);
   await code.close?.();
-  await assert.rejects(resolveTask('math-lite:x'), /math-lite takes no arguments/);
+  await assert.rejects(
+    resolveTask('math-lite:x'),
+    /math-lite: unknown split 'x' \(train, validation, test; test when none is given\)/,
+  );
+  // ':validation' evaluates the validation split under its own selector, same name and domain.
+  for (const n of ['math-lite', 'mcq-lite', 'code-lite']) {
+    const v = await resolveTask(`${n}:validation`);
+    assert.deepEqual([v.selector, v.name, v.domain], [`${n}:validation`, n, n]);
+    const rows = await v.load();
+    assert.equal(rows.length, 50);
+    const test = new Set((await (await resolveTask(n)).load()).map((e) => e.id));
+    assert.ok(
+      rows.every((e) => !test.has(e.id)),
+      `${n}:validation holds a test item`,
+    );
+    await v.close?.();
+  }
 });

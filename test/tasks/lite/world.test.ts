@@ -83,30 +83,43 @@ test('mcq-lite items: 10 distinct options of the asked attribute, the gold one t
   assert.equal(new Set(testRows.map((e) => e.attribute)).size, ATTRIBUTES.length);
 });
 
-test('splits are disjoint by construction: facts, math signatures and texts, code functions', () => {
+test('splits are pairwise disjoint by content (test, train, validation): facts, math signatures and texts, code functions', () => {
   const facts = splitFacts(getWorld());
   const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id));
   const disjoint = (a: Set<string>, b: Set<string>, what: string) => {
     for (const x of a) assert.ok(!b.has(x), `${what}: ${x} is in both`);
   };
-  disjoint(ids(facts.test), ids(facts.train), 'facts test/train');
-  disjoint(ids(facts.test), ids(facts.practice), 'facts test/practice');
-  disjoint(ids(facts.train), ids(facts.practice), 'facts train/practice');
+  const pairs = <T>(o: Record<string, T>, each: (a: T, b: T, what: string) => void) => {
+    const ks = Object.keys(o);
+    for (let i = 0; i < ks.length; i++)
+      for (let j = i + 1; j < ks.length; j++) each(o[ks[i]!]!, o[ks[j]!]!, `${ks[i]}/${ks[j]}`);
+  };
+  pairs({ test: facts.test, train: facts.train, validation: facts.validation, practice: facts.practice }, (a, b, w) =>
+    disjoint(ids(a), ids(b), `facts ${w}`),
+  );
+  assert.equal(facts.validation.length, 50);
 
   const mcq = mcqLiteItems();
-  disjoint(ids(mcq.test), ids(mcq.train), 'mcq ids');
-  disjoint(new Set(mcq.test.map((e) => e.question)), new Set(mcq.train.map((e) => e.question)), 'mcq questions');
+  pairs({ test: mcq.test, train: mcq.train, validation: mcq.validation }, (a, b, w) => {
+    disjoint(ids(a), ids(b), `mcq ids ${w}`);
+    disjoint(new Set(a.map((e) => e.question)), new Set(b.map((e) => e.question)), `mcq questions ${w}`);
+  });
 
   const math = mathLiteItems();
-  disjoint(ids(math.test), ids(math.train), 'math ids (= signatures)');
-  disjoint(new Set(math.test.map((e) => e.problem)), new Set(math.train.map((e) => e.problem)), 'math problems');
-  assert.equal(math.reserved.size, math.test.length + math.train.length);
+  pairs({ test: math.test, train: math.train, validation: math.validation }, (a, b, w) => {
+    disjoint(ids(a), ids(b), `math ids (= signatures) ${w}`);
+    disjoint(new Set(a.map((e) => e.problem)), new Set(b.map((e) => e.problem)), `math problems ${w}`);
+  });
+  assert.equal(math.reserved.size, math.test.length + math.train.length + math.validation.length);
 
   const code = codeLitePool();
-  disjoint(ids(code.test), ids(code.train), 'code ids');
-  const taskNames = new Set([...code.test, ...code.train].map((e) => e.entry_point));
+  pairs({ test: code.test, train: code.train, validation: code.validation }, (a, b, w) => {
+    disjoint(ids(a), ids(b), `code ids ${w}`);
+    disjoint(new Set(a.map((e) => e.prompt)), new Set(b.map((e) => e.prompt)), `code prompts ${w}`);
+    disjoint(new Set(a.map((e) => e.entry_point)), new Set(b.map((e) => e.entry_point)), `code function names ${w}`);
+  });
+  const taskNames = new Set([...code.test, ...code.train, ...code.validation].map((e) => e.entry_point));
   for (const f of code.corpus) assert.ok(!taskNames.has(f.spec.name), `corpus function ${f.spec.name} is a task`);
-  disjoint(new Set(code.test.map((e) => e.prompt)), new Set(code.train.map((e) => e.prompt)), 'code prompts');
 });
 
 test('items: counts, unique ids, the spread the demo needs', () => {
@@ -155,6 +168,7 @@ test('pinned: the default world and items (the shipped demo checkpoint was pretr
     math: sha(mathLiteItems().test.concat(mathLiteItems().train)),
     code: sha(codeLitePool().test.concat(codeLitePool().train)),
     mcq: sha(mcqLiteItems().test.concat(mcqLiteItems().train)),
+    validation: sha([mathLiteItems().validation, codeLitePool().validation, mcqLiteItems().validation]),
     corpus: sha(buildCorpus({ seed: 0, chars: 100_000 })),
   };
   assert.deepEqual(print, PINNED);
@@ -165,5 +179,6 @@ const PINNED = {
   math: '62decfe9cd892a00',
   code: 'b7fb6e17113dd408',
   mcq: 'b628341d773a275b',
-  corpus: '09b6e73bffc55d66',
+  validation: 'b54a2d062e392978',
+  corpus: 'ad87b2cf48e1cd9a',
 };
