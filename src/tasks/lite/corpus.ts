@@ -60,10 +60,12 @@ const ASKS = 'The user asks a question, and the Assistant solves it.';
 export const PROMPTED = 0.3;
 /**
  * Share of those prompted answers written in the R1 template (closed think block, <answer> block).
- * Code is lower because its closed form is one fixed shape the small model copies easily (0.3 gave
- * ~94 % well-formed code samples from the base model, above a base model's few-of-the-time).
+ * Measured on the base model pretrained with math 0.35 / code 0.15 / mcq 0.35 (validation split,
+ * the demo's sampling): 28 % / 3 % / 41 % of samples well-formed. The plain code answer (the whole
+ * function in a fence) is so easy to copy that code needs a larger share to be written closed
+ * at all; mcq is lowered to stay well inside a base model's "some of the time".
  */
-export const PROMPTED_CLOSED: Readonly<Record<'math' | 'code' | 'mcq', number>> = { math: 0.35, code: 0.15, mcq: 0.35 };
+export const PROMPTED_CLOSED: Readonly<Record<'math' | 'code' | 'mcq', number>> = { math: 0.35, code: 0.4, mcq: 0.3 };
 /** The R1 template's closing of a reasoning text: " reasoning </think> <answer> answer </answer>". */
 const closed = (reasoning: string, answer: string) => ` ${reasoning} </think> <answer> ${answer} </answer>`;
 const TRAIN = { mode: 'train' } as const;

@@ -180,5 +180,5 @@ const PINNED = {
   code: 'b7fb6e17113dd408',
   mcq: 'b628341d773a275b',
   validation: 'b54a2d062e392978',
-  corpus: 'ad87b2cf48e1cd9a',
+  corpus: '5a2c149634a9f5bb',
 };
