@@ -17,6 +17,7 @@ import { registerPoolEvals } from './commands/pool-evals.js';
 import { registerPretrain } from './commands/pretrain.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerSelectModel } from './commands/select-model.js';
 import { registerServe } from './commands/serve.js';
 import { registerSft } from './commands/sft.js';
 import { registerSmoke } from './commands/smoke.js';
@@ -35,6 +36,7 @@ export function program(): Command {
   registerSmoke(p);
   registerEval(p);
   registerPoolEvals(p);
+  registerSelectModel(p);
   registerReport(p);
   registerKk(p);
   registerDistill(p);

@@ -37,9 +37,27 @@ export const ExperimentSchema = z
       .strict()
       .default({ spec: 'symbolic', samples_per_puzzle: 4, options: {} }),
     warmup: z
-      .object({ config: z.string().nullable().default(null), settings })
+      .object({
+        config: z.string().nullable().default(null),
+        settings,
+        /**
+         * Learning rates to try (the paper's Figure 5: too high a rate overfits K&K): one warmup per
+         * rate, each evaluated on `validation`, the best kept as the warmup. Empty: one warmup.
+         */
+        lr_grid: z.array(z.number().positive()).default([]),
+        /** The validation evaluation of the grid: held-out splits, never the test tasks. */
+        validation: z
+          .object({
+            tasks: z.array(z.string()).min(1),
+            limit: z.number().int().positive().nullable().default(null),
+            trials: z.number().int().positive().default(1),
+          })
+          .strict()
+          .nullable()
+          .default(null),
+      })
       .strict()
-      .default({ config: null, settings: {} }),
+      .default({ config: null, settings: {}, lr_grid: [], validation: null }),
     rlvr: z
       .object({
         config: z.string().nullable().default(null),

@@ -99,6 +99,21 @@ export async function validateExperiment(e: Experiment): Promise<void> {
   };
   for (const sel of [...e.eval.tasks, ...e.rlvr.domains.flatMap((d) => (d.eval ? d.eval.split(',') : []))])
     check('evaluation', sel);
+  const grid = e.warmup.lr_grid;
+  if (grid.length) {
+    const v = e.warmup.validation;
+    if (!v) throw new Error(`${e.file}: warmup.lr_grid needs warmup.validation (the tasks the rates are chosen on)`);
+    if (new Set(grid).size !== grid.length)
+      throw new Error(`${e.file}: warmup.lr_grid lists a rate twice (${grid.join(', ')})`);
+    for (const sel of v.tasks) {
+      check('warmup.validation', sel);
+      // A choice made on the test items would leak them into the protocol.
+      if (e.eval.tasks.includes(sel) || parseSelector(sel).args !== 'validation')
+        throw new Error(
+          `${e.file}: warmup.validation task '${sel}' is not a validation split (use e.g. '${parseSelector(sel).name}:validation'): the learning rate must not be chosen on test items`,
+        );
+    }
+  }
   for (const d of e.rlvr.domains) check('rlvr', d.task);
 }
 

@@ -43,6 +43,55 @@ const flag = (k: string) => `--${k.replace(/_/g, '-')}`;
 export const settingsArgs = (s: Record<string, unknown>): string[] =>
   Object.entries(s).flatMap(([k, v]) => [flag(k), typeof v === 'string' ? v : JSON.stringify(v)]);
 
+/**
+ * A `kindling eval` stage command under the experiment's evaluation protocol (sampling, token
+ * budgets, batch size, device); tasks, trials, limit and seed are the caller's.
+ */
+function evalCommand(
+  e: Experiment,
+  o: {
+    label: string;
+    model: string;
+    tasks: readonly string[];
+    out: string;
+    trials: number;
+    limit: number | null;
+    seed: number;
+  },
+): string[] {
+  const ev = e.eval;
+  return [
+    'eval',
+    '--model',
+    `${o.label}=${o.model}`,
+    '--tasks',
+    o.tasks.join(','),
+    '--out',
+    o.out,
+    '--trials',
+    String(o.trials),
+    '--temperature',
+    String(ev.temperature),
+    '--top-p',
+    String(ev.top_p),
+    '--max-total-tokens',
+    String(ev.max_total_tokens),
+    ...(ev.max_new_tokens ? ['--max-new-tokens', String(ev.max_new_tokens)] : []),
+    ...(o.limit ? ['--limit', String(o.limit)] : []),
+    '--kk-per-size',
+    String(ev.kk_per_size),
+    '--batch-size',
+    String(ev.batch_size),
+    // The seed the RLVR run of this seed evaluates with during training, so its last periodic
+    // evaluation and the final one sample alike.
+    '--seed',
+    String(o.seed),
+    '--device',
+    e.device,
+    '--quiet',
+  ];
+}
+
 export function buildPlan(e: Experiment): Plan {
   const stages: Stage[] = [];
   const out = e.out;
@@ -111,14 +160,15 @@ export function buildPlan(e: Experiment): Plan {
     resumeFlag: null,
   });
 
-  // 3. warmup SFT
+  // 3. warmup SFT: one run, or one per rate of warmup.lr_grid with the best on the validation
+  // split kept (select-model copies it to warmup/model, so what follows is the same either way)
   const warmupDir = join(out, 'warmup');
-  add({
-    id: 'warmup',
-    title: 'warmup SFT on the traces',
+  const sftStage = (id: string, dir: string, settings: Record<string, unknown>, title: string): Stage => ({
+    id,
+    title,
     deps: ['traces'],
-    dir: warmupDir,
-    spec: { settings: e.warmup.settings, device: e.device },
+    dir,
+    spec: { settings, device: e.device },
     inputs: [e.base_model, ...(e.warmup.config ? [e.warmup.config] : [])],
     command: [
       'sft',
@@ -127,15 +177,60 @@ export function buildPlan(e: Experiment): Plan {
       '--data',
       traces,
       '--out',
-      warmupDir,
+      dir,
       ...(e.warmup.config ? ['--config', e.warmup.config] : []),
       '--device',
       e.device,
-      ...settingsArgs(e.warmup.settings),
+      ...settingsArgs(settings),
       '--no-progress',
     ],
     resumeFlag: '--resume',
   });
+  const v = e.warmup.validation;
+  const gridded = e.warmup.lr_grid.length > 0 && v !== null;
+  if (!gridded || !v)
+    add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
+  else {
+    const valDirs: string[] = [];
+    const valStages: string[] = [];
+    for (const lr of e.warmup.lr_grid) {
+      const name = `warmup-lr-${slug(lr.toExponential().replace('e+', 'e'))}`;
+      const dir = join(out, name);
+      add(sftStage(name, dir, { ...e.warmup.settings, learning_rate: lr }, `warmup SFT at learning rate ${lr}`));
+      const valDir = join(out, 'validation', name);
+      const seed = e.seeds[0]!;
+      add({
+        id: `val-${name}`,
+        title: `validate the warmup at learning rate ${lr}`,
+        deps: [name],
+        dir: valDir,
+        spec: { ...e.eval, ...v, seed, label: name, device: e.device },
+        inputs: [],
+        command: evalCommand(e, {
+          label: name,
+          model: join(dir, 'model'),
+          tasks: v.tasks,
+          out: valDir,
+          trials: v.trials,
+          limit: v.limit,
+          seed,
+        }),
+        resumeFlag: null,
+      });
+      valDirs.push(valDir);
+      valStages.push(`val-${name}`);
+    }
+    add({
+      id: 'warmup',
+      title: `warmup: the learning rate of ${e.warmup.lr_grid.join(', ')} with the best validation accuracy`,
+      deps: valStages,
+      dir: warmupDir,
+      spec: { grid: e.warmup.lr_grid },
+      inputs: [],
+      command: ['select-model', ...valDirs, '--out', warmupDir],
+      resumeFlag: null,
+    });
+  }
 
   const models: ModelRef[] = [
     { label: 'base', seed: null, dir: e.base_model, stage: null },
@@ -212,36 +307,15 @@ export function buildPlan(e: Experiment): Plan {
         dir,
         spec: { ...ev, seed, label: m.label, device: e.device },
         inputs: m.stage ? [] : [m.dir],
-        command: [
-          'eval',
-          '--model',
-          `${m.label}=${m.dir}`,
-          '--tasks',
-          ev.tasks.join(','),
-          '--out',
-          dir,
-          '--trials',
-          String(ev.trials),
-          '--temperature',
-          String(ev.temperature),
-          '--top-p',
-          String(ev.top_p),
-          '--max-total-tokens',
-          String(ev.max_total_tokens),
-          ...(ev.max_new_tokens ? ['--max-new-tokens', String(ev.max_new_tokens)] : []),
-          ...(ev.limit ? ['--limit', String(ev.limit)] : []),
-          '--kk-per-size',
-          String(ev.kk_per_size),
-          '--batch-size',
-          String(ev.batch_size),
-          // The seed the RLVR run of this seed evaluates with during training, so its last periodic
-          // evaluation and this final one sample alike.
-          '--seed',
-          String(seed),
-          '--device',
-          e.device,
-          '--quiet',
-        ],
+        command: evalCommand(e, {
+          label: m.label,
+          model: m.dir,
+          tasks: ev.tasks,
+          out: dir,
+          trials: ev.trials,
+          limit: ev.limit,
+          seed,
+        }),
         resumeFlag: null,
       });
       evalDirs.push({ seed, label: m.label, dir, stage: id });
@@ -293,6 +367,7 @@ export function buildPlan(e: Experiment): Plan {
       e.report.title,
       '--verdicts',
       join(out, 'verdicts.json'),
+      ...(gridded ? ['--selection', join(warmupDir, 'selection.json')] : []),
       ...(e.seeds.length > 1
         ? [
             '--note',

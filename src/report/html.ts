@@ -2,6 +2,8 @@
 // small plain-JS browser. A Content-Security-Policy forbids every network request, so the page
 // behaves the same offline, from a file or from a mail attachment.
 
+import type { Selection } from '../eval/select.js';
+import { CHOICES_CAPTION, choiceTables } from './choices.js';
 import type { Figure } from './figures.js';
 import { RLVR_CAPTION, RLVR_HEADER, type RlvrRunSummary, rlvrCells } from './rlvr-runs.js';
 import type { ResultIndex } from './roles.js';
@@ -33,6 +35,8 @@ export interface HtmlInput {
   verdicts?: { seeds: number[]; claims: VerdictClaim[] } | null;
   /** One line per GRPO run (src/report/rlvr-runs.ts). */
   rlvr?: readonly RlvrRunSummary[];
+  /** Choices made on a validation split (src/report/choices.ts). */
+  selections?: readonly Selection[];
 }
 
 export const esc = (s: string): string =>
@@ -193,6 +197,20 @@ function formatSection(index: ResultIndex): string {
 <table id="format-table">${head}\n${body}</table>`;
 }
 
+function choicesSection(selections: readonly Selection[]): string {
+  if (selections.length === 0) return '';
+  const tables = choiceTables(selections).map(
+    (t, i) =>
+      `<table id="choice-table-${i}"><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${t.rows
+        .map((r) => `<tr>${r.map((c, j) => `<td${j > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
+        .join('')}</table><p class="muted">Rule: ${esc(t.rule)}.</p>`,
+  );
+  return `<section id="choices"><h2>Choices made on the validation split</h2>
+<p class="muted">${esc(CHOICES_CAPTION)}</p>
+${tables.join('\n')}
+</section>`;
+}
+
 function rlvrSection(runs: readonly RlvrRunSummary[]): string {
   if (runs.length === 0) return '';
   const row = (cells: readonly string[], tag: string) =>
@@ -237,10 +255,11 @@ export function renderHtml(o: HtmlInput): string {
 <header>
 <h1>${esc(o.title)}</h1>
 <p class="muted">Generated ${esc(o.generated)} by kindling from ${o.sources.map((s) => `<code>${esc(s)}</code>`).join(', ')}. ${drawn} of ${o.figures.length} figures drawn.</p>
-<nav>${o.verdicts ? '<a href="#claims">Claims</a>' : ''}<a href="#results">Results</a><a href="#comparisons">Comparisons</a>${o.rlvr?.length ? '<a href="#rlvr">RLVR runs</a>' : ''}<a href="#figures">Figures</a><a href="#samples">Samples</a></nav>
+<nav>${o.verdicts ? '<a href="#claims">Claims</a>' : ''}${o.selections?.length ? '<a href="#choices">Choices</a>' : ''}<a href="#results">Results</a><a href="#comparisons">Comparisons</a>${o.rlvr?.length ? '<a href="#rlvr">RLVR runs</a>' : ''}<a href="#figures">Figures</a><a href="#samples">Samples</a></nav>
 ${o.notes.length ? `<ul class="muted">${o.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 </header>
 ${o.verdicts ? `<section id="claims"><h2>The paper's four claims at this scale</h2>\n${verdictsHtml(o.verdicts, esc)}\n</section>` : ''}
+${choicesSection(o.selections ?? [])}
 <section id="results"><h2>Results</h2>
 ${resultsSection(o.index)}
 ${formatSection(o.index)}

@@ -1,3 +1,4 @@
+export * from './choices.js';
 export * from './figures.js';
 export * from './html.js';
 export * from './load.js';

@@ -1,5 +1,8 @@
 // The report's Markdown summary (for terminals and READMEs): the results table, the paired
 // comparisons and the figures as PNG links.
+
+import type { Selection } from '../eval/select.js';
+import { CHOICES_CAPTION, choiceTables } from './choices.js';
 import type { RenderedFigure } from './html.js';
 import { RLVR_CAPTION, RLVR_HEADER, type RlvrRunSummary, rlvrCells } from './rlvr-runs.js';
 import type { ResultIndex } from './roles.js';
@@ -16,9 +19,25 @@ export function renderMarkdown(o: {
   notes: string[];
   verdicts?: { seeds: number[]; claims: VerdictClaim[] } | null;
   rlvr?: readonly RlvrRunSummary[];
+  selections?: readonly Selection[];
 }): string {
   const lines: string[] = [`# ${o.title}`, '', `Generated ${o.generated} by \`kindling report\`.`, ''];
   if (o.verdicts) lines.push(...verdictsMarkdown(o.verdicts));
+  if (o.selections?.length) {
+    lines.push('## Choices made on the validation split', '', CHOICES_CAPTION, '');
+    for (const t of choiceTables(o.selections))
+      lines.push(
+        `| ${t.header.map(cell).join(' | ')} |`,
+        `|---|${t.header
+          .slice(1)
+          .map(() => '---:')
+          .join('|')}|`,
+        ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+        '',
+        `Rule: ${t.rule}.`,
+        '',
+      );
+  }
   const { tasks, rows } = resultsMatrix(o.index);
   if (rows.length) {
     lines.push('## Results', '', 'Accuracy %, mean ± std over trials; completion length in tokens below.', '');

@@ -3,6 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { readSelection } from '../eval/select.js';
 import { allFigures } from './figures.js';
 import { type RenderedFigure, renderHtml } from './html.js';
 import { loadReportInput } from './load.js';
@@ -27,6 +28,8 @@ export interface ReportOptions extends BrowserOptions {
   verdicts?: string | null;
   /** Lines for the report's notes (e.g. which seed the tables show). */
   notes?: readonly string[];
+  /** selection.json files of `kindling select-model`: choices made on a validation split. */
+  selections?: readonly string[];
 }
 
 export interface ReportSummary {
@@ -97,11 +100,15 @@ export async function makeReport(o: ReportOptions): Promise<ReportSummary> {
     .replace(/\.\d+Z$/, ' UTC');
   const sources = o.dirs.map((d) => relative(process.cwd(), resolve(d)) || '.');
   const verdicts = o.verdicts ? readVerdicts(o.verdicts) : null;
-  writeFileSync(html, renderHtml({ title, generated, sources, index, figures, samples, notes, verdicts, rlvr }));
+  const selections = (o.selections ?? []).map(readSelection);
+  writeFileSync(
+    html,
+    renderHtml({ title, generated, sources, index, figures, samples, notes, verdicts, rlvr, selections }),
+  );
   let markdown: string | null = null;
   if (o.markdown !== false) {
     markdown = join(outDir, `${stem}.md`);
-    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes, verdicts, rlvr }));
+    writeFileSync(markdown, renderMarkdown({ title, generated, index, figures, notes, verdicts, rlvr, selections }));
   }
   return {
     html,

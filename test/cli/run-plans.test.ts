@@ -3,11 +3,11 @@
 // the full `kindling demo --dry-run` (configs/demo.yaml; only demo-quick runs in CI), and `--seeds N`
 // on both: every stage, and the settings each stage's command carries, read against the YAML.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { REPO_ROOT } from '../../src/paths.js';
 import { kindling } from './run.js';
 
@@ -29,6 +29,10 @@ function plan(args: string[]): { header: string; stages: Map<string, [string, st
 }
 
 const slug = (label: string) => label.replace(/[+:]/g, '_');
+/** warmup.lr_grid's stages: an SFT run and its validation evaluation per rate (2.5e-4 → warmup-lr-2_5e-4). */
+const gridName = (lr: number) => `warmup-lr-${lr.toExponential().replace('e+', 'e').replace('.', '_')}`;
+const gridStages = (cfg: Record<string, any>): string[] =>
+  (cfg.warmup?.lr_grid ?? []).flatMap((lr: number) => [gridName(lr), `val-${gridName(lr)}`]);
 /** The stage ids a config plans: K&K puzzles (generated ones only), traces, warmup, RLVR and evaluations per seed, pools, report. */
 function expectedStages(cfg: Record<string, any>, seeds: number[]): string[] {
   const domains = cfg.rlvr.domains.map((d: { domain: string }) => d.domain) as string[];
@@ -36,6 +40,7 @@ function expectedStages(cfg: Record<string, any>, seeds: number[]): string[] {
   return [
     ...(cfg.kk.files ? [] : ['kk-puzzles']),
     'traces',
+    ...gridStages(cfg),
     'warmup',
     ...seeds.flatMap((s) => cfg.rlvr.starts.flatMap((st: string) => domains.map((d) => `rlvr-${st}-${d}-s${s}`))),
     ...seeds.flatMap((s) => labels.map((l) => `eval-${slug(l)}-s${s}`)),
@@ -111,7 +116,7 @@ describe('kindling demo --dry-run (the full configs/demo.yaml)', () => {
   it('plans the full demo with its RLVR settings and evaluation protocol', () => {
     const out = join(tmp, 'demo');
     const { header, stages } = plan(['demo', '--dry-run', '--out', out]);
-    assert.match(header, new RegExp(`^plan for ${cfg.name} → ${out} \\(18 stages\\)$`));
+    assert.match(header, new RegExp(`^plan for ${cfg.name} → ${out} \\(24 stages\\)$`));
     assert.deepEqual([...stages.keys()], expectedStages(cfg, [0]));
     const s = cfg.rlvr.settings;
     for (const [id, [, c]] of stages)
@@ -131,9 +136,53 @@ describe('kindling demo --dry-run (the full configs/demo.yaml)', () => {
     );
   });
 
-  it('--seeds 3: 54 stages, RLVR and evaluations per seed, one pool per model', () => {
+  it('the warmup learning rate is chosen on validation splits: one SFT and one validation evaluation per rate, then select-model', () => {
+    const out = join(tmp, 'demo-grid');
+    const { stages } = plan(['demo', '--dry-run', '--out', out]);
+    const grid = cfg.warmup.lr_grid as number[];
+    assert.ok(grid.length >= 2, 'the demo has a grid');
+    const v = cfg.warmup.validation;
+    for (const lr of grid) {
+      const sft = stages.get(gridName(lr))![1];
+      assert.match(sft, /^kindling sft /);
+      assert.ok(sft.includes(`--learning-rate ${lr} `), sft);
+      assert.ok(sft.includes(`--out ${join(out, gridName(lr))} `), sft);
+      const val = stages.get(`val-${gridName(lr)}`)![1];
+      assert.ok(val.includes(`--model ${gridName(lr)}=${join(out, gridName(lr), 'model')} `), val);
+      assert.ok(val.includes(`--tasks ${v.tasks.join(',')} `), val);
+      assert.ok(v.tasks.every((t: string) => t.endsWith(':validation') && !cfg.eval.tasks.includes(t)));
+    }
+    assert.equal(
+      stages.get('warmup')![1],
+      `kindling select-model ${grid.map((lr) => join(out, 'validation', gridName(lr))).join(' ')} --out ${join(out, 'warmup')}`,
+    );
+    // what follows trains from the kept copy, and the report shows the choice
+    assert.ok(stages.get('rlvr-warmup-math-lite-s0')![1].includes(`--model ${join(out, 'warmup', 'model')} `));
+    assert.ok(stages.get('report')![1].includes(`--selection ${join(out, 'warmup', 'selection.json')}`));
+  });
+
+  it('a grid needs validation tasks, and they must be validation splits, not test tasks', () => {
+    const bad = (warmup: Record<string, unknown>, re: RegExp) => {
+      const file = join(tmp, `bad-${Math.random().toString(36).slice(2)}.yaml`);
+      const c = { ...cfg, out: join(tmp, 'bad'), base_model: join(REPO_ROOT, 'models', 'demo-base') };
+      c.warmup = { ...warmup, config: join(REPO_ROOT, 'configs', 'sft', 'demo.yaml') };
+      c.rlvr = { ...cfg.rlvr, config: join(REPO_ROOT, 'configs', 'grpo', 'demo.yaml') };
+      writeFileSync(file, stringify(c));
+      const r = kindling(['run', file, '--dry-run']);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, re);
+    };
+    bad({ lr_grid: [1e-3, 5e-4] }, /warmup\.lr_grid needs warmup\.validation/);
+    bad(
+      { lr_grid: [1e-3, 5e-4], validation: { tasks: ['math-lite'] } },
+      /warmup\.validation task 'math-lite' is not a validation split \(use e\.g\. 'math-lite:validation'\): the learning rate must not be chosen on test items/,
+    );
+    bad({ lr_grid: [1e-3, 1e-3], validation: { tasks: ['math-lite:validation'] } }, /lists a rate twice/);
+  });
+
+  it('--seeds 3: 60 stages, RLVR and evaluations per seed, one pool per model', () => {
     const { header, stages } = plan(['demo', '--dry-run', '--seeds', '3', '--out', join(tmp, 'demo3')]);
-    assert.match(header, /\(54 stages\)$/);
+    assert.match(header, /\(60 stages\)$/);
     assert.deepEqual([...stages.keys()], expectedStages(cfg, [0, 1, 2]));
     assert.match(stages.get('report')![1], /\/eval\/pool-warmup_rlvr_mcq-lite /);
   });

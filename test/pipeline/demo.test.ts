@@ -26,6 +26,8 @@ describe('kindling demo --quick', () => {
     for (const stage of [
       'kk-puzzles',
       'traces',
+      'warmup-lr-5e-4',
+      'val-warmup-lr-1e-3',
       'warmup',
       'rlvr-base-math-lite-s0',
       'rlvr-warmup-mcq-lite-s0',
@@ -39,6 +41,28 @@ describe('kindling demo --quick', () => {
       );
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const fig of ['<svg', 'Figure 2', 'Figure 3', 'Figure 4']) assert.ok(html.includes(fig), `report has ${fig}`);
+    // The warmup learning rate was chosen on the validation splits: the kept copy is the chosen
+    // candidate's model, and the report shows the grid, the scores and the choice.
+    const sel = JSON.parse(readFileSync(join(out, 'warmup', 'selection.json'), 'utf8'));
+    assert.deepEqual(
+      sel.candidates.map((c: { label: string }) => c.label),
+      ['warmup-lr-5e-4', 'warmup-lr-1e-3'],
+    );
+    assert.deepEqual(sel.tasks, ['math-lite:validation', 'code-lite:validation', 'mcq-lite:validation']);
+    const best = Math.max(...sel.candidates.map((c: { mean: number }) => c.mean));
+    const chosen = sel.candidates.find((c: { label: string }) => c.label === sel.chosen);
+    assert.equal(chosen.mean, best);
+    assert.deepEqual(
+      readFileSync(join(out, 'warmup', 'model', 'model.safetensors')),
+      readFileSync(join(out, sel.chosen, 'model', 'model.safetensors')),
+    );
+    assert.match(html, /<section id="choices"><h2>Choices made on the validation split<\/h2>/);
+    assert.match(html, /<table id="choice-table-0"><tr><th>candidate<\/th><th>math-lite:validation<\/th>/);
+    assert.match(html, /<table id="format-table">/);
+    assert.match(html, /<table id="rlvr-table">/);
+    // every RLVR run's learning-signal line in the summary
+    const rlvrLines = r.stdout.split('\n').filter((l) => /^ {2}rlvr-(base|warmup)-\S+-s0 \| \d+ \| [\d.]+ \| /.test(l));
+    assert.equal(rlvrLines.length, 6, r.stdout);
     const claims = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8')).claims as {
       id: string;
       verdict: string;
@@ -57,7 +81,7 @@ describe('kindling demo --quick', () => {
   it('a second run does no work; changing one RLVR setting re-runs only what depends on it', () => {
     const again = kindling(['demo', '--quick', '--out', out]);
     assert.equal(again.status, 0, again.stderr.slice(-2000));
-    assert.equal((again.stderr.match(/: cached/g) ?? []).length, 18, 'every stage cached');
+    assert.equal((again.stderr.match(/: cached/g) ?? []).length, 22, 'every stage cached');
     assert.doesNotMatch(again.stderr, /running —/);
     // a run folder moved elsewhere keeps its cache (paths are hashed relative to it)
     const moved = `${out}-moved`;

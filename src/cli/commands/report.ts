@@ -29,6 +29,10 @@ export function registerReport(program: Command): Command {
     .option('--no-markdown', 'do not write the Markdown summary')
     .option('--verdicts <file>', "verdicts.json of `kindling run`: the paper's four claims, shown first")
     .option('--note <text...>', "a line for the report's notes (repeatable)")
+    .option(
+      '--selection <file...>',
+      'selection.json of `kindling select-model` (e.g. the warmup learning-rate grid): shown as a choice made on validation',
+    )
     .addHelpText(
       'after',
       `
@@ -51,6 +55,7 @@ Example:
           markdown: boolean;
           verdicts?: string;
           note?: string[];
+          selection?: string[];
         },
       ) => {
         const { makeReport } = await import('../../report/index.js');
@@ -65,6 +70,7 @@ Example:
           markdown: o.markdown,
           verdicts: o.verdicts ?? null,
           notes: o.note ?? [],
+          selections: o.selection ?? [],
         });
         for (const f of r.figures)
           if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);

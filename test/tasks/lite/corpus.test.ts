@@ -103,7 +103,6 @@ test('corpus: no train, validation or test item text — math problems, MCQ ques
   // function may be called 'absolute', a word docstrings use)
   for (const e of [...code.test, ...code.train])
     assert.ok(!new RegExp(`\\b${e.entry_point}\\b`).test(BIG), `code ${e.id}: its name is in the corpus`);
-
 });
 
 test('corpus: states every fact of the world, in more than one sentence form', () => {
