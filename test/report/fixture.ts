@@ -27,7 +27,7 @@ export const TRIALS = 4;
  * first byte is below 128), so the six models get different numbers and a swap or sign error in a
  * figure shows; the real tasks mostly score 0 for random models.
  */
-function byteEntry(): TaskEntry {
+export function byteEntry(): TaskEntry {
   const rows = Array.from({ length: 8 }, (_, i) => ({ id: `byte-${i}`, n: i }));
   const first = (c: string) => Buffer.from(c)[0];
   const task: Task = {
