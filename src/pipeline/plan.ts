@@ -188,8 +188,7 @@ export function buildPlan(e: Experiment): Plan {
   });
   const v = e.warmup.validation;
   const gridded = e.warmup.lr_grid.length > 0 && v !== null;
-  if (!gridded || !v)
-    add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
+  if (!gridded || !v) add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
   else {
     const valDirs: string[] = [];
     const valStages: string[] = [];

@@ -1,5 +1,5 @@
 // The report's tables as plain data (rendered to HTML by html.ts and to Markdown by markdown.ts).
-import { type Comparison, compareResults } from '../eval/aggregate.js';
+import { type Comparison, compareResults, type TaskResult } from '../eval/aggregate.js';
 import { num, pct } from '../eval/summary.js';
 import type { ResultIndex } from './roles.js';
 
@@ -9,28 +9,33 @@ export interface Cell {
   title: string;
 }
 
-/** Model × task: "mean ± std" of the headline score (percent) and the completion length. */
-export function resultsMatrix(index: ResultIndex): {
-  tasks: string[];
-  rows: { model: string; cells: (Cell | null)[] }[];
-} {
+type Matrix = { tasks: string[]; rows: { model: string; cells: (Cell | null)[] }[] };
+
+/** Model × task cells of the index, `null` where a model was not evaluated on a task (or `cell` says so). */
+function matrix(index: ResultIndex, cell: (r: TaskResult) => Cell | null): Matrix {
   const tasks = index.tasks();
   const rows = index.models().map((model) => ({
     model,
     cells: tasks.map((t) => {
       const r = index.get(model, t);
-      if (!r) return null;
-      const pass = Object.entries(r.pass_at_k)
-        .map(([k, v]) => `pass@${k} ${pct(v)}%`)
-        .join(', ');
-      return {
-        score: `${pct(r.score.mean)} ± ${pct(r.score.std)}`,
-        length: `${num(r.length.mean)} ± ${num(r.length.std)}`,
-        title: `${r.examples} examples × ${r.trials} trials${r.overall === 'macro' && r.macro ? ', macro average over categories' : ''}; ${pass}; truncated ${pct(r.truncation_rate)}%${r.complete ? '' : `; INCOMPLETE: ${r.cells} of ${r.examples * r.trials} cells`}`,
-      };
+      return r ? cell(r) : null;
     }),
   }));
   return { tasks, rows };
+}
+
+/** Model × task: "mean ± std" of the headline score (percent) and the completion length. */
+export function resultsMatrix(index: ResultIndex): Matrix {
+  return matrix(index, (r) => {
+    const pass = Object.entries(r.pass_at_k)
+      .map(([k, v]) => `pass@${k} ${pct(v)}%`)
+      .join(', ');
+    return {
+      score: `${pct(r.score.mean)} ± ${pct(r.score.std)}`,
+      length: `${num(r.length.mean)} ± ${num(r.length.std)}`,
+      title: `${r.examples} examples × ${r.trials} trials${r.overall === 'macro' && r.macro ? ', macro average over categories' : ''}; ${pass}; truncated ${pct(r.truncation_rate)}%${r.complete ? '' : `; INCOMPLETE: ${r.cells} of ${r.examples * r.trials} cells`}`,
+    };
+  });
 }
 
 /** Share of cells by training-reward reason (rounded percent), for a cell's hover text. */
@@ -48,23 +53,17 @@ export const FORMAT_CAPTION =
  * `<answer>…</answer>`), and for math tasks the share whose answer holds a `\boxed{}` — what
  * RLVR from a model can reward at all. Results written before these fields existed show "—".
  */
-export function formatMatrix(index: ResultIndex): {
-  tasks: string[];
-  rows: { model: string; cells: (Cell | null)[] }[];
-} {
-  const tasks = index.tasks();
-  const rows = index.models().map((model) => ({
-    model,
-    cells: tasks.map((t) => {
-      const r = index.get(model, t);
-      if (!r || r.well_formed_rate === undefined || !Number.isFinite(r.well_formed_rate)) return null;
-      const n = Object.values(r.reward_reasons).reduce((a, b) => a + b, 0);
-      const boxed =
-        r.domain === 'math' ? ` (boxed ${pct(r.well_formed_rate - (r.reward_reasons.no_boxed ?? 0) / n)}%)` : '';
-      return { score: `${pct(r.well_formed_rate)}%${boxed}`, length: '', title: reasonsText(r.reward_reasons, n) };
-    }),
-  }));
-  return { tasks, rows: rows.filter((r) => r.cells.some((c) => c !== null)) };
+export function formatMatrix(index: ResultIndex): Matrix {
+  const m = matrix(index, (r) => {
+    if (r.well_formed_rate === undefined || !Number.isFinite(r.well_formed_rate)) return null;
+    const n = Object.values(r.reward_reasons).reduce((a, b) => a + b, 0);
+    // math and math-lite: the answer must also hold a \boxed{} to be graded
+    const boxed = r.domain.startsWith('math')
+      ? ` (boxed ${pct(r.well_formed_rate - (r.reward_reasons.no_boxed ?? 0) / n)}%)`
+      : '';
+    return { score: `${pct(r.well_formed_rate)}%${boxed}`, length: '', title: reasonsText(r.reward_reasons, n) };
+  });
+  return { tasks: m.tasks, rows: m.rows.filter((r) => r.cells.some((c) => c !== null)) };
 }
 
 /** Paired comparisons: every model against the base model when there is one, else every pair. */

@@ -93,7 +93,7 @@ export function readBackChecks(
       assert.equal(mine.length, r.examples * r.trials, `${m} on ${t}: every sample`);
       const formed = mine.filter((s) => !s.reward_reason.startsWith('format_')).length;
       const boxed = mine.filter((s) => !s.reward_reason.startsWith('format_') && s.reward_reason !== 'no_boxed').length;
-      return `${p1(formed / mine.length)}%${r.domain === 'math' ? ` (boxed ${p1(boxed / mine.length)}%)` : ''}`;
+      return `${p1(formed / mine.length)}%${r.domain.startsWith('math') ? ` (boxed ${p1(boxed / mine.length)}%)` : ''}`;
     };
     const expected = LABELS.map((m) => [m, ...TASKS.map((t) => share(m, t))]);
     assert.deepEqual(htmlTable(html, '<table id="format-table">'), [['model', ...TASKS], ...expected]);
