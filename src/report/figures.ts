@@ -374,6 +374,8 @@ export const TRAINING_METRICS = [
   'reward_std',
   'completions/mean_length',
   'completions/clipped_ratio',
+  'completions/well_formed_ratio',
+  'completions/novel_word_ratio',
   'kl',
   'entropy',
   'grad_norm',

@@ -15,6 +15,8 @@ export interface RlvrRunSummary {
   entropyLast: number;
   rewardFirst: number;
   rewardLast: number;
+  /** completions/novel_word_ratio at the last step: words the run had never seen (degenerate text). */
+  novelLast: number;
 }
 
 const at = (rows: readonly Record<string, number>[], i: number, k: string) => rows[i]?.[k] ?? Number.NaN;
@@ -34,6 +36,7 @@ export function summariseRlvrRun(run: string, rows: readonly Record<string, numb
     entropyLast: at(steps, last, 'entropy'),
     rewardFirst: at(steps, 0, 'reward'),
     rewardLast: at(steps, last, 'reward'),
+    novelLast: at(steps, last, 'completions/novel_word_ratio'),
   };
 }
 
@@ -44,10 +47,11 @@ export const RLVR_HEADER = [
   'well-formed first → last',
   'entropy first → last',
   'reward first → last',
+  'novel words at the end',
 ] as const;
 
 export const RLVR_CAPTION =
-  'Per GRPO run, from its metrics.jsonl: the mean share of groups whose G rewards were all equal (1.00 = the run never had a gradient), the share of sampled completions that pass the format gate, the policy entropy (last / first in brackets: far above 1 means the text is drifting apart) and the mean reward, each at the first and the last step.';
+  "Per GRPO run, from its metrics.jsonl: the mean share of groups whose G rewards were all equal (1.00 = the run never had a gradient), the share of sampled completions that pass the format gate, the policy entropy (last / first in brackets: far above 1 means the text is drifting apart) and the mean reward, each at the first and the last step; and the share of words in the last step's completions that the run had never seen (neither in its prompts nor in its first step's completions): drift into non-words raises it.";
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pc = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '—');
@@ -62,5 +66,6 @@ export function rlvrCells(s: RlvrRunSummary): string[] {
     `${pc(s.wellFormedFirst)} → ${pc(s.wellFormedLast)}`,
     `${f2(s.entropyFirst)} → ${f2(s.entropyLast)}${ratio}`,
     `${f2(s.rewardFirst)} → ${f2(s.rewardLast)}`,
+    pc(s.novelLast),
   ];
 }

@@ -35,6 +35,7 @@ import {
   trainLoop,
 } from './run.js';
 import { lrLambda, type SchedulerType, warmupStepsFor } from './schedule.js';
+import { WordDrift } from './word-drift.js';
 
 /** Periodic evaluation hook (the evaluation harness plugs in here): returns metrics to log. */
 export type Evaluator = (model: CausalLM, tokenizer: Tokenizer, step: number) => Promise<Record<string, number>>;
@@ -117,6 +118,9 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
   const rolloutCtx: RolloutContext = { model, tokenizer, task: o.task, rewards, cfg, dp };
   const updateCtx: UpdateContext = { model, opt, ref, refIsBase, cfg, dp, pad, amp };
   const history: Record<string, number>[] = [];
+  // A fresh run builds its reference words at step 1; a resumed one reads them back.
+  const drift = new WordDrift(o.out, state.global_step > 0);
+  const promptTexts = () => train.map((e) => o.task.prompt(e, { mode: 'train' }));
   let order = permutation(train.length, cfg.seed, state.epoch);
   const t0 = Date.now();
 
@@ -160,6 +164,11 @@ async function grpo(o: GrpoOptions, dp: DataParallel): Promise<GrpoResult> {
       trainMs: Date.now() - t,
       elapsed: (Date.now() - t0) / 1000,
     });
+    row['completions/novel_word_ratio'] = drift.novelRatio(
+      promptTexts,
+      rollouts.map((r) => r.completion.text),
+      dp.isMain,
+    );
     if (o.evaluate && cfg.eval_steps !== 0 && ((cfg.eval_steps && step % cfg.eval_steps === 0) || last))
       await evaluate(step, row);
     history.push(row as Record<string, number>);

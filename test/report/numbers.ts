@@ -123,6 +123,7 @@ export function readBackChecks(
         `${pc(a['completions/well_formed_ratio']!)} → ${pc(z['completions/well_formed_ratio']!)}`,
         `${a.entropy!.toFixed(2)} → ${z.entropy!.toFixed(2)} (×${(z.entropy! / a.entropy!).toFixed(2)})`,
         `${a.reward!.toFixed(2)} → ${z.reward!.toFixed(2)}`,
+        pc(z['completions/novel_word_ratio']!),
       ];
     });
     assert.equal(expected.length, RUNS.length);
@@ -334,7 +335,16 @@ export function readBackChecks(
     );
 
     // training curves: every metrics.jsonl row the trainer wrote, each drawn metric at each step
-    const drawn = ['loss', 'reward', 'reward_std', 'completions/mean_length', 'completions/clipped_ratio', 'kl'];
+    const drawn = [
+      'loss',
+      'reward',
+      'reward_std',
+      'completions/mean_length',
+      'completions/clipped_ratio',
+      'completions/well_formed_ratio',
+      'completions/novel_word_ratio',
+      'kl',
+    ];
     const training = inputs.runs.flatMap((dir) =>
       readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
         .trim()

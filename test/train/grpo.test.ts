@@ -80,6 +80,7 @@ describe('GRPO trainer', () => {
       'completions/max_length',
       'completions/clipped_ratio',
       'completions/well_formed_ratio',
+      'completions/novel_word_ratio',
       'clip_ratio',
       'entropy',
       'grad_norm',
