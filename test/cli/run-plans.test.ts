@@ -116,7 +116,7 @@ describe('kindling demo --dry-run (the full configs/demo.yaml)', () => {
   it('plans the full demo with its RLVR settings and evaluation protocol', () => {
     const out = join(tmp, 'demo');
     const { header, stages } = plan(['demo', '--dry-run', '--out', out]);
-    assert.match(header, new RegExp(`^plan for ${cfg.name} → ${out} \\(24 stages\\)$`));
+    assert.match(header, new RegExp(`^plan for ${cfg.name} → ${out} \\(26 stages\\)$`));
     assert.deepEqual([...stages.keys()], expectedStages(cfg, [0]));
     const s = cfg.rlvr.settings;
     for (const [id, [, c]] of stages)
@@ -180,9 +180,9 @@ describe('kindling demo --dry-run (the full configs/demo.yaml)', () => {
     bad({ lr_grid: [1e-3, 1e-3], validation: { tasks: ['math-lite:validation'] } }, /lists a rate twice/);
   });
 
-  it('--seeds 3: 60 stages, RLVR and evaluations per seed, one pool per model', () => {
+  it('--seeds 3: 62 stages, RLVR and evaluations per seed, one pool per model', () => {
     const { header, stages } = plan(['demo', '--dry-run', '--seeds', '3', '--out', join(tmp, 'demo3')]);
-    assert.match(header, /\(60 stages\)$/);
+    assert.match(header, /\(62 stages\)$/);
     assert.deepEqual([...stages.keys()], expectedStages(cfg, [0, 1, 2]));
     assert.match(stages.get('report')![1], /\/eval\/pool-warmup_rlvr_mcq-lite /);
   });

@@ -3,7 +3,9 @@
 // template), covering every mini domain and every fact of the world, and holding no
 // train, validation or test item's text (not even a test function's name).
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { REPO_ROOT } from '../../../src/paths.js';
 import {
   buildCorpus,
   CORPUS_SECTIONS,
@@ -18,6 +20,7 @@ import {
   SHORT_PROMPTS,
   STATEMENTS,
 } from '../../../src/tasks/lite/index.js';
+import { loadTokenizer } from '../../../src/tokenizer/load.js';
 
 // Text holding no think/answer tag (code answers hold '<' and '>>>').
 const NO_TAG = '(?:(?!</?(?:think|answer)>)[\\s\\S])+';
@@ -63,6 +66,23 @@ test('corpus: tags only in the demo prompt and, closing a prompted answer, in th
   assert.match(BIG, /Assistant: <think> [^`<]+ <\/think> <answer> ```python\ndef [^<]+``` <\/answer>/);
   assert.match(BIG, /\nJ\. [^\n]+\nAssistant: <think> .+ The answer is \\boxed\{[A-J]\}\./);
   assert.match(BIG, /\nJ\. [^\n]+\nAssistant: <think> [^<]+ <\/think> <answer> \\boxed\{[A-J]\} <\/answer>/);
+});
+
+test('corpus: every prompted document tokenizes with its prompt as a prefix (the shipped demo tokenizer)', () => {
+  // Else the base model could never continue the demo prompt into the answers it was taught: the
+  // tokenizer merges ">\n" into one token, so an answer starting "\n" after "<think>" is unreachable.
+  const tok = loadTokenizer(join(REPO_ROOT, 'models', 'demo-base'), 'model');
+  let checked = 0;
+  for (const doc of BIG.slice(0, 400_000).split('\n\n')) {
+    const at = doc.indexOf('Assistant: <think>');
+    if (at < 0 || !doc.startsWith('A conversation between User and Assistant.')) continue;
+    const prompt = doc.slice(0, at + 'Assistant: <think>'.length);
+    const ids = tok.encode(doc, { addSpecialTokens: false });
+    const head = tok.encode(prompt, { addSpecialTokens: false });
+    assert.deepEqual(ids.slice(0, head.length), head, `the prompt is not a token prefix of: ${doc.slice(at, at + 80)}`);
+    checked++;
+  }
+  assert.ok(checked > 100, `${checked} prompted documents checked`);
 });
 
 test('corpus: the shares of prompted and R1-template answers are the ones the generator declares', () => {
