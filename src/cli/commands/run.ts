@@ -33,7 +33,7 @@ export function registerRun(program: Command): void {
   program
     .command('demo')
     .description(
-      'the embedded default: the whole method on a small model the project made, on this machine (≈16 min on 2 cores; --quick ≈5 min)',
+      'the embedded default: the whole method on a small model the project made, on this machine (≈16 min on 2 cores; --quick ≈1–2 min)',
     )
     .option('--quick', 'a smaller run (fewer puzzles, steps and test items) for a first look and CI')
     .option('--seeds <n>', 'repeat RLVR and evaluation over seeds for error bars', parseIntOption('--seeds', 1))
