@@ -99,9 +99,13 @@ export const ExperimentSchema = z
       })
       .strict(),
     report: z
-      .object({ title: z.string().default('kindling report') })
+      .object({
+        title: z.string().default('kindling report'),
+        /** Lines for the report's notes, e.g. how a preset was chosen. */
+        notes: z.array(z.string()).default([]),
+      })
       .strict()
-      .default({ title: 'kindling report' }),
+      .default({ title: 'kindling report', notes: [] }),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { mean } from '../eval/stats.js';
-import { readMetrics } from '../report/load.js';
+import { readMetrics } from '../report/metrics-file.js';
 import { RLVR_HEADER, rlvrCells, summariseRlvrRun } from '../report/rlvr-runs.js';
 import { formatSeconds } from '../util/progress.js';
 import type { Experiment } from './config.js';

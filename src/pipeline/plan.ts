@@ -347,6 +347,15 @@ export function buildPlan(e: Experiment): Plan {
 
   // 7. the report (evaluations — pooled over seeds — and the first seed's RLVR runs for curves)
   const report = join(out, 'report.html');
+  const notes = [
+    ...(e.seeds.length > 1
+      ? [
+          `Accuracy tables and Figures 2–4 read the evaluations pooled over seeds ${e.seeds.join(', ')}; ` +
+            `the RLVR curves and training figures show seed ${first}.`,
+        ]
+      : []),
+    ...e.report.notes,
+  ];
   add({
     id: 'report',
     title: 'report',
@@ -367,13 +376,7 @@ export function buildPlan(e: Experiment): Plan {
       '--verdicts',
       join(out, 'verdicts.json'),
       ...(gridded ? ['--selection', join(warmupDir, 'selection.json')] : []),
-      ...(e.seeds.length > 1
-        ? [
-            '--note',
-            `Accuracy tables and Figures 2–4 read the evaluations pooled over seeds ${e.seeds.join(', ')}; ` +
-              `the RLVR curves and training figures show seed ${first}.`,
-          ]
-        : []),
+      ...(notes.length ? ['--note', ...notes] : []),
     ],
     resumeFlag: null,
   });

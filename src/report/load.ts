@@ -3,10 +3,13 @@
 //   a training run             DIR/metrics.jsonl                         training curves
 //                              DIR/eval/step-<N>/results.json            periodic evaluations (src/eval/periodic.ts)
 // A folder with none of these is an error naming what was looked for.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { listPeriodicEvals } from '../eval/periodic.js';
 import { type EvalResults, readResults, resultsFile, samplesFile } from '../eval/results.js';
+import { readMetrics } from './metrics-file.js';
+
+export { readMetrics };
 
 export interface EvalFolder {
   dir: string;
@@ -34,30 +37,6 @@ export interface ReportInput {
   evals: EvalFolder[];
   periodic: PeriodicPoint[];
   metrics: MetricsSeries[];
-}
-
-/** metrics.jsonl: one JSON object per line with a numeric `step`; numeric fields become curves. */
-export function readMetrics(file: string): Record<string, number>[] {
-  const rows: Record<string, number>[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch (e) {
-        throw new Error(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
-      }
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}:${i + 1}: expected a JSON object`);
-      const o = v as Record<string, unknown>;
-      if (typeof o.step !== 'number' || !Number.isFinite(o.step))
-        throw new Error(`${file}:${i + 1}: field 'step' must be a number`);
-      const row: Record<string, number> = {};
-      for (const [k, x] of Object.entries(o)) if (typeof x === 'number' && Number.isFinite(x)) row[k] = x;
-      rows.push(row);
-    });
-  return rows;
 }
 
 export function loadReportInput(dirs: readonly string[]): ReportInput {

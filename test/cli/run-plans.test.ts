@@ -159,6 +159,8 @@ describe('kindling demo --dry-run (the full configs/demo.yaml)', () => {
     // what follows trains from the kept copy, and the report shows the choice
     assert.ok(stages.get('rlvr-warmup-math-lite-s0')![1].includes(`--model ${join(out, 'warmup', 'model')} `));
     assert.ok(stages.get('report')![1].includes(`--selection ${join(out, 'warmup', 'selection.json')}`));
+    // the experiment file's report notes (how the RLVR preset was chosen) reach the report
+    for (const n of cfg.report.notes as string[]) assert.ok(stages.get('report')![1].includes(JSON.stringify(n)), n);
   });
 
   it('a grid needs validation tasks, and they must be validation splits, not test tasks', () => {

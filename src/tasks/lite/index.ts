@@ -22,6 +22,7 @@ export {
   PROMPTED_CLOSED,
 } from './corpus.js';
 export { QUESTION, question, STATEMENTS, statement } from './fact-text.js';
+export { kkCorpusDocuments, kkCorpusSeed } from './kk-corpus.js';
 export {
   drawProblem,
   MATH_LITE_SIZES,

@@ -3,9 +3,13 @@
 // template), covering every mini domain and every fact of the world, and holding no
 // train, validation or test item's text (not even a test function's name).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { REPO_ROOT } from '../../../src/paths.js';
+import { generateRows } from '../../../src/tasks/kk/rows.js';
+import { kkHeldOutSet } from '../../../src/tasks/kk-heldout.js';
 import {
   buildCorpus,
   CORPUS_SECTIONS,
@@ -13,6 +17,7 @@ import {
   corpusDocuments,
   DEFAULT_MIX,
   getWorld,
+  kkCorpusDocuments,
   mathLiteItems,
   mcqLiteItems,
   PROMPTED,
@@ -182,4 +187,28 @@ test('corpus: mix option and errors', () => {
     () => buildCorpus({ chars: 10, mix: { math: 0, code: 0, facts: 0, mcq: 0, filler: 0 } }),
     /at least one section/,
   );
+});
+
+test("corpus: no K&K puzzle of the demo's warmup or of the held-out evaluation is among the corpus's K&K quizzes", async () => {
+  // The demo's warmup puzzles as `kk generate` makes them from configs/demo.yaml, and the held-out
+  // evaluation puzzles (kk:3 and kk:4, 100 each), compared by quiz text with the corpus's stream.
+  const demo = parse(readFileSync(join(REPO_ROOT, 'configs', 'demo.yaml'), 'utf8'));
+  const sizes = String(demo.kk.people).split(',').map(Number);
+  const warmup = new Set(
+    sizes.flatMap((people) =>
+      [...generateRows({ people, count: demo.kk.per_size, seed: demo.kk.seed })].map((r) => r.quiz),
+    ),
+  );
+  const heldOut = new Set((await kkHeldOutSet({ sizes: [3, 4], perSize: 100 })).examples.map((e) => e.quiz));
+  assert.equal(warmup.size, demo.kk.per_size * sizes.length);
+  let n = 0;
+  for (const doc of kkCorpusDocuments(0)) {
+    const quiz = doc.slice(0, doc.lastIndexOf('\nAnswer: '));
+    assert.ok(!warmup.has(quiz), `a warmup puzzle is in the corpus: ${quiz.slice(0, 80)}`);
+    assert.ok(!heldOut.has(quiz), `a held-out puzzle is in the corpus: ${quiz.slice(0, 80)}`);
+    assert.doesNotMatch(doc, /<\/?(think|answer)>/);
+    // the stream the script uses: about 10 % of a 6 M-character corpus is some 2,000 quizzes
+    if (++n === 2500) break;
+  }
+  assert.equal(n, 2500);
 });
