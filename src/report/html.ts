@@ -9,6 +9,7 @@ import { RLVR_CAPTION, RLVR_HEADER, type RlvrRunSummary, rlvrCells } from './rlv
 import type { ResultIndex } from './roles.js';
 import type { BrowserData } from './samples.js';
 import {
+  type Cell,
   categoryRows,
   comparisonRows,
   FORMAT_CAPTION,
@@ -151,22 +152,25 @@ const BROWSER_JS = `
 })();
 `;
 
+/** A model × task matrix as table rows (header first); `cell` renders a present cell's content. */
+function matrixRows(
+  m: { tasks: string[]; rows: { model: string; cells: (Cell | null)[] }[] },
+  cell: (c: Cell) => string,
+) {
+  const head = `<tr><th>model</th>${m.tasks.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
+  const body = m.rows.map(
+    (r) =>
+      `<tr><th>${esc(r.model)}</th>${r.cells
+        .map((c) => (c ? `<td class="num" title="${esc(c.title)}">${cell(c)}</td>` : '<td class="num">—</td>'))
+        .join('')}</tr>`,
+  );
+  return [head, ...body].join('\n');
+}
+
 function resultsSection(index: ResultIndex): string {
-  const { tasks, rows } = resultsMatrix(index);
-  if (rows.length === 0) return '<p class="muted">No evaluation results were given.</p>';
-  const head = `<tr><th>model</th>${tasks.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map(
-      (r) =>
-        `<tr><th>${esc(r.model)}</th>${r.cells
-          .map((c) =>
-            c
-              ? `<td class="num" title="${esc(c.title)}">${esc(c.score)}<br><span class="len">${esc(c.length)} tokens</span></td>`
-              : '<td class="num">—</td>',
-          )
-          .join('')}</tr>`,
-    )
-    .join('\n');
+  const m = resultsMatrix(index);
+  if (m.rows.length === 0) return '<p class="muted">No evaluation results were given.</p>';
+  const table = matrixRows(m, (c) => `${esc(c.score)}<br><span class="len">${esc(c.length)} tokens</span>`);
   const cats = categoryRows(index);
   const catTable = cats.length
     ? `<details><summary>per category</summary><table><tr><th>model</th><th>task</th><th>category</th><th>examples</th><th>accuracy %</th></tr>${cats
@@ -177,24 +181,16 @@ function resultsSection(index: ResultIndex): string {
         .join('')}</table></details>`
     : '';
   return `<p class="muted">Accuracy in %, mean ± std over trials (macro average over categories where the task says so); below it the completion length in tokens, mean ± std over trials. Hover a cell for pass@k and truncation.</p>
-<table id="results-table">${head}\n${body}</table>${catTable}`;
+<table id="results-table">${table}</table>${catTable}`;
 }
 
 function formatSection(index: ResultIndex): string {
-  const { tasks, rows } = formatMatrix(index);
-  if (rows.length === 0) return '';
-  const head = `<tr><th>model</th>${tasks.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map(
-      (r) =>
-        `<tr><th>${esc(r.model)}</th>${r.cells
-          .map((c) => (c ? `<td class="num" title="${esc(c.title)}">${esc(c.score)}</td>` : '<td class="num">—</td>'))
-          .join('')}</tr>`,
-    )
-    .join('\n');
+  const m = formatMatrix(index);
+  if (m.rows.length === 0) return '';
+  const table = matrixRows(m, (c) => esc(c.score));
   return `<h3 id="format-rate">Format rate</h3>
 <p class="muted">${esc(FORMAT_CAPTION)} Hover a cell for every reward reason's share.</p>
-<table id="format-table">${head}\n${body}</table>`;
+<table id="format-table">${table}</table>`;
 }
 
 function choicesSection(selections: readonly Selection[]): string {
