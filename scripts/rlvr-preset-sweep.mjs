@@ -81,12 +81,13 @@ for (const lr of rates)
       const train = all.filter((x) => 'frac_reward_zero_std' in x);
       const evalKey = `eval/${domain}:validation/accuracy`;
       const evals = all.filter((x) => evalKey in x);
+      if (evals.length < 2) throw new Error(`${metrics}: no validation accuracy at steps 0 and ${steps} (${evalKey})`);
       results.push({
         lr,
         start,
         domain,
-        validation_start: evals[0]?.[evalKey] ?? null,
-        validation_end: evals.at(-1)?.[evalKey] ?? null,
+        validation_start: evals[0][evalKey],
+        validation_end: evals.at(-1)[evalKey],
         entropy_ratio: train.at(-1).entropy / train[0].entropy,
         mean_frac_reward_zero_std: train.reduce((a, x) => a + x.frac_reward_zero_std, 0) / train.length,
         novel_word_ratio_end: train.at(-1)['completions/novel_word_ratio'] ?? null,

@@ -3,7 +3,7 @@
 // held-out items of the target domains, never on the test items), copy it to OUT/model and record
 // every candidate's scores and the choice in OUT/selection.json.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { readResults, writeJsonAtomic } from './results.js';
 
 export const SELECTION_FORMAT = 'kindling-selection/1';
@@ -82,7 +82,9 @@ export function selectModel(o: { dirs: readonly string[]; out: string }): Select
   if (!existsSync(best.model)) throw new Error(`select-model: the chosen model's folder ${best.model} does not exist`);
   mkdirSync(out, { recursive: true });
   rmSync(model, { recursive: true, force: true });
-  cpSync(best.model, model, { recursive: true, filter: (src) => !src.split(/[\\/]/).includes('checkpoints') });
+  // Without the trainer's checkpoints/ (inside the model folder), wherever that folder lives.
+  const skip = join(best.model, 'checkpoints');
+  cpSync(best.model, model, { recursive: true, filter: (src) => src !== skip && !src.startsWith(`${skip}${sep}`) });
   const selection: Selection = {
     format: SELECTION_FORMAT,
     rule: SELECTION_RULE,

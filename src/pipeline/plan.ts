@@ -186,9 +186,9 @@ export function buildPlan(e: Experiment): Plan {
     ],
     resumeFlag: '--resume',
   });
-  const v = e.warmup.validation;
-  const gridded = e.warmup.lr_grid.length > 0 && v !== null;
-  if (!gridded || !v) add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
+  // validateExperiment refuses a grid without validation tasks
+  const v = e.warmup.lr_grid.length > 0 ? e.warmup.validation : null;
+  if (!v) add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
   else {
     const valDirs: string[] = [];
     const valStages: string[] = [];
@@ -375,7 +375,7 @@ export function buildPlan(e: Experiment): Plan {
       e.report.title,
       '--verdicts',
       join(out, 'verdicts.json'),
-      ...(gridded ? ['--selection', join(warmupDir, 'selection.json')] : []),
+      ...(v ? ['--selection', join(warmupDir, 'selection.json')] : []),
       ...(notes.length ? ['--note', ...notes] : []),
     ],
     resumeFlag: null,

@@ -193,13 +193,17 @@ function formatSection(index: ResultIndex): string {
 <table id="format-table">${table}</table>`;
 }
 
+/** A table of text cells: header row, then rows whose cells after the first are numbers. */
+function textTable(id: string, header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const tr = (cells: readonly string[], tag: 'th' | 'td') =>
+    `<tr>${cells.map((c, i) => `<${tag}${tag === 'td' && i > 0 ? ' class="num"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
+  return `<table id="${id}">${tr(header, 'th')}\n${rows.map((r) => tr(r, 'td')).join('\n')}</table>`;
+}
+
 function choicesSection(selections: readonly Selection[]): string {
   if (selections.length === 0) return '';
   const tables = choiceTables(selections).map(
-    (t, i) =>
-      `<table id="choice-table-${i}"><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${t.rows
-        .map((r) => `<tr>${r.map((c, j) => `<td${j > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
-        .join('')}</table><p class="muted">Rule: ${esc(t.rule)}.</p>`,
+    (t, i) => `${textTable(`choice-table-${i}`, t.header, t.rows)}<p class="muted">Rule: ${esc(t.rule)}.</p>`,
   );
   return `<section id="choices"><h2>Choices made on the validation split</h2>
 <p class="muted">${esc(CHOICES_CAPTION)}</p>
@@ -209,11 +213,9 @@ ${tables.join('\n')}
 
 function rlvrSection(runs: readonly RlvrRunSummary[]): string {
   if (runs.length === 0) return '';
-  const row = (cells: readonly string[], tag: string) =>
-    `<tr>${cells.map((c, i) => `<${tag}${tag === 'td' && i > 0 ? ' class="num"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
   return `<section id="rlvr"><h2>RLVR runs</h2>
 <p class="muted">${esc(RLVR_CAPTION)}</p>
-<table id="rlvr-table">${row(RLVR_HEADER, 'th')}\n${runs.map((r) => row(rlvrCells(r), 'td')).join('\n')}</table>
+${textTable('rlvr-table', RLVR_HEADER, runs.map(rlvrCells))}
 </section>`;
 }
 

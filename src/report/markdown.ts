@@ -11,6 +11,16 @@ import { type VerdictClaim, verdictsMarkdown } from './verdicts.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** A Markdown table: a text first column, numbers right-aligned after it. */
+const table = (header: readonly string[], rows: readonly (readonly string[])[]): string[] => [
+  `| ${header.map(cell).join(' | ')} |`,
+  `|---|${header
+    .slice(1)
+    .map(() => '---:')
+    .join('|')}|`,
+  ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+];
+
 export function renderMarkdown(o: {
   title: string;
   generated: string;
@@ -25,39 +35,19 @@ export function renderMarkdown(o: {
   if (o.verdicts) lines.push(...verdictsMarkdown(o.verdicts));
   if (o.selections?.length) {
     lines.push('## Choices made on the validation split', '', CHOICES_CAPTION, '');
-    for (const t of choiceTables(o.selections))
-      lines.push(
-        `| ${t.header.map(cell).join(' | ')} |`,
-        `|---|${t.header
-          .slice(1)
-          .map(() => '---:')
-          .join('|')}|`,
-        ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-        '',
-        `Rule: ${t.rule}.`,
-        '',
-      );
+    for (const t of choiceTables(o.selections)) lines.push(...table(t.header, t.rows), '', `Rule: ${t.rule}.`, '');
   }
   const { tasks, rows } = resultsMatrix(o.index);
   if (rows.length) {
     lines.push('## Results', '', 'Accuracy %, mean ± std over trials; completion length in tokens below.', '');
-    lines.push(`| model | ${tasks.map(cell).join(' | ')} |`, `|---|${tasks.map(() => '---:').join('|')}|`);
-    for (const r of rows)
-      lines.push(
-        `| ${cell(r.model)} | ${r.cells.map((c) => (c ? `${c.score}<br>${c.length} tok` : '—')).join(' | ')} |`,
-      );
-    lines.push('');
+    const body = rows.map((r) => [r.model, ...r.cells.map((c) => (c ? `${c.score}<br>${c.length} tok` : '—'))]);
+    lines.push(...table(['model', ...tasks], body), '');
   }
   const fmt = formatMatrix(o.index);
   if (fmt.rows.length) {
     lines.push('## Format rate', '', FORMAT_CAPTION, '');
-    lines.push(
-      `| well-formed | ${fmt.tasks.map(cell).join(' | ')} |`,
-      `|---|${fmt.tasks.map(() => '---:').join('|')}|`,
-    );
-    for (const r of fmt.rows)
-      lines.push(`| ${cell(r.model)} | ${r.cells.map((c) => (c ? c.score : '—')).join(' | ')} |`);
-    lines.push('');
+    const body = fmt.rows.map((r) => [r.model, ...r.cells.map((c) => (c ? c.score : '—'))]);
+    lines.push(...table(['well-formed', ...fmt.tasks], body), '');
   }
   const cmp = comparisonRows(o.index).map(formatComparison);
   if (cmp.length) {
@@ -72,14 +62,7 @@ export function renderMarkdown(o: {
   }
   if (o.rlvr?.length) {
     lines.push('## RLVR runs', '', RLVR_CAPTION, '');
-    lines.push(
-      `| ${RLVR_HEADER.join(' | ')} |`,
-      `|---|${RLVR_HEADER.slice(1)
-        .map(() => '---:')
-        .join('|')}|`,
-    );
-    for (const r of o.rlvr) lines.push(`| ${rlvrCells(r).map(cell).join(' | ')} |`);
-    lines.push('');
+    lines.push(...table(RLVR_HEADER, o.rlvr.map(rlvrCells)), '');
   }
   lines.push('## Figures', '');
   for (const f of o.figures)

@@ -16,6 +16,8 @@ import { tinyModelDir } from './helpers.js';
 const root = mkdtempSync(join(tmpdir(), 'kindling-select-'));
 const LABELS = ['lr-a', 'lr-b', 'lr-c', 'lr-d'];
 const dirs: string[] = [];
+// Under a folder named 'checkpoints', as a trainer's checkpoint chosen as a candidate would be.
+const MODELS = join(root, 'checkpoints', 'models');
 
 describe('select-model', () => {
   before(async () => {
@@ -23,10 +25,13 @@ describe('select-model', () => {
       const dir = join(root, `val-${label}`);
       await runEval({
         out: dir,
-        models: [{ label, dir: tinyModelDir(join(root, 'models'), label, i + 1) }],
+        models: [{ label, dir: tinyModelDir(MODELS, label, i + 1) }],
         tasks: [byteEntry()],
         protocol: { maxNewTokens: 6, trials: 2 },
       });
+      // a trainer's checkpoints inside the model folder are not part of the model
+      mkdirSync(join(MODELS, label, 'checkpoints', 'step-1'), { recursive: true });
+      writeFileSync(join(MODELS, label, 'checkpoints', 'step-1', 'state.json'), '{}');
       dirs.push(dir);
     }
   });
@@ -46,8 +51,9 @@ describe('select-model', () => {
     );
     assert.deepEqual(
       readFileSync(join(out, 'model', 'model.safetensors')),
-      readFileSync(join(root, 'models', LABELS[best]!, 'model.safetensors')),
+      readFileSync(join(MODELS, LABELS[best]!, 'model.safetensors')),
     );
+    assert.ok(!existsSync(join(out, 'model', 'checkpoints')), "the model's checkpoints/ is left out");
     assert.deepEqual(readSelection(out), s);
   });
 
