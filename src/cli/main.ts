@@ -77,9 +77,13 @@ export async function run(argv: string[]): Promise<void> {
     await program().parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) process.exit(e.exitCode);
-    // Expected failures (bad input, missing files) print one clear line; set KINDLING_DEBUG=1 for the stack.
-    const msg = e instanceof Error ? (process.env.KINDLING_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
-    console.error(`kindling: ${msg}`);
-    process.exit(1);
+    exitWithError(e);
   }
+}
+
+/** Expected failures (bad input, missing files) print one clear line; set KINDLING_DEBUG=1 for the stack. */
+export function exitWithError(e: unknown): never {
+  const msg = e instanceof Error ? (process.env.KINDLING_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+  console.error(`kindling: ${msg}`);
+  process.exit(1);
 }

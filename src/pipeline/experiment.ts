@@ -5,8 +5,9 @@ import { mean } from '../eval/stats.js';
 import { readMetrics } from '../report/metrics-file.js';
 import { RLVR_HEADER, rlvrCells, summariseRlvrRun } from '../report/rlvr-runs.js';
 import { formatSeconds } from '../util/progress.js';
+import { settingsArgs } from './calls.js';
 import type { Experiment } from './config.js';
-import { buildPlan, type Plan, settingsArgs } from './plan.js';
+import { buildPlan, type Plan } from './plan.js';
 import { describePlan, type RunResult, runPlan } from './runner.js';
 import { type ClaimResult, computeVerdicts, readResults, verdictsMarkdown } from './verdict.js';
 

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { commandLine, type DistillOptions, type StageCall } from './calls.js';
 import type { Experiment } from './config.js';
 
 export interface Stage {
@@ -13,10 +14,8 @@ export interface Stage {
   spec: Record<string, unknown>;
   /** Files or folders whose contents determine the result (hashed). */
   inputs: string[];
-  /** Arguments of `kindling` (the stage's output folder is `dir`). */
-  command: string[];
-  /** Flag to add when re-entering an interrupted stage (trainers); eval and distill resume by themselves. */
-  resumeFlag: string | null;
+  /** The `kindling` command and its settings (the stage's output folder is `dir`). */
+  call: StageCall;
   dir: string;
   hash?: string;
 }
@@ -38,16 +37,12 @@ export interface Plan {
 
 /** A model label as part of a stage id (`warmup+rlvr:math` → `warmup_rlvr_math`). */
 const slug = (label: string) => label.replace(/[^a-z0-9-]+/gi, '_');
-const flag = (k: string) => `--${k.replace(/_/g, '-')}`;
-/** A settings object as `--key value` flags (what every `kindling` trainer command accepts). */
-export const settingsArgs = (s: Record<string, unknown>): string[] =>
-  Object.entries(s).flatMap(([k, v]) => [flag(k), typeof v === 'string' ? v : JSON.stringify(v)]);
 
 /**
- * A `kindling eval` stage command under the experiment's evaluation protocol (sampling, token
+ * A `kindling eval` stage call under the experiment's evaluation protocol (sampling, token
  * budgets, batch size, device); tasks, trials, limit and seed are the caller's.
  */
-function evalCommand(
+function evalCall(
   e: Experiment,
   o: {
     label: string;
@@ -58,38 +53,29 @@ function evalCommand(
     limit: number | null;
     seed: number;
   },
-): string[] {
+): StageCall {
   const ev = e.eval;
-  return [
-    'eval',
-    '--model',
-    `${o.label}=${o.model}`,
-    '--tasks',
-    o.tasks.join(','),
-    '--out',
-    o.out,
-    '--trials',
-    String(o.trials),
-    '--temperature',
-    String(ev.temperature),
-    '--top-p',
-    String(ev.top_p),
-    '--max-total-tokens',
-    String(ev.max_total_tokens),
-    ...(ev.max_new_tokens ? ['--max-new-tokens', String(ev.max_new_tokens)] : []),
-    ...(o.limit ? ['--limit', String(o.limit)] : []),
-    '--kk-per-size',
-    String(ev.kk_per_size),
-    '--batch-size',
-    String(ev.batch_size),
-    // The seed the RLVR run of this seed evaluates with during training, so its last periodic
-    // evaluation and the final one sample alike.
-    '--seed',
-    String(o.seed),
-    '--device',
-    e.device,
-    '--quiet',
-  ];
+  return {
+    command: 'eval',
+    options: {
+      model: [`${o.label}=${o.model}`],
+      tasks: [o.tasks.join(',')],
+      out: o.out,
+      trials: o.trials,
+      temperature: ev.temperature,
+      topP: ev.top_p,
+      maxTotalTokens: ev.max_total_tokens,
+      ...(ev.max_new_tokens ? { maxNewTokens: ev.max_new_tokens } : {}),
+      ...(o.limit ? { limit: o.limit } : {}),
+      kkPerSize: ev.kk_per_size,
+      batchSize: ev.batch_size,
+      // The seed the RLVR run of this seed evaluates with during training, so its last periodic
+      // evaluation and the final one sample alike.
+      seed: o.seed,
+      device: e.device,
+      quiet: true,
+    },
+  };
 }
 
 export function buildPlan(e: Experiment): Plan {
@@ -114,19 +100,10 @@ export function buildPlan(e: Experiment): Plan {
       dir,
       spec: { people: e.kk.people, per_size: e.kk.per_size, seed: e.kk.seed },
       inputs: [],
-      command: [
-        'kk',
-        'generate',
-        '--people',
-        e.kk.people,
-        '--per-size',
-        String(e.kk.per_size),
-        '--seed',
-        String(e.kk.seed),
-        '--out',
-        file,
-      ],
-      resumeFlag: null,
+      call: {
+        command: 'kk generate',
+        options: { people: e.kk.people, perSize: e.kk.per_size, seed: e.kk.seed, out: file },
+      },
     });
     puzzles = [file];
     puzzleDeps = ['kk-puzzles'];
@@ -142,22 +119,18 @@ export function buildPlan(e: Experiment): Plan {
     dir: tracesDir,
     spec: { teacher: e.teacher.spec, samples: e.teacher.samples_per_puzzle, options: e.teacher.options },
     inputs: e.kk.files,
-    command: [
-      'distill',
-      '--teacher',
-      e.teacher.spec,
-      ...puzzles.flatMap((p) => ['--puzzles', p]),
-      '--out',
-      traces,
-      '--samples-per-puzzle',
-      String(e.teacher.samples_per_puzzle),
-      '--summary',
-      join(tracesDir, 'summary.json'),
-      '--tokenizer',
-      e.base_model,
-      ...settingsArgs(e.teacher.options),
-    ],
-    resumeFlag: null,
+    call: {
+      command: 'distill',
+      options: {
+        teacher: e.teacher.spec,
+        puzzles,
+        out: traces,
+        samplesPerPuzzle: e.teacher.samples_per_puzzle,
+        summary: join(tracesDir, 'summary.json'),
+        tokenizer: e.base_model,
+        ...distillOptions(e.teacher.options),
+      },
+    },
   });
 
   // 3. warmup SFT: one run, or one per rate of warmup.lr_grid with the best on the validation
@@ -170,21 +143,17 @@ export function buildPlan(e: Experiment): Plan {
     dir,
     spec: { settings, device: e.device },
     inputs: [e.base_model, ...(e.warmup.config ? [e.warmup.config] : [])],
-    command: [
-      'sft',
-      '--model',
-      e.base_model,
-      '--data',
-      traces,
-      '--out',
-      dir,
-      ...(e.warmup.config ? ['--config', e.warmup.config] : []),
-      '--device',
-      e.device,
-      ...settingsArgs(settings),
-      '--no-progress',
-    ],
-    resumeFlag: '--resume',
+    call: {
+      command: 'sft',
+      options: {
+        model: e.base_model,
+        data: traces,
+        out: dir,
+        ...(e.warmup.config ? { config: e.warmup.config } : {}),
+        settings: { device: e.device, ...settings },
+        progress: false,
+      },
+    },
   });
   // validateExperiment refuses a grid without validation tasks
   const v = e.warmup.lr_grid.length > 0 ? e.warmup.validation : null;
@@ -205,7 +174,7 @@ export function buildPlan(e: Experiment): Plan {
         dir: valDir,
         spec: { ...e.eval, ...v, seed, label: name, device: e.device },
         inputs: [],
-        command: evalCommand(e, {
+        call: evalCall(e, {
           label: name,
           model: join(dir, 'model'),
           tasks: v.tasks,
@@ -214,7 +183,6 @@ export function buildPlan(e: Experiment): Plan {
           limit: v.limit,
           seed,
         }),
-        resumeFlag: null,
       });
       valDirs.push(valDir);
       valStages.push(`val-${name}`);
@@ -226,8 +194,7 @@ export function buildPlan(e: Experiment): Plan {
       dir: warmupDir,
       spec: { grid: e.warmup.lr_grid },
       inputs: [],
-      command: ['select-model', ...valDirs, '--out', warmupDir],
-      resumeFlag: null,
+      call: { command: 'select-model', options: { dirs: valDirs, out: warmupDir } },
     });
   }
 
@@ -267,25 +234,19 @@ export function buildPlan(e: Experiment): Plan {
             ...(e.rlvr.config ? [e.rlvr.config] : []),
             ...(d.train ? [d.train] : []),
           ],
-          command: [
-            'grpo',
-            '--model',
-            startModel.dir,
-            '--task',
-            d.task,
-            '--out',
-            dir,
-            ...(d.train ? ['--train', d.train] : []),
-            ...(e.rlvr.config ? ['--config', e.rlvr.config] : []),
-            ...(d.eval ? ['--eval-tasks', d.eval, '--eval-label', label] : []),
-            '--seed',
-            String(seed),
-            '--device',
-            e.device,
-            ...settingsArgs({ ...curves, ...e.rlvr.settings }),
-            '--no-progress',
-          ],
-          resumeFlag: '--resume',
+          call: {
+            command: 'grpo',
+            options: {
+              model: startModel.dir,
+              task: d.task,
+              out: dir,
+              ...(d.train ? { train: d.train } : {}),
+              ...(e.rlvr.config ? { config: e.rlvr.config } : {}),
+              ...(d.eval ? { evalTasks: d.eval, evalLabel: label } : {}),
+              settings: { seed, device: e.device, ...curves, ...e.rlvr.settings },
+              progress: false,
+            },
+          },
         });
         rlvrDirs.push(dir);
         models.push({ label, seed, dir: join(dir, 'model'), stage: id });
@@ -306,7 +267,7 @@ export function buildPlan(e: Experiment): Plan {
         dir,
         spec: { ...ev, seed, label: m.label, device: e.device },
         inputs: m.stage ? [] : [m.dir],
-        command: evalCommand(e, {
+        call: evalCall(e, {
           label: m.label,
           model: m.dir,
           tasks: ev.tasks,
@@ -315,7 +276,6 @@ export function buildPlan(e: Experiment): Plan {
           limit: ev.limit,
           seed,
         }),
-        resumeFlag: null,
       });
       evalDirs.push({ seed, label: m.label, dir, stage: id });
     }
@@ -339,8 +299,7 @@ export function buildPlan(e: Experiment): Plan {
       dir,
       spec: { label, seeds: e.seeds },
       inputs: [],
-      command: ['pool-evals', ...mine.map((d) => d.dir), '--out', dir],
-      resumeFlag: null,
+      call: { command: 'pool-evals', options: { dirs: mine.map((d) => d.dir), out: dir } },
     });
     reportEvals.push(dir);
   }
@@ -365,20 +324,17 @@ export function buildPlan(e: Experiment): Plan {
     dir: join(out, 'report'),
     spec: { title: e.report.title },
     inputs: [],
-    command: [
-      'report',
-      ...reportEvals,
-      ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`)),
-      '--out',
-      report,
-      '--title',
-      e.report.title,
-      '--verdicts',
-      join(out, 'verdicts.json'),
-      ...(v ? ['--selection', join(warmupDir, 'selection.json')] : []),
-      ...(notes.length ? ['--note', ...notes] : []),
-    ],
-    resumeFlag: null,
+    call: {
+      command: 'report',
+      options: {
+        dirs: [...reportEvals, ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`))],
+        out: report,
+        title: e.report.title,
+        verdicts: join(out, 'verdicts.json'),
+        ...(v ? { selection: [join(warmupDir, 'selection.json')] } : {}),
+        ...(notes.length ? { note: notes } : {}),
+      },
+    },
   });
 
   // hashes, in dependency order
@@ -392,12 +348,22 @@ export function buildPlan(e: Experiment): Plan {
   };
   for (const s of stages) {
     const h = createHash('sha256');
-    h.update(portable(JSON.stringify({ id: s.id, spec: s.spec, command: s.command }), s.inputs));
+    // The command line, not the call object, is hashed: it is what the stages hashed before calls were
+    // typed, so run folders made then stay cached.
+    const command = commandLine(s.call);
+    h.update(portable(JSON.stringify({ id: s.id, spec: s.spec, command }), s.inputs));
     for (const f of s.inputs) h.update(contentHash(f));
     for (const d of s.deps) h.update(byId.get(d)!.hash!);
     s.hash = h.digest('hex').slice(0, 16);
   }
   return { stages, evalDirs, rlvrDirs, report };
+}
+
+/** The experiment file's teacher options (distill's flags in TRL-style snake_case) as distill's options. */
+function distillOptions(options: Record<string, unknown>): Partial<DistillOptions> {
+  return Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [k.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
 }
 
 /** Content hash of a file, or of every file in a folder (names and bytes), recursively. */

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { formatSeconds, progressEnabled } from '../util/progress.js';
+import { commandLine, resumable, type StageCall } from './calls.js';
 import type { Plan, Stage } from './plan.js';
 
 export type StageStatus = 'done' | 'resume' | 'run';
@@ -37,16 +38,22 @@ export function describePlan(out: string, plan: Plan): string {
   const lines = plan.stages.map((s) => {
     const st = stageStatus(out, s);
     const mark = st === 'done' ? 'cached ' : st === 'resume' ? 'resume ' : 'run    ';
-    return `  ${mark} ${s.id.padEnd(34)} ${s.title}\n           kindling ${s.command.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
+    return `  ${mark} ${s.id.padEnd(34)} ${s.title}\n           kindling ${commandLine(s.call)
+      .map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))
+      .join(' ')}`;
   });
   return lines.join('\n');
 }
 
-function runKindling(args: string[], log: (s: string) => void): Promise<void> {
+/**
+ * Runs the call in a child process (each stage gets its own memory and native state) through the
+ * command's own function: the child is handed the typed call, not argv (src/cli/stage-worker.ts).
+ */
+function runStageCall(call: StageCall, log: (s: string) => void): Promise<void> {
+  const args = commandLine(call);
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kindling.js'), ...args], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const worker = join(REPO_ROOT, 'dist', 'src', 'cli', 'stage-worker.js');
+    const child = spawn(process.execPath, [worker, JSON.stringify(call)], { stdio: ['ignore', 'inherit', 'inherit'] });
     const forward = () => child.kill('SIGINT');
     process.on('SIGINT', forward);
     child.on('error', rej);
@@ -98,7 +105,11 @@ export async function runPlan(
     mkdirSync(s.dir, { recursive: true });
     o.beforeStage?.(s);
     const t0 = Date.now();
-    await runKindling(status === 'resume' && s.resumeFlag ? [...s.command, s.resumeFlag] : s.command, log);
+    const resume = status === 'resume' && resumable(s.call);
+    await runStageCall(
+      resume ? ({ ...s.call, options: { ...s.call.options, resume: true } } as StageCall) : s.call,
+      log,
+    );
     const seconds = (Date.now() - t0) / 1000;
     writeFileSync(
       recordFile(out, s.id),

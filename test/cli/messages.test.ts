@@ -83,8 +83,7 @@ describe('messages and progress', () => {
       deps: [],
       spec: {},
       inputs: [],
-      command: ['kk', 'generate', '--people', '3', '--per-size', '2', '--out', join(out, id, 'p.jsonl')],
-      resumeFlag: null,
+      call: { command: 'kk generate' as const, options: { people: '3', perSize: 2, out: join(out, id, 'p.jsonl') } },
       dir: join(out, id),
       hash: id,
     });

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import type { DistillOptions } from '../../pipeline/calls.js';
 import { PAPER_PROMPTS } from '../../tasks/prompts.js';
 import { Progress } from '../../util/progress.js';
 import { parseFloatOption, parseIntOption } from '../options.js';
@@ -17,40 +18,9 @@ const oneOf =
   };
 const seconds = (name: string) => (v: string) => parseFloatOption(name, 0.001)(v);
 
-interface DistillOptions {
-  teacher: string;
-  puzzles: string[];
-  out: string;
-  samplesPerPuzzle: number;
-  limit?: number;
-  temperature: number;
-  topP: number;
-  topK: number | false;
-  minP?: number;
-  seed?: number;
-  maxTokens: number;
-  stop?: string[];
-  api: 'completions' | 'chat';
-  appendAnswerClose: 'stop' | 'always' | 'never';
-  apiKeyEnv: string;
-  concurrency: number;
-  filter: 'none' | 'format' | 'correct';
-  requestTimeout: number;
-  maxAttempts: number;
-  backoff: number;
-  backoffMax: number;
-  maxConsecutiveFailures: number;
-  retryFailed: boolean;
-  tokenizer?: string;
-  summary?: string;
-  slipRate: number;
-  wrongRate: number;
-  verbosity: 'low' | 'medium' | 'high';
-}
-
 export function registerDistill(program: Command): Command {
-  return program
-    .command('distill')
+  const cmd = program.command('distill');
+  return cmd
     .description(
       'ask a teacher to solve K&K puzzles and keep its traces as {id, puzzle_id, sample, people, prompt, completion, finish_reason, reward, correct, completion_tokens, teacher, params} rows; re-running the same command resumes (done keys are skipped), failures go to <out stem>.failed.jsonl',
     )
@@ -153,90 +123,93 @@ export function registerDistill(program: Command): Command {
       oneOf('--verbosity', ['low', 'medium', 'high'] as const),
       'high',
     )
-    .action(async (o: DistillOptions) => {
-      const d = await import('../../distill/index.js');
-      const spec = d.parseTeacherSpec(o.teacher);
-      let countTokens: ((t: string) => number) | undefined;
-      if (o.tokenizer) {
-        const { loadTokenizer } = await import('../../tokenizer/index.js');
-        const tok = loadTokenizer(o.tokenizer);
-        countTokens = (t) => tok.encode(t, { addSpecialTokens: false }).length;
-      }
-      const puzzles = await d.loadPuzzles(o.puzzles, o.limit);
-      const teacher =
-        spec.kind === 'symbolic'
-          ? new d.SymbolicTeacher({
-              seed: o.seed ?? 0,
-              slipRate: o.slipRate,
-              wrongRate: o.wrongRate,
-              verbosity: o.verbosity,
-            })
-          : await d
-              .createOpenAITeacher({
-                baseURL: spec.baseURL,
-                ...(spec.model ? { model: spec.model } : {}),
-                api: o.api,
-                apiKey: process.env[o.apiKeyEnv],
-                temperature: o.temperature,
-                topP: o.topP,
-                ...(o.topK !== false ? { topK: o.topK } : {}),
-                ...(o.minP !== undefined ? { minP: o.minP } : {}),
-                ...(o.seed !== undefined ? { seed: o.seed } : {}),
-                maxTokens: o.maxTokens,
-                stop: o.stop ?? PAPER_PROMPTS.stops.teacher,
-                appendAnswerClose: o.appendAnswerClose,
-                requestTimeoutMs: o.requestTimeout * 1000,
-              })
-              .catch((e: Error) => {
-                throw new Error(`--teacher ${o.teacher}: ${e.message}`);
-              });
-      const bar = new Progress({ label: 'distill', unit: 'samples' });
-      const tty = Boolean(process.stderr.isTTY);
-      const say = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
-      const builder = new d.DatasetBuilder({
-        puzzles,
-        teacher,
-        out: o.out,
-        samplesPerPuzzle: o.samplesPerPuzzle,
-        concurrency: o.concurrency,
-        filter: o.filter,
-        maxAttempts: o.maxAttempts,
-        backoff: { baseMs: o.backoff * 1000, maxMs: o.backoffMax * 1000 },
-        maxConsecutiveFailures: o.maxConsecutiveFailures,
-        retryFailed: o.retryFailed,
-        ...(countTokens ? { countTokens } : {}),
-        onProgress: (p) => {
-          bar.total = p.total;
-          bar.set(p.done, `errors ${p.errors}  failed ${p.failed}  in flight ${p.inFlight}`);
-        },
-        log: say,
-      });
-      // Ctrl-C: finish and write the requests in flight; a second Ctrl-C (or SIGTERM) cancels them.
-      let interrupts = 0;
-      const onInt = () => {
-        interrupts++;
-        if (interrupts === 1) {
-          say('distill: stopping — finishing the requests in flight (Ctrl-C again to cancel them)');
-          builder.stop();
-        } else builder.abort();
-      };
-      const onTerm = () => builder.abort();
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
-      let summary: Awaited<ReturnType<typeof builder.run>>;
-      try {
-        summary = await builder.run();
-      } finally {
-        bar.close();
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-      }
-      console.log(d.formatSummary(summary));
-      if (o.summary) writeFileSync(o.summary, `${JSON.stringify(summary, null, 2)}\n`);
-      if (summary.status === 'aborted') throw new Error(`distill stopped: ${summary.error}`);
-      if (summary.status === 'interrupted') {
-        console.error('distill: interrupted; re-run the same command to resume');
-        process.exitCode = 130;
-      }
-    });
+    .action(() => distillStage({ ...cmd.opts<DistillOptions>() }));
+}
+
+/** `kindling distill`: ask the teacher, keep the traces, print the summary; exit code 130 when interrupted. */
+export async function distillStage(o: DistillOptions): Promise<void> {
+  const d = await import('../../distill/index.js');
+  const spec = d.parseTeacherSpec(o.teacher);
+  let countTokens: ((t: string) => number) | undefined;
+  if (o.tokenizer) {
+    const { loadTokenizer } = await import('../../tokenizer/index.js');
+    const tok = loadTokenizer(o.tokenizer);
+    countTokens = (t) => tok.encode(t, { addSpecialTokens: false }).length;
+  }
+  const puzzles = await d.loadPuzzles(o.puzzles, o.limit);
+  const teacher =
+    spec.kind === 'symbolic'
+      ? new d.SymbolicTeacher({
+          seed: o.seed ?? 0,
+          slipRate: o.slipRate,
+          wrongRate: o.wrongRate,
+          verbosity: o.verbosity,
+        })
+      : await d
+          .createOpenAITeacher({
+            baseURL: spec.baseURL,
+            ...(spec.model ? { model: spec.model } : {}),
+            api: o.api,
+            apiKey: process.env[o.apiKeyEnv],
+            temperature: o.temperature,
+            topP: o.topP,
+            ...(o.topK !== false ? { topK: o.topK } : {}),
+            ...(o.minP !== undefined ? { minP: o.minP } : {}),
+            ...(o.seed !== undefined ? { seed: o.seed } : {}),
+            maxTokens: o.maxTokens,
+            stop: o.stop ?? PAPER_PROMPTS.stops.teacher,
+            appendAnswerClose: o.appendAnswerClose,
+            requestTimeoutMs: o.requestTimeout * 1000,
+          })
+          .catch((e: Error) => {
+            throw new Error(`--teacher ${o.teacher}: ${e.message}`);
+          });
+  const bar = new Progress({ label: 'distill', unit: 'samples' });
+  const tty = Boolean(process.stderr.isTTY);
+  const say = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+  const builder = new d.DatasetBuilder({
+    puzzles,
+    teacher,
+    out: o.out,
+    samplesPerPuzzle: o.samplesPerPuzzle,
+    concurrency: o.concurrency,
+    filter: o.filter,
+    maxAttempts: o.maxAttempts,
+    backoff: { baseMs: o.backoff * 1000, maxMs: o.backoffMax * 1000 },
+    maxConsecutiveFailures: o.maxConsecutiveFailures,
+    retryFailed: o.retryFailed,
+    ...(countTokens ? { countTokens } : {}),
+    onProgress: (p) => {
+      bar.total = p.total;
+      bar.set(p.done, `errors ${p.errors}  failed ${p.failed}  in flight ${p.inFlight}`);
+    },
+    log: say,
+  });
+  // Ctrl-C: finish and write the requests in flight; a second Ctrl-C (or SIGTERM) cancels them.
+  let interrupts = 0;
+  const onInt = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      say('distill: stopping — finishing the requests in flight (Ctrl-C again to cancel them)');
+      builder.stop();
+    } else builder.abort();
+  };
+  const onTerm = () => builder.abort();
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  let summary: Awaited<ReturnType<typeof builder.run>>;
+  try {
+    summary = await builder.run();
+  } finally {
+    bar.close();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+  console.log(d.formatSummary(summary));
+  if (o.summary) writeFileSync(o.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  if (summary.status === 'aborted') throw new Error(`distill stopped: ${summary.error}`);
+  if (summary.status === 'interrupted') {
+    console.error('distill: interrupted; re-run the same command to resume');
+    process.exitCode = 130;
+  }
 }

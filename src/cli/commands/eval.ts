@@ -2,27 +2,8 @@
 // protocol over models × tasks, cached per (model, task, example, trial) in DIR/samples.jsonl.
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { EvalOptions } from '../../pipeline/calls.js';
 import { BASE_HELP, parseFloatOption, parseIntOption } from '../options.js';
-
-interface EvalCliOptions {
-  model: string[];
-  base?: string;
-  tasks: string[];
-  out: string;
-  trials: number;
-  temperature: number;
-  topP: number;
-  topK: number;
-  maxTotalTokens: number;
-  maxNewTokens?: number;
-  seed: number;
-  limit?: number;
-  batchSize: number;
-  device?: string;
-  kkPerSize?: number;
-  dataDir?: string;
-  quiet?: boolean;
-}
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -46,8 +27,8 @@ export function parseModelSpecs(values: readonly string[]): { label: string; dir
 }
 
 export function registerEval(program: Command): Command {
-  return program
-    .command('eval')
+  const cmd = program.command('eval');
+  return cmd
     .description(
       "evaluate models on tasks with the paper's protocol (4 trials, T 0.7, top-p 0.95, 4,096 tokens in total); resumable",
     )
@@ -118,56 +99,60 @@ Examples:
   kindling eval --model base=models/base,warmup=runs/warmup/final --tasks math500,kk:3-7 --out runs/eval
   kindling eval --model runs/x/final --tasks mmlu-pro:physics,history --limit 50 --out /tmp/quick`,
     )
-    .action(async (o: EvalCliOptions) => {
-      const { resolveTask, splitSelectors } = await import('../../tasks/registry.js');
-      const { runEval, resultsTable, comparisonsTable } = await import('../../eval/index.js');
-      const { Progress } = await import('../../util/progress.js');
-      const models = parseModelSpecs(o.model);
-      const warn = (m: string) => process.stderr.write(`kindling eval: ${m}\n`);
-      const selectors = o.tasks.flatMap((t) => splitSelectors(t));
-      const entries = [];
-      for (const s of selectors)
-        entries.push(
-          await resolveTask(s, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), kkPerSize: o.kkPerSize, warn }),
-        );
-      const bar = new Progress({ label: 'eval', unit: 'samples', every: 5 });
-      const t0 = performance.now();
-      try {
-        const r = await runEval({
-          out: o.out,
-          models: models.map((m) => ({
-            ...m,
-            ...(o.device ? { device: o.device } : {}),
-            ...(o.base ? { base: o.base } : {}),
-          })),
-          tasks: entries,
-          protocol: {
-            trials: o.trials,
-            temperature: o.temperature,
-            topP: o.topP,
-            topK: o.topK,
-            maxTotalTokens: o.maxTotalTokens,
-            maxNewTokens: o.maxNewTokens ?? null,
-            seed: o.seed,
+    .action(() => evalStage(readEvalOptions(cmd)));
+}
+
+/** The options of a parsed `kindling eval` (what a stage call gives, defaults filled in). */
+export const readEvalOptions = (cmd: Command): EvalOptions => ({ ...cmd.opts<EvalOptions>() });
+
+/** `kindling eval`: run the evaluation and print its tables. */
+export async function evalStage(o: EvalOptions): Promise<void> {
+  const { resolveTask, splitSelectors } = await import('../../tasks/registry.js');
+  const { runEval, resultsTable, comparisonsTable } = await import('../../eval/index.js');
+  const { Progress } = await import('../../util/progress.js');
+  const models = parseModelSpecs(o.model);
+  const warn = (m: string) => process.stderr.write(`kindling eval: ${m}\n`);
+  const selectors = o.tasks.flatMap((t) => splitSelectors(t));
+  const entries = [];
+  for (const s of selectors)
+    entries.push(await resolveTask(s, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), kkPerSize: o.kkPerSize, warn }));
+  const bar = new Progress({ label: 'eval', unit: 'samples', every: 5 });
+  const t0 = performance.now();
+  try {
+    const r = await runEval({
+      out: o.out,
+      models: models.map((m) => ({
+        ...m,
+        ...(o.device ? { device: o.device } : {}),
+        ...(o.base ? { base: o.base } : {}),
+      })),
+      tasks: entries,
+      protocol: {
+        trials: o.trials,
+        temperature: o.temperature,
+        topP: o.topP,
+        topK: o.topK,
+        maxTotalTokens: o.maxTotalTokens,
+        maxNewTokens: o.maxNewTokens ?? null,
+        seed: o.seed,
+      },
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      batchPrompts: o.batchSize,
+      onLog: o.quiet ? undefined : warn,
+      onProgress: o.quiet
+        ? undefined
+        : (e) => {
+            bar.total = e.total;
+            bar.set(e.done, `${e.model} · ${e.task}`);
           },
-          ...(o.limit !== undefined ? { limit: o.limit } : {}),
-          batchPrompts: o.batchSize,
-          onLog: o.quiet ? undefined : warn,
-          onProgress: o.quiet
-            ? undefined
-            : (e) => {
-                bar.total = e.total;
-                bar.set(e.done, `${e.model} · ${e.task}`);
-              },
-        });
-        if (!o.quiet) bar.close();
-        const secs = (performance.now() - t0) / 1000;
-        console.log(resultsTable(r.results));
-        const cmp = comparisonsTable(r.results);
-        if (cmp) console.log(`\n${cmp}`);
-        console.log(`\n${r.computed} samples computed, ${r.cached} cached, in ${secs.toFixed(1)} s → ${r.out}`);
-      } finally {
-        for (const e of entries) await e.close?.();
-      }
     });
+    if (!o.quiet) bar.close();
+    const secs = (performance.now() - t0) / 1000;
+    console.log(resultsTable(r.results));
+    const cmp = comparisonsTable(r.results);
+    if (cmp) console.log(`\n${cmp}`);
+    console.log(`\n${r.computed} samples computed, ${r.cached} cached, in ${secs.toFixed(1)} s → ${r.out}`);
+  } finally {
+    for (const e of entries) await e.close?.();
+  }
 }

@@ -1,11 +1,12 @@
 // `kindling grpo`: RLVR on ≤ 100 examples of a target domain.
 import type { Command } from 'commander';
+import type { GrpoOptions } from '../../pipeline/calls.js';
 import { BASE_HELP } from '../options.js';
 import { LORA_SETTINGS_HELP, MEMORY_SETTINGS_HELP } from '../settings-help.js';
 
 export function registerGrpo(program: Command): void {
-  program
-    .command('grpo')
+  const cmd = program.command('grpo');
+  cmd
     .description('RLVR with GRPO on at most 100 examples of a task (the paper recipe by default); resumable')
     .requiredOption(
       '--model <dir>',
@@ -54,82 +55,74 @@ Examples:
   kindling grpo --model runs/warmup/model --task mcq:physics --out runs/rlvr-physics --config configs/grpo/paper.yaml
   kindling grpo --model runs/warmup-lora/model --task kk --out runs/rlvr-kk-lora --config configs/grpo/lora.yaml`,
     )
-    .action(
-      async (
-        o: {
-          model: string;
-          base?: string;
-          task: string;
-          out: string;
-          train?: string;
-          limit?: string;
-          config?: string;
-          evalTasks?: string;
-          evalLabel?: string;
-          resume?: boolean;
-          progress: boolean;
+    .action(async () => grpoStage(await readGrpoOptions(cmd)));
+}
+
+/** The options of a parsed `kindling grpo`: its named options, and the `--key value` settings. */
+export async function readGrpoOptions(cmd: Command): Promise<GrpoOptions> {
+  const { parseOverrides } = await import('../../train/config-load.js');
+  return { ...cmd.opts<Omit<GrpoOptions, 'settings'>>(), settings: parseOverrides(cmd.args) };
+}
+
+/** `kindling grpo`: the run; exit code 130 when it stopped on Ctrl-C (a checkpoint was written). */
+export async function grpoStage(o: GrpoOptions): Promise<void> {
+  const { resolveConfig } = await import('../../train/config-load.js');
+  const { GrpoConfigSchema } = await import('../../train/grpo-config.js');
+  const { runGrpo } = await import('../../train/grpo.js');
+  const { loadTrainingTask } = await import('../../train/training-tasks.js');
+  const overrides = { ...o.settings };
+  if (o.limit !== undefined) overrides.limit = Number(o.limit);
+  const config = resolveConfig(GrpoConfigSchema, o.config, overrides);
+  const { task, rows, domain } = await loadTrainingTask(o.task, { train: o.train, limit: config.limit });
+  let evaluate: import('../../train/grpo.js').Evaluator | undefined;
+  let close: (() => Promise<void>) | undefined;
+  if (o.evalTasks) {
+    const { resolveTask, splitSelectors } = await import('../../tasks/registry.js');
+    const { periodicEval } = await import('../../eval/periodic.js');
+    const entries = await Promise.all(splitSelectors(o.evalTasks).map((s) => resolveTask(s)));
+    close = async () => {
+      for (const e of entries) await e.close?.();
+    };
+    const label = o.evalLabel ?? `rlvr:${domain}`;
+    evaluate = async (model, tokenizer, step) => {
+      const r = await periodicEval({
+        runDir: o.out,
+        step,
+        label,
+        source: { model, tokenizer },
+        tasks: entries,
+        // The run's seed, as `kindling run` gives the final evaluation of this seed's models.
+        protocol: {
+          trials: config.eval_trials,
+          seed: config.seed,
+          ...(config.eval_temperature !== null ? { temperature: config.eval_temperature } : {}),
+          ...(config.eval_top_p !== null ? { topP: config.eval_top_p } : {}),
+          ...(config.eval_max_total_tokens !== null ? { maxTotalTokens: config.eval_max_total_tokens } : {}),
+          maxNewTokens: config.eval_max_new_tokens, // null: no cap beyond the total, as kindling eval
         },
-        cmd: Command,
-      ) => {
-        const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
-        const { GrpoConfigSchema } = await import('../../train/grpo-config.js');
-        const { runGrpo } = await import('../../train/grpo.js');
-        const { loadTrainingTask } = await import('../../train/training-tasks.js');
-        const overrides = parseOverrides(cmd.args);
-        if (o.limit !== undefined) overrides.limit = Number(o.limit);
-        const config = resolveConfig(GrpoConfigSchema, o.config, overrides);
-        const { task, rows, domain } = await loadTrainingTask(o.task, { train: o.train, limit: config.limit });
-        let evaluate: import('../../train/grpo.js').Evaluator | undefined;
-        let close: (() => Promise<void>) | undefined;
-        if (o.evalTasks) {
-          const { resolveTask, splitSelectors } = await import('../../tasks/registry.js');
-          const { periodicEval } = await import('../../eval/periodic.js');
-          const entries = await Promise.all(splitSelectors(o.evalTasks).map((s) => resolveTask(s)));
-          close = async () => {
-            for (const e of entries) await e.close?.();
-          };
-          const label = o.evalLabel ?? `rlvr:${domain}`;
-          evaluate = async (model, tokenizer, step) => {
-            const r = await periodicEval({
-              runDir: o.out,
-              step,
-              label,
-              source: { model, tokenizer },
-              tasks: entries,
-              // The run's seed, as `kindling run` gives the final evaluation of this seed's models.
-              protocol: {
-                trials: config.eval_trials,
-                seed: config.seed,
-                ...(config.eval_temperature !== null ? { temperature: config.eval_temperature } : {}),
-                ...(config.eval_top_p !== null ? { topP: config.eval_top_p } : {}),
-                ...(config.eval_max_total_tokens !== null ? { maxTotalTokens: config.eval_max_total_tokens } : {}),
-                maxNewTokens: config.eval_max_new_tokens, // null: no cap beyond the total, as kindling eval
-              },
-              batchPrompts: config.eval_batch_size,
-              ...(config.eval_limit ? { limit: config.eval_limit } : {}),
-            });
-            const m: Record<string, number> = {};
-            for (const t of r.results.results) m[`${t.task}/accuracy`] = t.score.mean;
-            return m;
-          };
-        }
-        try {
-          const r = await runGrpo({
-            model: o.model,
-            ...(o.base ? { base: o.base } : {}),
-            task,
-            train: rows,
-            out: o.out,
-            config,
-            resume: o.resume,
-            progress: o.progress,
-            ...(evaluate ? { evaluate } : {}),
-          });
-          if (r.stopped) process.exitCode = 130;
-        } finally {
-          await close?.();
-          await task.close?.();
-        }
-      },
-    );
+        batchPrompts: config.eval_batch_size,
+        ...(config.eval_limit ? { limit: config.eval_limit } : {}),
+      });
+      const m: Record<string, number> = {};
+      for (const t of r.results.results) m[`${t.task}/accuracy`] = t.score.mean;
+      return m;
+    };
+  }
+  try {
+    const r = await runGrpo({
+      model: o.model,
+      ...(o.base ? { base: o.base } : {}),
+      task,
+      train: rows,
+      out: o.out,
+      config,
+      resume: o.resume,
+      progress: o.progress,
+      ...(evaluate ? { evaluate } : {}),
+    });
+    if (r.stopped) process.exitCode = 130;
+  } finally {
+    await close?.();
+    await task.close?.();
+  }
 }

@@ -2,24 +2,9 @@
 // files, and write long reasoning traces with the built-in symbolic teacher.
 
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import type { KkGenerateOptions } from '../../pipeline/calls.js';
 import { Progress } from '../../util/progress.js';
 import { parseFloatOption, parseIntOption } from '../options.js';
-
-/** "3-7", "5" or "2,4,8" → sizes. */
-function parseSizes(value: string): number[] {
-  const out: number[] = [];
-  for (const part of value.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new InvalidArgumentError(`--people must look like 3-7, 5 or 2,4,8; got '${value}'`);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (lo < 2 || hi < lo)
-      throw new InvalidArgumentError(`--people: sizes must be ≥ 2 and ranges ascending; got '${part}'`);
-    for (let n = lo; n <= hi; n++) out.push(n);
-  }
-  return out;
-}
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -28,12 +13,13 @@ export function registerKk(program: Command): void {
     .command('kk')
     .description('Knights & Knaves: generate puzzles, solve quizzes, write teacher traces');
 
-  kk.command('generate')
+  const generate = kk.command('generate');
+  generate
     .description(
       'generate unique-solution K&K puzzles as JSONL rows with the Logic-RL columns (seed 1234, --start-index 100, --per-size 900 reproduces the published train files)',
     )
     .requiredOption('--out <file>', 'output .jsonl')
-    .option('--people <sizes>', 'puzzle sizes: 3-7, 5 or 2,4,8', parseSizes, [3, 4, 5, 6, 7])
+    .option('--people <sizes>', 'puzzle sizes: 3-7, 5 or 2,4,8', '3-7')
     .option('--per-size <n>', 'puzzles per size', parseIntOption('--per-size', 1), 900)
     .option(
       '--seed <n>',
@@ -53,46 +39,7 @@ export function registerKk(program: Command): void {
     .option('--allow-self-knave', 'allow "I am a knave" statements', false)
     .option('--no-dedup-operands', 'allow repeated operands within a statement')
     .option('--max-retry <n>', 'draws per kept puzzle before giving up', parseIntOption('--max-retry', 1), 1000)
-    .action(
-      async (o: {
-        out: string;
-        people: number[];
-        perSize: number;
-        seed: number;
-        startIndex: number;
-        split: string;
-        depth: number;
-        width: number;
-        allowSelfKnave: boolean;
-        dedupOperands: boolean;
-        maxRetry: number;
-      }) => {
-        const { generateRows, JsonlWriter } = await import('../../tasks/kk/index.js');
-        const out = new JsonlWriter(o.out);
-        const progress = new Progress({ label: 'generate', total: o.people.length * o.perSize, unit: 'puzzle' });
-        let done = 0;
-        for (const people of o.people) {
-          for (const row of generateRows({
-            people,
-            count: o.perSize,
-            seed: o.seed,
-            startIndex: o.startIndex,
-            split: o.split,
-            depth: o.depth,
-            width: o.width,
-            allowSelfKnave: o.allowSelfKnave,
-            dedupOperands: o.dedupOperands,
-            maxRetry: o.maxRetry,
-          })) {
-            await out.write(row);
-            progress.set(++done);
-          }
-        }
-        await out.close();
-        progress.close();
-        console.log(`kk generate: wrote ${done} puzzles (${o.people.join(', ')} people) to ${o.out}`);
-      },
-    );
+    .action(() => kkGenerateStage({ ...generate.opts<KkGenerateOptions>() }));
 
   kk.command('solve')
     .description(
@@ -240,4 +187,34 @@ export function registerKk(program: Command): void {
         );
       },
     );
+}
+
+/** `kindling kk generate`: write the puzzles of every size. */
+export async function kkGenerateStage(o: KkGenerateOptions): Promise<void> {
+  const { generateRows, JsonlWriter } = await import('../../tasks/kk/index.js');
+  const { parseSizes } = await import('../../tasks/registry.js');
+  const sizes = parseSizes(o.people, '--people');
+  const out = new JsonlWriter(o.out);
+  const progress = new Progress({ label: 'generate', total: sizes.length * o.perSize, unit: 'puzzle' });
+  let done = 0;
+  for (const people of sizes) {
+    for (const row of generateRows({
+      people,
+      count: o.perSize,
+      seed: o.seed,
+      startIndex: o.startIndex,
+      split: o.split,
+      depth: o.depth,
+      width: o.width,
+      allowSelfKnave: o.allowSelfKnave,
+      dedupOperands: o.dedupOperands,
+      maxRetry: o.maxRetry,
+    })) {
+      await out.write(row);
+      progress.set(++done);
+    }
+  }
+  await out.close();
+  progress.close();
+  console.log(`kk generate: wrote ${done} puzzles (${sizes.join(', ')} people) to ${o.out}`);
 }

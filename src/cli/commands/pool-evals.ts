@@ -1,10 +1,12 @@
 // `kindling pool-evals DIR… --out DIR`: one results folder from the same evaluation repeated over
 // seeds, every seed's trials counted as extra trials (src/eval/pool.ts).
 import type { Command } from 'commander';
+import type { FoldersOptions } from '../../pipeline/calls.js';
+import { readFoldersOptions } from '../options.js';
 
 export function registerPoolEvals(program: Command): Command {
-  return program
-    .command('pool-evals')
+  const cmd = program.command('pool-evals');
+  return cmd
     .description('pool results folders of the same evaluation run once per seed into one (seeds become extra trials)')
     .argument('<dirs...>', 'results folders (kindling eval --out), one per seed, in seed order')
     .requiredOption('--out <dir>', 'the pooled results folder (samples.jsonl + results.json), replaced if present')
@@ -19,14 +21,17 @@ use all of them. \`kindling report\` reads the pooled folder like any other. See
 Example:
   kindling pool-evals runs/demo/eval/eval-base-s0 runs/demo/eval/eval-base-s1 --out runs/demo/eval/pooled-base`,
     )
-    .action(async (dirs: string[], o: { out: string }) => {
-      const { poolResults } = await import('../../eval/pool.js');
-      const r = await poolResults({ dirs, out: o.out });
-      const T = r.results.protocol.trials;
-      console.log(`${r.out}: ${r.samples} samples from ${dirs.length} folders, ${T} trials per example`);
-      for (const x of r.results.results)
-        console.log(
-          `  ${x.model}  ${x.task}  ${(100 * (x.score.mean ?? Number.NaN)).toFixed(1)} ± ${(100 * x.score.std).toFixed(1)} %`,
-        );
-    });
+    .action(() => poolEvalsStage(readFoldersOptions(cmd)));
+}
+
+/** `kindling pool-evals`: pool, and print each pooled result. */
+export async function poolEvalsStage(o: FoldersOptions): Promise<void> {
+  const { poolResults } = await import('../../eval/pool.js');
+  const r = await poolResults({ dirs: o.dirs, out: o.out });
+  const T = r.results.protocol.trials;
+  console.log(`${r.out}: ${r.samples} samples from ${o.dirs.length} folders, ${T} trials per example`);
+  for (const x of r.results.results)
+    console.log(
+      `  ${x.model}  ${x.task}  ${(100 * (x.score.mean ?? Number.NaN)).toFixed(1)} ± ${(100 * x.score.std).toFixed(1)} %`,
+    );
 }

@@ -1,11 +1,12 @@
 // `kindling report RUN_DIRS… --out report.html`: the paper's tables and figures from results
 // folders (kindling eval --out) and training runs (metrics.jsonl, eval/step-N/).
 import type { Command } from 'commander';
-import { parseIntOption } from '../options.js';
+import type { ReportOptions } from '../../pipeline/calls.js';
+import { parseIntOption, readFoldersOptions } from '../options.js';
 
 export function registerReport(program: Command): Command {
-  return program
-    .command('report')
+  const cmd = program.command('report');
+  return cmd
     .description(
       'make a self-contained HTML report (+ PNG figures and a Markdown summary) from results folders and training runs',
     )
@@ -43,43 +44,31 @@ the comparisons and the sample browser. See docs/eval.md.
 Example:
   kindling report runs/eval runs/grpo-math-base runs/grpo-math-warmup --out runs/report.html`,
     )
-    .action(
-      async (
-        dirs: string[],
-        o: {
-          out: string;
-          title: string;
-          maxSamples: number;
-          maxChars: number;
-          png: boolean;
-          markdown: boolean;
-          verdicts?: string;
-          note?: string[];
-          selection?: string[];
-        },
-      ) => {
-        const { makeReport } = await import('../../report/index.js');
-        const t0 = performance.now();
-        const r = await makeReport({
-          dirs,
-          out: o.out,
-          title: o.title,
-          maxSamples: o.maxSamples,
-          maxChars: o.maxChars,
-          png: o.png,
-          markdown: o.markdown,
-          verdicts: o.verdicts ?? null,
-          notes: o.note ?? [],
-          selections: o.selection ?? [],
-        });
-        for (const f of r.figures)
-          if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);
-        for (const n of r.notes) process.stderr.write(`kindling report: ${n}\n`);
-        console.log(
-          `${r.html} (${r.figures.filter((f) => f.drawn).length}/${r.figures.length} figures, ${r.samples.embedded} of ${r.samples.total} samples embedded) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-        );
-        if (r.pngs.length) console.log(`PNG: ${r.pngs.join(', ')}`);
-        if (r.markdown) console.log(`Markdown: ${r.markdown}`);
-      },
-    );
+    .action(() => reportStage(readFoldersOptions<ReportOptions>(cmd)));
+}
+
+/** `kindling report`: write the report and say what it holds. */
+export async function reportStage(o: ReportOptions): Promise<void> {
+  const { makeReport } = await import('../../report/index.js');
+  const t0 = performance.now();
+  const r = await makeReport({
+    dirs: o.dirs,
+    out: o.out,
+    title: o.title,
+    maxSamples: o.maxSamples,
+    maxChars: o.maxChars,
+    png: o.png,
+    markdown: o.markdown,
+    verdicts: o.verdicts ?? null,
+    notes: o.note ?? [],
+    selections: o.selection ?? [],
+  });
+  for (const f of r.figures)
+    if (!f.drawn) process.stderr.write(`kindling report: figure '${f.id}' not drawn (needs ${f.missing})\n`);
+  for (const n of r.notes) process.stderr.write(`kindling report: ${n}\n`);
+  console.log(
+    `${r.html} (${r.figures.filter((f) => f.drawn).length}/${r.figures.length} figures, ${r.samples.embedded} of ${r.samples.total} samples embedded) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  if (r.pngs.length) console.log(`PNG: ${r.pngs.join(', ')}`);
+  if (r.markdown) console.log(`Markdown: ${r.markdown}`);
 }

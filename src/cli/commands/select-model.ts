@@ -1,10 +1,12 @@
 // `kindling select-model DIR… --out DIR`: the candidate with the best validation accuracy, copied
 // to OUT/model, with every candidate's scores and the choice in OUT/selection.json (src/eval/select.ts).
 import type { Command } from 'commander';
+import type { FoldersOptions } from '../../pipeline/calls.js';
+import { readFoldersOptions } from '../options.js';
 
 export function registerSelectModel(program: Command): Command {
-  return program
-    .command('select-model')
+  const cmd = program.command('select-model');
+  return cmd
     .description('pick the model with the best accuracy on a validation evaluation, copy it to OUT/model')
     .argument('<dirs...>', 'validation results folders (kindling eval --out), one or more models each')
     .requiredOption('--out <dir>', 'folder for model/ (the chosen copy) and selection.json')
@@ -22,17 +24,18 @@ Example:
   kindling eval --model lr-1e-3=runs/w2/model --tasks math-lite:validation --out runs/val-2
   kindling select-model runs/val-1 runs/val-2 --out runs/warmup`,
     )
-    .action(async (dirs: string[], o: { out: string }) => {
-      const { selectModel } = await import('../../eval/select.js');
-      const s = selectModel({ dirs, out: o.out });
-      for (const c of s.candidates)
-        console.log(
-          `${c.label === s.chosen ? '*' : ' '} ${c.label}  mean ${(100 * c.mean).toFixed(1)} %  (${Object.entries(
-            c.scores,
-          )
-            .map(([t, v]) => `${t} ${(100 * v).toFixed(1)}`)
-            .join(', ')})`,
-        );
-      console.log(`chose ${s.chosen} → ${s.model}`);
-    });
+    .action(() => selectModelStage(readFoldersOptions(cmd)));
+}
+
+/** `kindling select-model`: choose, copy, and print every candidate's scores. */
+export async function selectModelStage(o: FoldersOptions): Promise<void> {
+  const { selectModel } = await import('../../eval/select.js');
+  const s = selectModel({ dirs: o.dirs, out: o.out });
+  for (const c of s.candidates)
+    console.log(
+      `${c.label === s.chosen ? '*' : ' '} ${c.label}  mean ${(100 * c.mean).toFixed(1)} %  (${Object.entries(c.scores)
+        .map(([t, v]) => `${t} ${(100 * v).toFixed(1)}`)
+        .join(', ')})`,
+    );
+  console.log(`chose ${s.chosen} → ${s.model}`);
 }

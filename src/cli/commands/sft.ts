@@ -1,11 +1,12 @@
 // `kindling sft`: the warmup stage — supervised fine-tuning on teacher traces.
 import type { Command } from 'commander';
+import type { SftOptions } from '../../pipeline/calls.js';
 import { BASE_HELP } from '../options.js';
 import { LORA_SETTINGS_HELP, MEMORY_SETTINGS_HELP } from '../settings-help.js';
 
 export function registerSft(program: Command): void {
-  program
-    .command('sft')
+  const cmd = program.command('sft');
+  cmd
     .description(
       'supervised fine-tuning (warmup) on prompt/completion JSONL with the loss on completions only; resumable',
     )
@@ -43,33 +44,22 @@ Examples:
   kindling sft --model runs/base --data traces.jsonl --out runs/warmup --config configs/sft/demo.yaml
   kindling sft --model Qwen2.5-1.5B --data traces.jsonl --out runs/warmup-lora --config configs/sft/lora.yaml`,
     )
-    .action(
-      async (
-        o: {
-          model: string;
-          base?: string;
-          data: string;
-          out: string;
-          config?: string;
-          resume?: boolean;
-          progress: boolean;
-        },
-        cmd: Command,
-      ) => {
-        const { parseOverrides, resolveConfig } = await import('../../train/config-load.js');
-        const { SftConfigSchema } = await import('../../train/sft-config.js');
-        const { runSft } = await import('../../train/sft.js');
-        const config = resolveConfig(SftConfigSchema, o.config, parseOverrides(cmd.args));
-        const r = await runSft({
-          model: o.model,
-          ...(o.base ? { base: o.base } : {}),
-          data: o.data,
-          out: o.out,
-          config,
-          resume: o.resume,
-          progress: o.progress,
-        });
-        if (r.stopped) process.exitCode = 130;
-      },
-    );
+    .action(async () => sftStage(await readSftOptions(cmd)));
+}
+
+/** The options of a parsed `kindling sft`: its named options, and the `--key value` settings. */
+export async function readSftOptions(cmd: Command): Promise<SftOptions> {
+  const { parseOverrides } = await import('../../train/config-load.js');
+  return { ...cmd.opts<Omit<SftOptions, 'settings'>>(), settings: parseOverrides(cmd.args) };
+}
+
+/** `kindling sft`: the run; exit code 130 when it stopped on Ctrl-C (a checkpoint was written). */
+export async function sftStage(o: SftOptions): Promise<void> {
+  const { model, base, data, out, config: file, resume, progress, settings } = o;
+  const { resolveConfig } = await import('../../train/config-load.js');
+  const { SftConfigSchema } = await import('../../train/sft-config.js');
+  const { runSft } = await import('../../train/sft.js');
+  const config = resolveConfig(SftConfigSchema, file, settings);
+  const r = await runSft({ model, ...(base ? { base } : {}), data, out, config, resume, progress });
+  if (r.stopped) process.exitCode = 130;
 }
