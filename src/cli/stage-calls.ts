@@ -44,12 +44,49 @@ function findCommand(root: Command, command: StageCommand): Command {
   return cmd;
 }
 
-/** The options the command's function receives for this call: the command's defaults, then the call's. */
+/**
+ * The options the command's function receives for this call: the command's defaults, then the
+ * call's, each checked as the command line would check it (an unknown option or a bad value is
+ * refused with the flag's name, as typing it would be).
+ */
 export function resolveCall(call: StageCall): Record<string, unknown> {
+  const cmd = findCommand(program(), call.command);
+  const given = call.options as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given)) {
+    const trainer = call.command === 'sft' || call.command === 'grpo';
+    if (value === undefined || key === 'dirs' || (key === 'settings' && trainer)) continue;
+    const opt = cmd.options.find((o) => o.attributeName() === key);
+    if (!opt) throw new Error(`kindling ${call.command}: no option '${key}' (${optionList(cmd)})`);
+    const flag = opt.long ?? opt.flags;
+    if (typeof value === 'boolean') {
+      // a switch, or a value option's --no- form (distill's --no-top-k)
+      const takesValue = opt.required || opt.optional;
+      const negatable = cmd.options.some((o) => o.negate && o.attributeName() === key);
+      if (takesValue && !(value === false && negatable))
+        throw new Error(`kindling ${call.command}: ${flag} takes a value, got ${value}`);
+      continue;
+    }
+    if (!opt.required && !opt.optional)
+      throw new Error(`kindling ${call.command}: ${flag} is a switch, got ${JSON.stringify(value)}`);
+    // the option's own parser (ranges, choices) on what the command line would carry
+    const parse = opt.parseArg;
+    if (parse)
+      for (const v of Array.isArray(value) ? value : [value])
+        try {
+          parse(typeof v === 'string' ? v : JSON.stringify(v), undefined);
+        } catch (e) {
+          throw new Error(`kindling ${call.command}: ${(e as Error).message}`);
+        }
+  }
   // A fresh command holds its defaults as its option values (commander sets them when an option is added).
-  const defaults = findCommand(program(), call.command).opts();
-  return { ...defaults, ...call.options };
+  return { ...cmd.opts(), ...given };
 }
+
+const optionList = (cmd: Command) =>
+  cmd.options
+    .map((o) => o.long)
+    .filter(Boolean)
+    .join(', ');
 
 /** What the command's function receives when `argv` (as `commandLine` writes it) is typed at the prompt. */
 export async function parseCommandLine(argv: readonly string[]): Promise<Record<string, unknown>> {

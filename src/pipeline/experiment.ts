@@ -5,7 +5,7 @@ import { mean } from '../eval/stats.js';
 import { readMetrics } from '../report/metrics-file.js';
 import { RLVR_HEADER, rlvrCells, summariseRlvrRun } from '../report/rlvr-runs.js';
 import { formatSeconds } from '../util/progress.js';
-import { settingsArgs } from './calls.js';
+import { type StageCall, settingsArgs } from './calls.js';
 import type { Experiment } from './config.js';
 import { buildPlan, type Plan } from './plan.js';
 import { describePlan, type RunResult, runPlan } from './runner.js';
@@ -120,11 +120,17 @@ export async function validateExperiment(e: Experiment): Promise<void> {
 
 export async function runExperiment(
   e: Experiment,
-  o: { dryRun?: boolean; log?: (s: string) => void } = {},
+  o: { dryRun?: boolean; log?: (s: string) => void; checkCall?: (call: StageCall) => unknown } = {},
 ): Promise<ExperimentOutcome> {
   const log = o.log ?? ((s: string) => console.error(s));
   await validateExperiment(e);
   const plan = buildPlan(e);
+  for (const s of plan.stages)
+    try {
+      o.checkCall?.(s.call);
+    } catch (err) {
+      throw new Error(`${e.file}: stage ${s.id}: ${(err as Error).message}`);
+    }
   if (o.dryRun) {
     const text = `plan for ${e.name} → ${e.out} (${plan.stages.length} stages)\n${describePlan(e.out, plan)}`;
     return { plan, run: null, verdicts: [], summary: text };

@@ -1,7 +1,7 @@
 // The plan hands each stage a typed call; the printed command line must mean the same thing when a
 // person re-runs it by hand, and an interrupted trainer stage is re-entered with `resume`.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import { loadExperiment } from '../../src/pipeline/config.js';
 import { buildPlan, type Plan } from '../../src/pipeline/plan.js';
 import { runPlan } from '../../src/pipeline/runner.js';
 import { byteLevelTokenizer } from '../../src/tokenizer/index.js';
+import { kindling } from '../cli/run.js';
 import { tinyQwen2 } from '../tiny-model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-calls-'));
@@ -127,6 +128,50 @@ describe('stage calls', () => {
       commandLine({ command: 'report', options: { dirs: ['d1', 'd2'], out: 'r.html', note: ['n 1', 'n 2'] } }),
       ['report', 'd1', 'd2', '--out', 'r.html', '--note', 'n 1', 'n 2'],
     );
+  });
+
+  it('an unknown option or a bad value in a call is refused with the flag, as on the command line', () => {
+    const distill = (extra: Record<string, unknown>): StageCall => ({
+      command: 'distill',
+      options: { teacher: 'symbolic', puzzles: ['p.jsonl'], out: 'o.jsonl', ...extra },
+    });
+    assert.throws(
+      () => resolveCall(distill({ temperature: 'hot' })),
+      /kindling distill: --temperature must be a number/,
+    );
+    assert.throws(() => resolveCall(distill({ maxTokens: 0 })), /--max-tokens must be an integer ≥ 1, got '0'/);
+    assert.throws(() => resolveCall(distill({ verbosity: 'loud' })), /--verbosity must be one of low, medium, high/);
+    assert.throws(() => resolveCall(distill({ tempreature: 0.6 })), /kindling distill: no option 'tempreature'/);
+    assert.throws(() => resolveCall(distill({ maxTokens: true })), /--max-tokens takes a value/);
+    assert.equal(resolveCall(distill({ topK: false })).topK, false, "--no-top-k's value");
+    assert.throws(
+      () => resolveCall({ command: 'eval', options: { model: ['m=/x'], tasks: ['t'], out: 'o', trials: 0 } }),
+      /--trials must be an integer ≥ 1/,
+    );
+  });
+
+  it('kindling run refuses an experiment whose teacher options the distill command would refuse, before any stage runs', () => {
+    const file = join(tmp, 'bad-teacher.yaml');
+    const out = join(tmp, 'bad-teacher-out');
+    writeFileSync(
+      file,
+      stringify({
+        name: 'bad',
+        out,
+        base_model: join(REPO_ROOT, 'models', 'demo-base'),
+        kk: { people: '3', per_size: 2 },
+        teacher: { options: { max_tokens: -5 } },
+        rlvr: { domains: [{ domain: 'math-lite', task: 'math-lite' }] },
+        eval: { tasks: ['math-lite'] },
+      }),
+    );
+    const r = kindling(['run', file]);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /bad-teacher\.yaml: stage traces: kindling distill: --max-tokens must be an integer ≥ 1, got '-5'/,
+    );
+    assert.equal(existsSync(join(out, 'kk-puzzles')), false, 'no stage ran');
   });
 
   it('an interrupted trainer stage is re-entered with resume: steps done before are kept, not redone', async () => {

@@ -11,7 +11,9 @@ async function execute(file: string, o: { dryRun?: boolean; out?: string; seeds?
   if (o.out) overrides.out = resolve(process.cwd(), o.out);
   if (o.seeds) overrides.seeds = Array.from({ length: o.seeds }, (_, i) => i);
   const e = loadExperiment(file, overrides);
-  const r = await runExperiment(e, { dryRun: o.dryRun });
+  const { resolveCall } = await import('../stage-calls.js');
+  // every stage's options are checked as its command line would be, before anything runs
+  const r = await runExperiment(e, { dryRun: o.dryRun, checkCall: resolveCall });
   console.log(r.summary);
 }
 
