@@ -6,9 +6,14 @@
 // process's CPU time per generated token (less sensitive than wall time to other load on the machine).
 // Both servers run at once (the idle one waits on its socket) and the policies alternate, `--reps`
 // times per N, so drifting load on a shared machine hits both alike. JSON out.
-//   node bench/serve.mjs [--model models/demo-base] [--clients 1,8,32] [--requests 4] [--reps 2] [--policies static,continuous]
+//   node bench/serve.mjs [--model models/demo-base] [--clients 1,8,32] [--requests 4] [--reps 2] [--policies static,continuous] [--mix kinds,varied]
 // --policies takes static, continuous and continuous+waitN (continuous with --admit-wait-steps N).
 // --requests: requests per client per repetition (every client walks the same mix from its own offset).
+// --mix (default kinds,varied; one or both). kinds: six fixed kinds of request, each with its own prompt, length and sampling
+// options (ignore_eos), so every static batch holds identical requests: static batching's best case.
+// --mix varied: every request its own prompt (4–100 words) and one of three sampling presets, up to
+// 128 tokens ending where the model emits EOS, as a served model sees them. Drawn from the request's
+// index and seed, so both policies generate the same tokens (batching never changes a request's output).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -25,6 +30,7 @@ const { values: v } = parseArgs({
     reps: { type: 'string', default: '2' },
     policies: { type: 'string', default: 'static,continuous' },
     'max-batch': { type: 'string', default: '64' },
+    mix: { type: 'string', default: 'kinds,varied' },
   },
 });
 const clientCounts = v.clients.split(',').map(Number);
@@ -35,7 +41,7 @@ const policies = v.policies.split(',');
 // The mix: short and long prompts, short and long answers, greedy and sampled. ignore_eos fixes each
 // request's length, so both policies generate exactly the same tokens.
 const words = 'the knight said that the knave always lies and the other one tells the truth'.split(' ');
-const text = (n) => Array.from({ length: n }, (_, i) => words[i % words.length]).join(' ');
+const text = (n, from = 0) => Array.from({ length: n }, (_, i) => words[(from + i) % words.length]).join(' ');
 const MIX = [
   { prompt: text(4), max_tokens: 16, temperature: 0 },
   { prompt: text(24), max_tokens: 64, temperature: 0.8, top_p: 0.95 },
@@ -44,6 +50,26 @@ const MIX = [
   { prompt: text(12), max_tokens: 24, temperature: 0 },
   { prompt: text(40), max_tokens: 48, temperature: 1, top_k: 50 },
 ];
+
+/** Request i of the varied mix: its own prompt, one of three sampling presets (a hash of i). */
+const PRESETS = [{ temperature: 0 }, { temperature: 0.7, top_p: 0.95 }, { temperature: 1, top_k: 50 }];
+function varied(i) {
+  const h = (k) => {
+    let x = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca77);
+    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+    return ((x ^ (x >>> 13)) >>> 0) / 2 ** 32;
+  };
+  return {
+    prompt: text(4 + Math.floor(h(0) * 97), i),
+    max_tokens: 128,
+    ignore_eos: false,
+    ...PRESETS[Math.floor(h(1) * 3)],
+  };
+}
+const mixes = v.mix.split(',');
+for (const m of mixes)
+  if (!['kinds', 'varied'].includes(m)) throw new Error(`--mix takes kinds and/or varied, got '${m}'`);
+const requestOf = (mix, i) => (mix === 'varied' ? varied(i) : MIX[i % MIX.length]);
 
 function startServer(policy) {
   const child = spawn(
@@ -89,7 +115,7 @@ async function request(url, model, body) {
   const r = await fetch(`${url}/v1/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model, ...body, stream: true, stream_options: { include_usage: true }, ignore_eos: true }),
+    body: JSON.stringify({ model, ignore_eos: true, ...body, stream: true, stream_options: { include_usage: true } }),
   });
   if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
   const decoder = new TextDecoder();
@@ -129,7 +155,7 @@ function cpuSeconds(pid) {
 }
 
 /** N closed-loop clients, perClient requests each; the raw per-request numbers. */
-async function load(server, N, rep) {
+async function load(server, N, rep, mix = 'kinds') {
   const done = [];
   const cpu0 = cpuSeconds(server.child.pid);
   const t0 = performance.now();
@@ -137,7 +163,7 @@ async function load(server, N, rep) {
     Array.from({ length: N }, async (_, c) => {
       for (let k = 0; k < perClient; k++) {
         const i = c + k * N; // every request index once; the mix cycles through it
-        const body = { ...MIX[i % MIX.length], seed: 1000 + rep * 100_000 + i };
+        const body = { ...requestOf(mix, i), seed: 1000 + rep * 100_000 + i };
         done.push(await request(server.url, server.name, body));
       }
     }),
@@ -199,25 +225,33 @@ try {
   }
   const results = Object.fromEntries(policies.map((p) => [p, []]));
   const load0 = loadavg();
-  for (const N of clientCounts) {
-    const runs = Object.fromEntries(policies.map((p) => [p, []]));
-    for (let rep = 0; rep < reps; rep++) {
-      // alternate which policy goes first
-      const order = rep % 2 === 0 ? policies : [...policies].reverse();
-      for (const p of order) runs[p].push(await load(servers[p], N, rep));
+  for (const mix of mixes)
+    for (const N of clientCounts) {
+      const runs = Object.fromEntries(policies.map((p) => [p, []]));
+      for (let rep = 0; rep < reps; rep++) {
+        // alternate which policy goes first
+        const order = rep % 2 === 0 ? policies : [...policies].reverse();
+        for (const p of order) runs[p].push(await load(servers[p], N, rep, mix));
+      }
+      for (const p of policies) {
+        const r = { mix, ...summary(N, runs[p]) };
+        results[p].push(r);
+        process.stderr.write(`${p} ${mix} N=${N}: ${JSON.stringify(r)}\n`);
+      }
     }
-    for (const p of policies) {
-      const r = summary(N, runs[p]);
-      results[p].push(r);
-      process.stderr.write(`${p} N=${N}: ${JSON.stringify(r)}\n`);
-    }
-  }
   console.log(
     JSON.stringify(
       {
         bench: 'serve',
         model: v.model,
-        mix: MIX.map((m) => ({ prompt_words: m.prompt.split(' ').length, ...m, prompt: undefined })),
+        mixes: Object.fromEntries(
+          mixes.map((m) => [
+            m,
+            m === 'varied'
+              ? { prompt_words: '4–100', max_tokens: 128, ignore_eos: false, presets: PRESETS }
+              : MIX.map((x) => ({ prompt_words: x.prompt.split(' ').length, ...x, prompt: undefined })),
+          ]),
+        ),
         requests_per_client: perClient,
         reps,
         max_batch: Number(v['max-batch']),
