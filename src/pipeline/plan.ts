@@ -78,44 +78,55 @@ function evalCall(
   };
 }
 
+/** Adds a stage to the plan (stages run in the order they are added). */
+type Add = (s: Stage) => void;
+
 export function buildPlan(e: Experiment): Plan {
   const stages: Stage[] = [];
-  const out = e.out;
-  const add = (s: Stage) => {
-    stages.push(s);
-    return s;
-  };
+  const add: Add = (s) => stages.push(s);
+  const puzzles = puzzleStage(e, add);
+  const traces = tracesStage(e, add, puzzles);
+  const warmup = warmupStages(e, add, traces);
+  const models: ModelRef[] = [
+    { label: 'base', seed: null, dir: e.base_model, stage: null },
+    { label: 'warmup', seed: null, dir: join(warmup.dir, 'model'), stage: 'warmup' },
+  ];
+  const rlvrDirs = rlvrStages(e, add, models);
+  const evalDirs = evalStages(e, add, models);
+  const reportEvals = poolStages(e, add, evalDirs);
+  const report = reportStage(e, add, stages, reportEvals, rlvrDirs, warmup.selection);
+  hashStages(e.out, stages);
+  return { stages, evalDirs, rlvrDirs, report };
+}
 
-  // 1. K&K puzzles (generated unless files are given)
-  let puzzles: string[];
-  let puzzleDeps: string[] = [];
-  if (e.kk.files.length) puzzles = e.kk.files;
-  else {
-    const dir = join(out, 'kk-puzzles');
-    const file = join(dir, 'puzzles.jsonl');
-    add({
-      id: 'kk-puzzles',
-      title: `K&K puzzles (${e.kk.people} people, ${e.kk.per_size} per size)`,
-      deps: [],
-      dir,
-      spec: { people: e.kk.people, per_size: e.kk.per_size, seed: e.kk.seed },
-      inputs: [],
-      call: {
-        command: 'kk generate',
-        options: { people: e.kk.people, perSize: e.kk.per_size, seed: e.kk.seed, out: file },
-      },
-    });
-    puzzles = [file];
-    puzzleDeps = ['kk-puzzles'];
-  }
+/** 1. K&K puzzles: generated unless the experiment gives files. */
+function puzzleStage(e: Experiment, add: Add): { files: string[]; deps: string[] } {
+  if (e.kk.files.length) return { files: e.kk.files, deps: [] };
+  const dir = join(e.out, 'kk-puzzles');
+  const file = join(dir, 'puzzles.jsonl');
+  add({
+    id: 'kk-puzzles',
+    title: `K&K puzzles (${e.kk.people} people, ${e.kk.per_size} per size)`,
+    deps: [],
+    dir,
+    spec: { people: e.kk.people, per_size: e.kk.per_size, seed: e.kk.seed },
+    inputs: [],
+    call: {
+      command: 'kk generate',
+      options: { people: e.kk.people, perSize: e.kk.per_size, seed: e.kk.seed, out: file },
+    },
+  });
+  return { files: [file], deps: ['kk-puzzles'] };
+}
 
-  // 2. teacher traces
-  const tracesDir = join(out, 'traces');
+/** 2. The teacher's traces of the puzzles (what the warmup trains on); returns the traces file. */
+function tracesStage(e: Experiment, add: Add, puzzles: { files: string[]; deps: string[] }): string {
+  const tracesDir = join(e.out, 'traces');
   const traces = join(tracesDir, 'traces.jsonl');
   add({
     id: 'traces',
     title: `teacher traces (${e.teacher.spec}, ${e.teacher.samples_per_puzzle} per puzzle)`,
-    deps: puzzleDeps,
+    deps: puzzles.deps,
     dir: tracesDir,
     spec: { teacher: e.teacher.spec, samples: e.teacher.samples_per_puzzle, options: e.teacher.options },
     inputs: e.kk.files,
@@ -123,7 +134,7 @@ export function buildPlan(e: Experiment): Plan {
       command: 'distill',
       options: {
         teacher: e.teacher.spec,
-        puzzles,
+        puzzles: puzzles.files,
         out: traces,
         samplesPerPuzzle: e.teacher.samples_per_puzzle,
         summary: join(tracesDir, 'summary.json'),
@@ -132,10 +143,16 @@ export function buildPlan(e: Experiment): Plan {
       },
     },
   });
+  return traces;
+}
 
-  // 3. warmup SFT: one run, or one per rate of warmup.lr_grid with the best on the validation
-  // split kept (select-model copies it to warmup/model, so what follows is the same either way)
-  const warmupDir = join(out, 'warmup');
+/**
+ * 3. Warmup SFT: one run, or one per rate of warmup.lr_grid with the best on the validation split
+ * kept (select-model copies it to warmup/model, so what follows is the same either way). Returns the
+ * warmup folder and, with a grid, the selection file the report shows.
+ */
+function warmupStages(e: Experiment, add: Add, traces: string): { dir: string; selection: string | null } {
+  const warmupDir = join(e.out, 'warmup');
   const sftStage = (id: string, dir: string, settings: Record<string, unknown>, title: string): Stage => ({
     id,
     title,
@@ -157,59 +174,58 @@ export function buildPlan(e: Experiment): Plan {
   });
   // validateExperiment refuses a grid without validation tasks
   const v = e.warmup.lr_grid.length > 0 ? e.warmup.validation : null;
-  if (!v) add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
-  else {
-    const valDirs: string[] = [];
-    const valStages: string[] = [];
-    for (const lr of e.warmup.lr_grid) {
-      const name = `warmup-lr-${slug(lr.toExponential().replace('e+', 'e'))}`;
-      const dir = join(out, name);
-      add(sftStage(name, dir, { ...e.warmup.settings, learning_rate: lr }, `warmup SFT at learning rate ${lr}`));
-      const valDir = join(out, 'validation', name);
-      const seed = e.seeds[0]!;
-      add({
-        id: `val-${name}`,
-        title: `validate the warmup at learning rate ${lr}`,
-        deps: [name],
-        dir: valDir,
-        spec: { ...e.eval, ...v, seed, label: name, device: e.device },
-        inputs: [],
-        call: evalCall(e, {
-          label: name,
-          model: join(dir, 'model'),
-          tasks: v.tasks,
-          out: valDir,
-          trials: v.trials,
-          limit: v.limit,
-          seed,
-        }),
-      });
-      valDirs.push(valDir);
-      valStages.push(`val-${name}`);
-    }
-    add({
-      id: 'warmup',
-      title: `warmup: the learning rate of ${e.warmup.lr_grid.join(', ')} with the best validation accuracy`,
-      deps: valStages,
-      dir: warmupDir,
-      spec: { grid: e.warmup.lr_grid },
-      inputs: [],
-      call: { command: 'select-model', options: { dirs: valDirs, out: warmupDir } },
-    });
+  if (!v) {
+    add(sftStage('warmup', warmupDir, e.warmup.settings, 'warmup SFT on the traces'));
+    return { dir: warmupDir, selection: null };
   }
+  const valDirs: string[] = [];
+  const valStages: string[] = [];
+  for (const lr of e.warmup.lr_grid) {
+    const name = `warmup-lr-${slug(lr.toExponential().replace('e+', 'e'))}`;
+    const dir = join(e.out, name);
+    add(sftStage(name, dir, { ...e.warmup.settings, learning_rate: lr }, `warmup SFT at learning rate ${lr}`));
+    const valDir = join(e.out, 'validation', name);
+    const seed = e.seeds[0]!;
+    add({
+      id: `val-${name}`,
+      title: `validate the warmup at learning rate ${lr}`,
+      deps: [name],
+      dir: valDir,
+      spec: { ...e.eval, ...v, seed, label: name, device: e.device },
+      inputs: [],
+      call: evalCall(e, {
+        label: name,
+        model: join(dir, 'model'),
+        tasks: v.tasks,
+        out: valDir,
+        trials: v.trials,
+        limit: v.limit,
+        seed,
+      }),
+    });
+    valDirs.push(valDir);
+    valStages.push(`val-${name}`);
+  }
+  add({
+    id: 'warmup',
+    title: `warmup: the learning rate of ${e.warmup.lr_grid.join(', ')} with the best validation accuracy`,
+    deps: valStages,
+    dir: warmupDir,
+    spec: { grid: e.warmup.lr_grid },
+    inputs: [],
+    call: { command: 'select-model', options: { dirs: valDirs, out: warmupDir } },
+  });
+  return { dir: warmupDir, selection: join(warmupDir, 'selection.json') };
+}
 
-  const models: ModelRef[] = [
-    { label: 'base', seed: null, dir: e.base_model, stage: null },
-    { label: 'warmup', seed: null, dir: join(warmupDir, 'model'), stage: 'warmup' },
-  ];
-
-  // 4. RLVR per (start × domain × seed)
+/** 4. RLVR per start model × domain × seed; each run's model joins `models`. Returns the run folders. */
+function rlvrStages(e: Experiment, add: Add, models: ModelRef[]): string[] {
   const rlvrDirs: string[] = [];
   for (const seed of e.seeds)
     for (const start of e.rlvr.starts)
       for (const d of e.rlvr.domains) {
         const id = `rlvr-${start}-${d.domain}-s${seed}`;
-        const dir = join(out, id);
+        const dir = join(e.out, id);
         const startModel = models.find((m) => m.label === start)!;
         const label = `${start}+rlvr:${d.domain}`;
         // The RLVR curves (periodic evaluations) use the final evaluation's protocol, so a curve's
@@ -251,14 +267,17 @@ export function buildPlan(e: Experiment): Plan {
         rlvrDirs.push(dir);
         models.push({ label, seed, dir: join(dir, 'model'), stage: id });
       }
+  return rlvrDirs;
+}
 
-  // 5. evaluation of every model on every task, per seed
+/** 5. Evaluation of every model on every task, per seed. */
+function evalStages(e: Experiment, add: Add, models: readonly ModelRef[]): Plan['evalDirs'] {
   const evalDirs: Plan['evalDirs'] = [];
   for (const seed of e.seeds)
     for (const m of models) {
       if (m.seed !== null && m.seed !== seed) continue;
       const id = `eval-${slug(m.label)}-s${seed}`;
-      const dir = join(out, 'eval', id);
+      const dir = join(e.out, 'eval', id);
       const ev = e.eval;
       add({
         id,
@@ -279,9 +298,11 @@ export function buildPlan(e: Experiment): Plan {
       });
       evalDirs.push({ seed, label: m.label, dir, stage: id });
     }
+  return evalDirs;
+}
 
-  // 6. with several seeds, each model's evaluations pooled (seeds as extra trials) for the report
-  const first = e.seeds[0]!;
+/** 6. With several seeds, each model's evaluations pooled (seeds as extra trials); returns the folders the report reads. */
+function poolStages(e: Experiment, add: Add, evalDirs: Plan['evalDirs']): string[] {
   const reportEvals: string[] = [];
   const labels = [...new Set(evalDirs.map((d) => d.label))];
   for (const label of labels) {
@@ -291,7 +312,7 @@ export function buildPlan(e: Experiment): Plan {
       continue;
     }
     const id = `pool-${slug(label)}`;
-    const dir = join(out, 'eval', id);
+    const dir = join(e.out, 'eval', id);
     add({
       id,
       title: `pool ${label} over seeds ${e.seeds.join(', ')}`,
@@ -303,9 +324,20 @@ export function buildPlan(e: Experiment): Plan {
     });
     reportEvals.push(dir);
   }
+  return reportEvals;
+}
 
-  // 7. the report (evaluations — pooled over seeds — and the first seed's RLVR runs for curves)
-  const report = join(out, 'report.html');
+/** 7. The report: the evaluations (pooled over seeds) and the first seed's RLVR runs for curves; after every evaluation and RLVR stage. */
+function reportStage(
+  e: Experiment,
+  add: Add,
+  stages: readonly Stage[],
+  reportEvals: readonly string[],
+  rlvrDirs: readonly string[],
+  selection: string | null,
+): string {
+  const first = e.seeds[0]!;
+  const report = join(e.out, 'report.html');
   const notes = [
     ...(e.seeds.length > 1
       ? [
@@ -321,7 +353,7 @@ export function buildPlan(e: Experiment): Plan {
     deps: stages
       .filter((s) => s.id.startsWith('eval-') || s.id.startsWith('pool-') || s.id.startsWith('rlvr-'))
       .map((s) => s.id),
-    dir: join(out, 'report'),
+    dir: join(e.out, 'report'),
     spec: { title: e.report.title },
     inputs: [],
     call: {
@@ -330,14 +362,17 @@ export function buildPlan(e: Experiment): Plan {
         dirs: [...reportEvals, ...rlvrDirs.filter((d) => d.endsWith(`-s${first}`))],
         out: report,
         title: e.report.title,
-        verdicts: join(out, 'verdicts.json'),
-        ...(v ? { selection: [join(warmupDir, 'selection.json')] } : {}),
+        verdicts: join(e.out, 'verdicts.json'),
+        ...(selection ? { selection: [selection] } : {}),
         ...(notes.length ? { note: notes } : {}),
       },
     },
   });
+  return report;
+}
 
-  // hashes, in dependency order
+/** Each stage's cache key, in dependency order: its id, settings and command, its inputs' contents, its upstream stages' keys. */
+function hashStages(out: string, stages: Stage[]): void {
   const byId = new Map(stages.map((s) => [s.id, s]));
   // Paths are hashed relative to the output folder and the input files (whose contents are hashed
   // anyway), so a run folder that moves, or a checkout in another place, keeps its cache.
@@ -356,7 +391,6 @@ export function buildPlan(e: Experiment): Plan {
     for (const d of s.deps) h.update(byId.get(d)!.hash!);
     s.hash = h.digest('hex').slice(0, 16);
   }
-  return { stages, evalDirs, rlvrDirs, report };
 }
 
 /** The experiment file's teacher options (distill's flags in TRL-style snake_case) as distill's options. */
